@@ -1,0 +1,99 @@
+// Every endpoint the site calls, in the contract's order. Pages never spell a URL themselves.
+import { request } from './client';
+import type {
+  Account, Application, Category, CreatedPayment, ErrorLogEntry, Job, LedgerCheck, LedgerEntry,
+  LoginAnswer, Me, NotificationSettings, Page, Payment, Payout, PayoutMethod, Role, SessionInfo, Task,
+} from './types';
+
+type Signal = AbortSignal | undefined;
+type Cursor = string | null;
+const PAGE_SIZE = 20;
+
+// Accounts and sessions
+export const register = (body: { email: string; password: string; fname: string; sname: string; phone: string }) =>
+  request<Account>('POST', '/api/accounts', { body });
+export const login = (body: { email: string; password: string; role: Role }) =>
+  request<LoginAnswer>('POST', '/api/sessions', { body });
+export const listSessions = (signal?: Signal) => request<Page<SessionInfo>>('GET', '/api/sessions', { signal });
+export const revokeSession = (id: number) => request<void>('DELETE', `/api/sessions/${id}`);
+export const logout = () => request<void>('DELETE', '/api/sessions/current');
+export const logoutToken = (token: string) => request<void>('DELETE', '/api/sessions/current', { token });
+export const getMe = (signal?: Signal) => request<Me>('GET', '/api/me', { signal });
+export const changePassword = (body: { currentPassword: string; newPassword: string }) =>
+  request<void>('PUT', '/api/me/password', { body });
+export const requestPasswordReset = (email: string) =>
+  request<void>('POST', '/api/password-resets', { body: { email } });
+export const confirmPasswordReset = (token: string, password: string) =>
+  request<void>('POST', '/api/password-resets/confirm', { body: { token, password } });
+
+// Categories, subscriptions, notification settings
+export const listCategories = (signal?: Signal) => request<Page<Category>>('GET', '/api/categories', { signal });
+export const listSubscriptions = (signal?: Signal) =>
+  request<Page<Category>>('GET', '/api/me/subscriptions', { signal });
+export const subscribe = (categoryId: number) => request<void>('PUT', `/api/me/subscriptions/${categoryId}`);
+export const unsubscribe = (categoryId: number) => request<void>('DELETE', `/api/me/subscriptions/${categoryId}`);
+export const getNotificationSettings = (signal?: Signal) =>
+  request<NotificationSettings>('GET', '/api/me/notification-settings', { signal });
+export const putNotificationSettings = (body: NotificationSettings) =>
+  request<NotificationSettings>('PUT', '/api/me/notification-settings', { body });
+
+// Tasks
+export const createTask = (
+  body: { title: string; description: string; reward: string; categoryId: number; assignment: 'first' | 'choose' },
+  idempotencyKey: string,
+) => request<Task>('POST', '/api/tasks', { body, idempotencyKey });
+export const feed = (category: string | null, cursor: Cursor, signal?: Signal) =>
+  request<Page<Task>>('GET', '/api/tasks', { query: { category, cursor, limit: PAGE_SIZE }, signal });
+export const getTask = (id: number, signal?: Signal) => request<Task>('GET', `/api/tasks/${id}`, { signal });
+export const myTasks = (status: string | null, cursor: Cursor, signal?: Signal) =>
+  request<Page<Task>>('GET', '/api/me/tasks', { query: { status, cursor, limit: PAGE_SIZE }, signal });
+export const listApplications = (taskId: number, signal?: Signal) =>
+  request<Page<Application>>('GET', `/api/tasks/${taskId}/applications`, { signal });
+
+export const takeTask = (id: number) => request<Task>('POST', `/api/tasks/${id}/take`);
+export const applyToTask = (id: number) => request<Application>('POST', `/api/tasks/${id}/apply`);
+export const abandonTask = (id: number) => request<Task>('POST', `/api/tasks/${id}/abandon`);
+export const submitTask = (id: number, comment: string) =>
+  request<Task>('POST', `/api/tasks/${id}/submit`, { body: comment ? { comment } : {} });
+export const assignTask = (id: number, executorId: number) =>
+  request<Task>('POST', `/api/tasks/${id}/assign`, { body: { executorId } });
+export const acceptTask = (id: number, idempotencyKey: string) =>
+  request<Task>('POST', `/api/tasks/${id}/accept`, { idempotencyKey });
+export const rejectTask = (id: number, comment: string) =>
+  request<Task>('POST', `/api/tasks/${id}/reject`, { body: { comment } });
+export const cancelTask = (id: number, idempotencyKey: string) =>
+  request<Task>('POST', `/api/tasks/${id}/cancel`, { idempotencyKey });
+export const freezeTask = (id: number, comment: string) =>
+  request<Task>('POST', `/api/admin/tasks/${id}/freeze`, { body: { comment } });
+export const unfreezeTask = (id: number, comment: string) =>
+  request<Task>('POST', `/api/admin/tasks/${id}/unfreeze`, { body: { comment } });
+
+// Money
+export const createPayment = (amount: string, idempotencyKey: string) =>
+  request<CreatedPayment>('POST', '/api/payments', { body: { amount }, idempotencyKey });
+export const listPayments = (cursor: Cursor, signal?: Signal) =>
+  request<Page<Payment>>('GET', '/api/payments', { query: { cursor, limit: PAGE_SIZE }, signal });
+export const createPayout = (
+  body: { amount: string; method: PayoutMethod; destination: string },
+  idempotencyKey: string,
+) => request<Payout>('POST', '/api/payouts', { body, idempotencyKey });
+export const listPayouts = (cursor: Cursor, signal?: Signal) =>
+  request<Page<Payout>>('GET', '/api/payouts', { query: { cursor, limit: PAGE_SIZE }, signal });
+export const ledger = (cursor: Cursor, signal?: Signal) =>
+  request<Page<LedgerEntry>>('GET', '/api/me/ledger', { query: { cursor, limit: PAGE_SIZE }, signal });
+
+// Admin
+export const adminPayouts = (status: string | null, cursor: Cursor, signal?: Signal) =>
+  request<Page<Payout>>('GET', '/api/admin/payouts', { query: { status, cursor, limit: PAGE_SIZE }, signal });
+export const approvePayout = (id: number, idempotencyKey: string) =>
+  request<Payout>('POST', `/api/admin/payouts/${id}/approve`, { idempotencyKey });
+export const rejectPayout = (id: number, comment: string, idempotencyKey: string) =>
+  request<Payout>('POST', `/api/admin/payouts/${id}/reject`, { body: { comment }, idempotencyKey });
+export const ledgerCheck = (signal?: Signal) => request<LedgerCheck>('GET', '/api/admin/ledger/check', { signal });
+export const adminStats = (hours: number, signal?: Signal) =>
+  request<unknown>('GET', '/api/admin/stats', { query: { hours }, signal });
+export const adminErrors = (cursor: Cursor, signal?: Signal) =>
+  request<Page<ErrorLogEntry>>('GET', '/api/admin/errors', { query: { cursor, limit: PAGE_SIZE }, signal });
+export const adminJobs = (status: string | null, cursor: Cursor, signal?: Signal) =>
+  request<Page<Job>>('GET', '/api/admin/jobs', { query: { status, cursor, limit: PAGE_SIZE }, signal });
+export const retryJob = (id: number) => request<unknown>('POST', `/api/admin/jobs/${id}/retry`);

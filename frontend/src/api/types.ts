@@ -1,0 +1,163 @@
+// Shapes of the HTTP contract (/work/shared/API.md). Money is always a decimal string.
+
+export type Role = 'customer' | 'executor' | 'admin';
+export type Money = string;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
+
+export interface Account {
+  id: number;
+  email: string;
+  fname: string;
+  sname: string;
+  phone: string;
+}
+
+export interface Me extends Account {
+  role: Role;
+  balance: Money;
+  balanceHeld: Money;
+  salary: Money;
+  salaryHeld: Money;
+}
+
+export interface SessionInfo {
+  id: number;
+  role: Role;
+  ip: string;
+  userAgent: string;
+  createdAt: string;
+  lastActiveAt: string;
+  current: boolean;
+}
+
+export interface LoginAnswer {
+  token: string;
+  session: { id: number; role: Role };
+  account: Account;
+}
+
+export interface Category {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen';
+export type Assignment = 'first' | 'choose';
+export const TASK_STATUSES: readonly TaskStatus[] = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen'];
+
+export interface PersonRef {
+  id: number;
+  name: string;
+}
+
+export interface Task {
+  id: number;
+  title: string;
+  description: string;
+  reward: Money;
+  category: Category;
+  assignment: Assignment;
+  status: TaskStatus;
+  customer: PersonRef;
+  executor: PersonRef | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Application {
+  id: number;
+  executor: PersonRef;
+  createdAt: string;
+}
+
+export type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
+
+export interface Payment {
+  id: number;
+  amount: Money;
+  status: PaymentStatus;
+  createdAt: string;
+}
+
+export interface CreatedPayment {
+  id: number;
+  amount: Money;
+  status: 'created';
+  paymentUrl: string;
+}
+
+export type PayoutStatus = 'created' | 'received' | 'rejected';
+export type PayoutMethod = 'qiwi' | 'card';
+export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['created', 'received', 'rejected'];
+
+export interface Payout {
+  id: number;
+  amount: Money;
+  method: PayoutMethod;
+  destination: string;
+  status: PayoutStatus;
+  comment: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  /** Not in the contract's payout shape; shown to the admin when the server sends it. */
+  executor?: PersonRef;
+}
+
+export interface LedgerEntry {
+  id: number;
+  kind: string;
+  amount: Money;
+  createdAt: string;
+  taskId?: number | null;
+  paymentId?: number | null;
+  payoutId?: number | null;
+}
+
+export interface NotificationSettings {
+  email: boolean;
+  telegramChatId: string | null;
+}
+
+/** One row of GET /api/admin/stats. The contract names the numbers, not the keys; see README. */
+export interface RouteStat {
+  route: string;
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface ErrorLogEntry {
+  id: number;
+  requestId: string;
+  route: string;
+  message: string;
+  createdAt: string;
+  status?: number;
+  code?: string;
+}
+
+export interface Job {
+  id: number;
+  type: string;
+  status: string;
+  attempts?: number;
+  lastError?: string | null;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+export interface LedgerCheck {
+  ok: boolean;
+  [total: string]: unknown;
+}
+
+export interface ValidationDetail {
+  path: string;
+  message: string;
+}

@@ -1,0 +1,125 @@
+// The entry: draws the frame, then renders the page of the current hash on every change.
+import './styles.css';
+import { ApiError, onUnauthenticated, errorText } from './api/client';
+import { getMe } from './api/endpoints';
+import { t } from './i18n';
+import { createLayout } from './layout';
+import { HOME, routes } from './routes';
+import {
+  currentPlace, currentTarget, href, loginHref, matchRoute, navigate, onNavigateSame, type PageContext,
+} from './router';
+import { getSession, onSessionChange, setSession } from './session';
+import { h, fill } from './ui/h';
+import { errorBox, loading, pageHeader, toast } from './ui/page';
+
+const layout = createLayout();
+document.getElementById('app')?.replaceChildren(layout.root);
+
+let generation = 0;
+let controller: AbortController | null = null;
+let firstRender = true;
+
+function notFound(): Node {
+  return h('div', { class: 'stack' },
+    pageHeader(t.app.notFoundTitle),
+    h('p', null, t.app.notFoundText),
+    h('p', null, h('a', { href: href(HOME) }, t.app.toFeed)));
+}
+
+function wrongRole(roles: readonly string[]): Node {
+  return h('div', { class: 'stack', 'data-testid': 'wrong-role' },
+    pageHeader(t.errors.wrongRoleTitle),
+    h('p', null, t.errors.wrongRole(roles.map((r) => t.roles[r] ?? r).join(', '))),
+    h('p', null, h('a', { class: 'button button--primary', href: loginHref(currentTarget()) }, t.errors.loginAs)));
+}
+
+async function renderRoute(): Promise<void> {
+  const mine = ++generation;
+  controller?.abort();
+  controller = new AbortController();
+  const place = currentPlace();
+  layout.update();
+
+  if (place.path === '') {
+    navigate(HOME, { replace: true });
+    return;
+  }
+  const session = getSession();
+  const match = matchRoute(routes, place.path);
+  const show = (node: Node): void => {
+    if (mine !== generation) return;
+    fill(layout.main, node);
+    if (!firstRender) {
+      window.scrollTo(0, 0);
+      (layout.main.querySelector('h1') ?? layout.main).focus({ preventScroll: true });
+    }
+    firstRender = false;
+  };
+
+  if (!match) return show(notFound());
+  const { access } = match.route;
+  if (access !== 'public' && !session) {
+    navigate(loginHref(currentTarget()), { replace: true });
+    return;
+  }
+  if (Array.isArray(access) && session && !access.includes(session.role)) return show(wrongRole(access));
+
+  // A spinner only when the page is slow, so fast pages do not flicker.
+  const spinner = window.setTimeout(() => {
+    if (mine === generation) fill(layout.main, loading());
+  }, 150);
+  const ctx: PageContext = { params: match.params, query: place.query, signal: controller.signal, session };
+  try {
+    const page = await match.route.load();
+    show(await page.render(ctx));
+  } catch (err) {
+    if (ctx.signal.aborted || mine !== generation) return;
+    const missing = err instanceof ApiError && err.code === 'not_found';
+    show(h('div', { class: 'stack' },
+      pageHeader(missing ? t.app.notFoundTitle : t.app.errorTitle),
+      errorBox(err, missing ? undefined : () => void renderRoute()),
+      h('p', null, h('a', { href: href(HOME) }, t.app.toFeed))));
+  } finally {
+    window.clearTimeout(spinner);
+  }
+}
+
+onNavigateSame(() => void renderRoute());
+window.addEventListener('hashchange', () => void renderRoute());
+
+onUnauthenticated(() => {
+  toast(t.errors.sessionEnded);
+  const place = currentPlace();
+  if (place.path === 'login') void renderRoute();
+  else navigate(loginHref(currentTarget()), { replace: true });
+});
+
+// A log in or out in another tab: redraw with the new identity.
+let knownToken = getSession()?.token ?? null;
+onSessionChange(() => {
+  layout.update();
+  const token = getSession()?.token ?? null;
+  if (token === knownToken) return;
+  knownToken = token;
+  const place = currentPlace();
+  if (place.path !== 'login' && place.path !== 'register') void renderRoute();
+});
+
+// Keeps the header's name fresh and notices a session revoked elsewhere (the 401 does the rest).
+let lastCheck = 0;
+async function checkSession(): Promise<void> {
+  const session = getSession();
+  if (!session || Date.now() - lastCheck < 60_000) return;
+  lastCheck = Date.now();
+  try {
+    const me = await getMe();
+    const current = getSession();
+    const name = `${me.fname} ${me.sname}`;
+    if (current && current.token === session.token && current.name !== name) setSession({ ...current, name });
+  } catch (err) {
+    console.warn(errorText(err));
+  }
+}
+window.addEventListener('focus', () => void checkSession());
+void checkSession();
+void renderRoute();

@@ -1,0 +1,150 @@
+// One task, with exactly the actions the caller's role and the task's state allow.
+import { ApiError } from '../api/client';
+import {
+  abandonTask, acceptTask, applyToTask, assignTask, cancelTask, freezeTask, getTask, listApplications,
+  rejectTask, submitTask, takeTask, unfreezeTask,
+} from '../api/endpoints';
+import type { Task } from '../api/types';
+import { t } from '../i18n';
+import { loginHref, currentTarget, type PageContext } from '../router';
+import type { StoredSession } from '../session';
+import { actionButton, commentAction } from '../ui/actions';
+import { formatDateTime } from '../ui/format';
+import { h, fill } from '../ui/h';
+import { empty, errorBox, loading, money, notice, titledHeader, toast } from '../ui/page';
+import { taskStatusBadge } from '../ui/task-card';
+
+type Show = (task: Task, message?: string) => void;
+const OPEN_STATES = new Set(['actual', 'in_work', 'review']);
+
+function details(task: Task): HTMLElement {
+  const row = (label: string, value: Node | string): HTMLElement[] => [h('dt', null, label), h('dd', null, value)];
+  return h('dl', { class: 'details' },
+    row(t.task.reward, money(task.reward, 'task-reward')),
+    row(t.task.category, task.category.name),
+    row(t.task.assignment, t.assignment[task.assignment] ?? task.assignment),
+    row(t.task.customer, h('span', { 'data-testid': 'task-customer' }, task.customer.name)),
+    row(t.task.executor, h('span', { 'data-testid': 'task-executor' }, task.executor?.name ?? t.task.noExecutor)),
+    row(t.task.created, h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt))),
+    row(t.task.updated, h('time', { datetime: task.updatedAt }, formatDateTime(task.updatedAt))));
+}
+
+function executorActions(task: Task, me: number, show: Show, state: { applied: boolean }): Node[] {
+  const mine = task.executor?.id === me;
+  if (task.status === 'actual' && task.customer.id === me) return [h('p', { class: 'muted' }, t.task.ownTask)];
+  if (task.status === 'actual' && task.assignment === 'first') {
+    return [actionButton({ label: t.task.take, testid: 'task-take', kind: 'primary', run: async () => show(await takeTask(task.id), t.task.taken) })];
+  }
+  if (task.status === 'actual' && task.assignment === 'choose') {
+    if (state.applied) return [notice(t.task.applied, 'success', 'task-applied')];
+    return [actionButton({ label: t.task.apply, testid: 'task-apply', kind: 'primary', run: async () => {
+      await applyToTask(task.id);
+      state.applied = true;
+      show(task, t.task.applied);
+    } })];
+  }
+  if (task.status === 'in_work' && mine) {
+    return [
+      commentAction({ label: t.task.submit, testid: 'task-submit', kind: 'primary', commentLabel: t.task.submitComment, required: false,
+        run: async (comment) => show(await submitTask(task.id, comment), t.task.submitted) }),
+      actionButton({ label: t.task.abandon, testid: 'task-abandon', kind: 'danger', confirm: t.task.abandonConfirm,
+        run: async () => show(await abandonTask(task.id), t.task.abandoned) }),
+    ];
+  }
+  return [];
+}
+
+function ownerActions(task: Task, show: Show): Node[] {
+  if (task.status === 'actual') {
+    return [actionButton({ label: t.task.cancel, testid: 'task-cancel', kind: 'danger', confirm: t.task.cancelConfirm,
+      run: async (key) => show(await cancelTask(task.id, key), t.task.cancelled) })];
+  }
+  if (task.status === 'review') {
+    return [
+      h('p', { class: 'muted' }, t.task.acceptHint),
+      actionButton({ label: t.task.accept, testid: 'task-accept', kind: 'primary', run: async (key) => show(await acceptTask(task.id, key), t.task.accepted) }),
+      commentAction({ label: t.task.reject, testid: 'task-reject', commentLabel: t.task.rejectComment, required: true,
+        run: async (comment) => show(await rejectTask(task.id, comment), t.task.rejected) }),
+    ];
+  }
+  return [];
+}
+
+function adminActions(task: Task, show: Show): Node[] {
+  if (task.status === 'frozen') {
+    return [commentAction({ label: t.task.unfreeze, testid: 'task-unfreeze', commentLabel: t.task.adminComment, required: true,
+      run: async (comment) => show(await unfreezeTask(task.id, comment), t.task.unfrozen) })];
+  }
+  if (OPEN_STATES.has(task.status)) {
+    return [commentAction({ label: t.task.freeze, testid: 'task-freeze', kind: 'danger', commentLabel: t.task.adminComment, required: true,
+      run: async (comment) => show(await freezeTask(task.id, comment), t.task.frozen) })];
+  }
+  return [];
+}
+
+function actionsFor(task: Task, session: StoredSession | null, show: Show, state: { applied: boolean }): Node[] {
+  if (!session) {
+    return task.status === 'actual'
+      ? [h('p', null, h('a', { class: 'button button--primary', href: loginHref(currentTarget()), 'data-testid': 'task-login' }, t.task.loginToAct))]
+      : [];
+  }
+  if (session.role === 'executor') return executorActions(task, session.accountId, show, state);
+  if (session.role === 'customer' && task.customer.id === session.accountId) return ownerActions(task, show);
+  if (session.role === 'admin') return adminActions(task, show);
+  return [];
+}
+
+function applications(task: Task, signal: AbortSignal, show: Show): HTMLElement {
+  const body = h('div', null, loading());
+  const box = h('section', { class: 'card', 'data-testid': 'task-applications' }, h('h2', { class: 'card__title' }, t.task.applications), body);
+  const load = async (): Promise<void> => {
+    fill(body, loading());
+    try {
+      const { items } = await listApplications(task.id, signal);
+      if (!items.length) return fill(body, empty(t.task.applicationsEmpty));
+      fill(body, h('ul', { class: 'list' }, items.map((app) => h('li', { class: 'list__item row', 'data-testid': 'application-row', 'data-executor-id': app.executor.id },
+        h('div', { class: 'row__main' },
+          h('strong', null, app.executor.name),
+          h('span', { class: 'muted' }, t.task.appliedAt(formatDateTime(app.createdAt)))),
+        actionButton({ label: t.task.choose, testid: 'application-choose', kind: 'primary',
+          run: async () => show(await assignTask(task.id, app.executor.id), t.task.chosen) })))));
+    } catch (err) {
+      if (!signal.aborted) fill(body, errorBox(err, () => void load()));
+    }
+  };
+  void load();
+  return box;
+}
+
+export async function render(ctx: PageContext): Promise<Node> {
+  const id = Number(ctx.params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(404, 'not_found', t.app.notFoundText);
+  const root = h('div', { class: 'stack task-page' });
+  const state = { applied: false };
+
+  const show: Show = (task, message) => {
+    const session = ctx.session;
+    const actions = actionsFor(task, session, show, state);
+    const actionsTitle = h('h2', { class: 'card__title', tabindex: '-1' }, t.task.actions);
+    const isOwner = session?.role === 'customer' && task.customer.id === session.accountId;
+    fill(root,
+      titledHeader(task.title, 'task-page-title', taskStatusBadge(task.status)),
+      h('p', { class: 'muted' }, t.task.number(task.id)),
+      h('div', { class: 'task-layout' },
+        h('div', { class: 'stack' },
+          h('section', { class: 'card' }, h('p', { class: 'prose', 'data-testid': 'task-description' }, task.description)),
+          isOwner && task.assignment === 'choose' && task.status === 'actual' ? applications(task, ctx.signal, show) : null),
+        h('div', { class: 'stack' },
+          h('section', { class: 'card', 'data-testid': 'task-actions', 'data-status': task.status },
+            actionsTitle,
+            actions.length ? h('div', { class: 'actions' }, actions) : h('p', { class: 'muted' }, t.task.noActions)),
+          h('section', { class: 'card' }, details(task)))));
+    if (message) {
+      toast(message);
+      actionsTitle.focus();
+    }
+  };
+
+  show(await getTask(id, ctx.signal));
+  return root;
+}

@@ -1,0 +1,34 @@
+// The route table: every page is its own chunk, loaded when first visited.
+import type { Role } from './api/types';
+import { PASSWORD_RESET_ALIAS, PASSWORD_RESET_PATH } from './links';
+import type { RouteDef } from './router';
+
+const passwordReset = () => import('./pages/password-reset');
+
+export const routes: readonly RouteDef[] = [
+  { pattern: 'feed', access: 'public', load: () => import('./pages/feed') },
+  { pattern: 'tasks/new', access: ['customer'], load: () => import('./pages/task-new') },
+  { pattern: 'tasks/:id', access: 'public', load: () => import('./pages/task') },
+  { pattern: 'my/tasks', access: ['customer', 'executor'], load: () => import('./pages/my-tasks') },
+  { pattern: 'balance', access: ['customer'], load: () => import('./pages/balance') },
+  { pattern: 'salary', access: ['executor'], load: () => import('./pages/salary') },
+  { pattern: 'sessions', access: 'session', load: () => import('./pages/sessions') },
+  { pattern: 'settings', access: 'session', load: () => import('./pages/settings') },
+  { pattern: 'login', access: 'public', load: () => import('./pages/login') },
+  { pattern: 'register', access: 'public', load: () => import('./pages/register') },
+  { pattern: PASSWORD_RESET_PATH, access: 'public', load: passwordReset },
+  { pattern: PASSWORD_RESET_ALIAS, access: 'public', load: passwordReset },
+  { pattern: 'admin/payouts', access: ['admin'], load: () => import('./pages/admin/payouts') },
+  { pattern: 'admin/stats', access: ['admin'], load: () => import('./pages/admin/stats') },
+  { pattern: 'admin/errors', access: ['admin'], load: () => import('./pages/admin/errors') },
+  { pattern: 'admin/jobs', access: ['admin'], load: () => import('./pages/admin/jobs') },
+];
+
+export const HOME = '/feed';
+
+/** Where a fresh log in lands when it was not sent from a page. */
+export function homeFor(role: Role): string {
+  if (role === 'customer') return '/my/tasks';
+  if (role === 'admin') return '/admin/payouts';
+  return '/feed';
+}

@@ -1,0 +1,68 @@
+// Building blocks every page uses: the title, loading / empty / error states, notices, money.
+import { errorText } from '../api/client';
+import { t } from '../i18n';
+import { h, type Child } from './h';
+import { formatMoney, normalizeMoney } from './format';
+
+/** The page's h1 (focused after navigation) and the document title. */
+export function pageHeader(title: string, ...aside: Child[]): HTMLElement {
+  return titledHeader(title, 'page-title', ...aside);
+}
+
+export function titledHeader(title: string, testid: string, ...aside: Child[]): HTMLElement {
+  document.title = `${title}${t.app.titleSuffix}`;
+  return h('header', { class: 'page-header' },
+    h('h1', { tabindex: '-1', 'data-testid': testid }, title),
+    aside.length ? h('div', { class: 'page-header__aside' }, aside) : null);
+}
+
+export function section(title: string, testid: string | null, ...children: Child[]): HTMLElement {
+  return h('section', { class: 'card', 'data-testid': testid },
+    h('h2', { class: 'card__title' }, title),
+    children);
+}
+
+export function loading(): HTMLElement {
+  return h('p', { class: 'state state--loading', role: 'status', 'data-testid': 'loading' },
+    h('span', { class: 'spinner', 'aria-hidden': 'true' }), t.app.loading);
+}
+
+export function empty(text: string): HTMLElement {
+  return h('p', { class: 'state state--empty', 'data-testid': 'empty' }, text);
+}
+
+export function errorBox(err: unknown, retry?: () => void): HTMLElement {
+  return h('div', { class: 'alert alert--error', role: 'alert', 'data-testid': 'error' },
+    h('p', null, errorText(err)),
+    retry ? h('button', { type: 'button', class: 'button button--secondary', onclick: retry }, t.app.retry) : null);
+}
+
+export function notice(text: string, kind: 'success' | 'info' | 'error' = 'info', testid = 'notice'): HTMLElement {
+  return h('div', { class: `alert alert--${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': testid }, text);
+}
+
+/** Money as "1 500,00 ₽", with the contract's string in data-amount for tests and tools. */
+export function money(amount: string, testid?: string): HTMLElement {
+  return h('span', { class: 'money', 'data-amount': normalizeMoney(amount), 'data-testid': testid }, formatMoney(amount));
+}
+
+export function badge(kind: string, value: string, label: string): HTMLElement {
+  return h('span', { class: `badge badge--${kind}-${value}`, 'data-status': value }, label);
+}
+
+/** A figure: a label above a big value (balance, salary). */
+export function stat(label: string, value: Node): HTMLElement {
+  return h('div', { class: 'stat' }, h('span', { class: 'stat__label' }, label), h('span', { class: 'stat__value' }, value));
+}
+
+const toastRegion = (): HTMLElement | null => document.getElementById('toast');
+
+/** A short confirmation read out by screen readers; one at a time, gone after a few seconds or a click. */
+export function toast(text: string): void {
+  const region = toastRegion();
+  if (!region) return;
+  const item = h('p', { class: 'toast__item', 'data-testid': 'toast' }, text);
+  item.addEventListener('click', () => item.remove());
+  region.replaceChildren(item);
+  window.setTimeout(() => item.remove(), 4000);
+}

@@ -1,0 +1,6 @@
+import { httpHandler } from '../../shared/http/handler';
+import { IdParams } from '../../shared/http/schemas';
+import { acceptWork } from '../../shared/tasks/transitions';
+
+export const handler = httpHandler({ access: 'customer', params: IdParams, idempotent: true },
+  async ({ db, session, params }) => ({ status: 200, body: await acceptWork(db, params.id, session) }));

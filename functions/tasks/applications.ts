@@ -1,0 +1,7 @@
+import { httpHandler } from '../../shared/http/handler';
+import { IdParams } from '../../shared/http/schemas';
+import { taskApplications } from '../../shared/tasks/queries';
+import { ApplicationsQuery } from '../../shared/tasks/schemas';
+
+export const handler = httpHandler({ access: 'customer', params: IdParams, query: ApplicationsQuery },
+  async ({ db, session, params, query }) => ({ status: 200, body: await taskApplications(db, params.id, session, query) }));

@@ -1,0 +1,157 @@
+// Child processes of the stack: each in its own process group, output to a log file, stopped
+// by signalling the whole group, so that wrappers (serverless → esbuild) leave nothing behind.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+
+export interface SpawnSpec {
+  name: string;
+  command: string;
+  args: string[];
+  logFile: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Child {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** Resolves when the process has exited, with its exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** Something the stack can stop and start again, with the same ports and data. */
+export interface Service {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 10_000;
+const live = new Set<Child>();
+let closed = false;
+
+export function spawnChild(spec: SpawnSpec): Child {
+  if (closed) throw new Error(`not starting ${spec.name}: the stack is shutting down`);
+  const log = openSync(spec.logFile, 'a');
+  const proc = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const exited = new Promise<number | null>((resolve) => {
+    proc.once('exit', (code) => resolve(code));
+    proc.once('error', () => resolve(-1));
+  });
+  if (proc.pid === undefined) throw new Error(`could not start ${spec.name} (${spec.command})`);
+  const pid = proc.pid;
+  const child: Child = {
+    name: spec.name,
+    pid,
+    logFile: spec.logFile,
+    exited,
+    stop: () => stopGroup(pid, exited),
+  };
+  live.add(child);
+  void exited.then(() => waitGroupGone(pid, STOP_GRACE_MS)).finally(() => live.delete(child));
+  return child;
+}
+
+/** A long-running child: start spawns it and waits until `ready` holds; start after stop respawns it. */
+export function childService(spec: SpawnSpec, ready: () => Promise<boolean>, readyTimeoutMs: number): Service {
+  let current: { child: Child; running: boolean } | undefined;
+  return {
+    async start() {
+      if (current?.running) return;
+      const child = spawnChild(spec);
+      const entry = { child, running: true };
+      void child.exited.then(() => (entry.running = false));
+      current = entry;
+      try {
+        await waitReady(child, ready, readyTimeoutMs);
+      } catch (err) {
+        await child.stop();
+        throw err;
+      }
+    },
+    async stop() {
+      const entry = current;
+      current = undefined;
+      await entry?.child.stop();
+    },
+  };
+}
+
+/** Runs a command to completion (its own group too, so Ctrl-C handling stays ours); rejects on failure. */
+export async function runToCompletion(spec: SpawnSpec): Promise<void> {
+  const child = spawnChild(spec);
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`${spec.name} failed (exit ${code}):\n${logTail(spec.logFile)}`);
+}
+
+/** Stops every child still running and refuses new ones: for Ctrl-C in the middle of a boot. */
+export async function stopAllChildren(): Promise<void> {
+  closed = true;
+  await Promise.all([...live].map((c) => c.stop()));
+}
+
+/** Polls `ready` until it holds, failing early with the log tail if the child dies meanwhile. */
+async function waitReady(child: Child, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  let exitCode: number | null | undefined;
+  void child.exited.then((code) => (exitCode = code));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exitCode !== undefined) {
+      throw new Error(`${child.name} exited (code ${exitCode}) before it was ready:\n${logTail(child.logFile)}`);
+    }
+    if (await ready()) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${child.name} not ready after ${timeoutMs / 1000} s:\n${logTail(child.logFile)}`);
+    }
+    await sleep(100);
+  }
+}
+
+function logTail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function stopGroup(pid: number, exited: Promise<number | null>): Promise<void> {
+  if (!signalGroup(pid, 'SIGTERM')) return;
+  if (await waitGroupGone(pid, STOP_GRACE_MS)) return;
+  signalGroup(pid, 'SIGKILL');
+  await Promise.race([exited, sleep(2_000)]);
+}
+
+/** Signals the whole group; false when no process of it is left (signal 0 only probes). */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitGroupGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (signalGroup(pid, 0)) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+// Last resort when the parent exits without stopping the stack (a crash, vitest killed by a bug):
+// children in their own process groups would otherwise outlive it.
+process.on('exit', () => {
+  for (const child of live) signalGroup(child.pid, 'SIGKILL');
+});

@@ -1,0 +1,52 @@
+// `npm start`: the whole product on this machine, data in .local/ (`npm start -- --fresh` wipes it).
+// Ctrl-C stops every service.
+import path from 'node:path';
+import { stopAllChildren } from './processes';
+import { startStack } from './stack';
+
+const DATA_DIR = path.resolve(__dirname, '../.local');
+// Local only: the admin account a developer logs in with, unless the shell says otherwise.
+const LOCAL_DEFAULTS: Record<string, string> = {
+  ADMIN_EMAIL: 'admin@execorder.local',
+  ADMIN_PASSWORD: 'admin-local-password',
+  ROBOKASSA_TEST: '1',
+};
+
+let stopping = false;
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  // Also covers a Ctrl-C in the middle of the boot, before there is a stack to stop.
+  await stopAllChildren();
+  console.log('stopped');
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== '--fresh');
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (known: --fresh)`);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+
+  const env = Object.fromEntries(Object.entries(LOCAL_DEFAULTS).map(([name, value]) => [name, process.env[name] || value]));
+  const began = Date.now();
+  const stack = await startStack({ dataDir: DATA_DIR, fresh: args.includes('--fresh'), env, log: (line) => console.log(line) });
+  console.log(`
+execorder is running (booted in ${((Date.now() - began) / 1000).toFixed(1)} s):
+  site      ${stack.urls.site}
+  API       ${stack.urls.api}/api
+  health    ${stack.urls.health}
+  mail UI   ${stack.urls.mailUi}
+  admin     ${stack.env.ADMIN_EMAIL} / ${stack.env.ADMIN_PASSWORD} (log in with role "admin")
+  logs      ${path.join(DATA_DIR, 'logs')}
+Ctrl-C stops everything.`);
+}
+
+main().catch(async (err: Error) => {
+  if (stopping) return; // a boot cut short by Ctrl-C fails on its way out; that is expected
+  console.error(`\nnpm start failed: ${err.message}`);
+  await stopAllChildren();
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+// Token sessions: created at login, looked up on every authenticated request, listed and revoked by their owner.
+import type { RequestDb, Sql } from '../db/request-db';
+import { dbNodes } from '../db/nodes';
+import { notFound } from '../http/errors';
+import { hashToken, newToken } from './tokens';
+
+export type Role = 'customer' | 'executor' | 'admin';
+
+export interface Session {
+  id: number;
+  accountId: number;
+  role: Role;
+}
+
+/** Sessions end after this long without activity. */
+const IDLE_DAYS = 30;
+
+export async function createSession(
+  tx: Sql, accountId: number, role: Role, ip: string, userAgent: string,
+): Promise<{ token: string; sessionId: number }> {
+  const token = newToken();
+  const res = await tx.exec(
+    'INSERT INTO session (account_id, role, token_hash, ip, user_agent) VALUES (?, ?, ?, ?, ?)',
+    [accountId, role, hashToken(token), ip.slice(0, 45), userAgent.slice(0, 255)]);
+  return { token, sessionId: res.insertId };
+}
+
+/** The live session a bearer token names, or null. Read on the primary so that a revoked token is dead at once. */
+export async function sessionByToken(db: RequestDb, token: string): Promise<Session | null> {
+  const [row] = await db.strongRows<{ id: number; accountId: number; role: Role; stale: number }>(
+    `SELECT id, account_id AS accountId, role, last_active_at < NOW(3) - INTERVAL 1 MINUTE AS stale
+       FROM session WHERE token_hash = ? AND last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY`,
+    [hashToken(token)]);
+  if (!row) return null;
+  if (row.stale) await touchSession(row.id);
+  return { id: row.id, accountId: row.accountId, role: row.role };
+}
+
+/** Activity is recorded at most once a minute, and never fails the request (the primary may be down). */
+async function touchSession(sessionId: number): Promise<void> {
+  const { primary } = dbNodes();
+  if (!primary.isUp()) return;
+  await primary.pool
+    .query('UPDATE session SET last_active_at = NOW(3) WHERE id = ?', [sessionId])
+    .catch(() => undefined);
+}
+
+export interface SessionView {
+  id: number; role: Role; ip: string; userAgent: string; createdAt: string; lastActiveAt: string; current: boolean;
+}
+
+export async function listSessions(db: RequestDb, session: Session): Promise<SessionView[]> {
+  const rows = await db.strongRows<{ id: number; role: Role; ip: string; userAgent: string; createdAt: Date; lastActiveAt: Date }>(
+    `SELECT id, role, ip, user_agent AS userAgent, created_at AS createdAt, last_active_at AS lastActiveAt
+       FROM session WHERE account_id = ? AND last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY
+      ORDER BY last_active_at DESC, id DESC`,
+    [session.accountId]);
+  return rows.map((r) => ({
+    id: r.id, role: r.role, ip: r.ip, userAgent: r.userAgent,
+    createdAt: r.createdAt.toISOString(), lastActiveAt: r.lastActiveAt.toISOString(), current: r.id === session.id,
+  }));
+}
+
+/** Revokes one of the caller's own sessions; another account's session is not found. */
+export async function revokeSession(db: RequestDb, session: Session, sessionId: number): Promise<void> {
+  const res = await db.exec('DELETE FROM session WHERE id = ? AND account_id = ?', [sessionId, session.accountId]);
+  if (res.affectedRows === 0) throw notFound('Session');
+}
+
+export async function revokeOtherSessions(tx: Sql, accountId: number, keepSessionId: number | null): Promise<void> {
+  await tx.exec('DELETE FROM session WHERE account_id = ? AND id <> ?', [accountId, keepSessionId ?? 0]);
+}

@@ -1,0 +1,65 @@
+// Every environment variable the product reads, parsed once and typed.
+// The defaults are the local stack's; in AWS serverless.yml sets every value.
+import { z } from 'zod';
+
+const int = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const flag = z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true');
+
+const ConfigSchema = z.object({
+  API_PORT: int(3000),
+  WEB_PORT: int(8080),
+  MAIL_UI_PORT: int(1080),
+  SITE_URL: z.string().url().default('http://localhost:8080'),
+
+  DB_PRIMARY_HOST: z.string().default('127.0.0.1'),
+  DB_PRIMARY_PORT: int(3306),
+  DB_REPLICA_HOST: z.string().default('127.0.0.1'),
+  DB_REPLICA_PORT: int(3307),
+  DB_NAME: z.string().default('execorder'),
+  DB_USER: z.string().default('execorder'),
+  DB_PASSWORD: z.string().default('execorder-local'),
+  DB_CONNECT_TIMEOUT_MS: int(1000),
+  DB_POOL_SIZE: int(10),
+
+  MEMCACHED_SERVERS: z.string().default('127.0.0.1:11211,127.0.0.1:11212'),
+  MEMCACHED_TIMEOUT_MS: int(200),
+
+  COMMISSION_PERCENT: z.coerce.number().min(0).max(100).default(10),
+  AUTO_ACCEPT_HOURS: z.coerce.number().min(0).default(72),
+  PAYMENT_TTL_HOURS: z.coerce.number().min(0).default(24),
+  RATE_LIMIT_PER_SECOND: int(5),
+  RATE_LIMIT_PER_MINUTE: int(180),
+  /** Counters of APIs with different limits over one memcached must not mix (tests run such APIs side by side). */
+  RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w-]{1,20}$/).default('rl'),
+  RATE_LIMIT_ROBOKASSA_PER_SECOND: int(50),
+  RATE_LIMIT_ROBOKASSA_PER_MINUTE: int(3000),
+  BCRYPT_ROUNDS: int(11),
+
+  ROBOKASSA_LOGIN: z.string().default('execorder-local'),
+  ROBOKASSA_PASSWORD1: z.string().default('local-password-1'),
+  ROBOKASSA_PASSWORD2: z.string().default('local-password-2'),
+  ROBOKASSA_TEST: flag,
+  ROBOKASSA_HASH: z.enum(['md5', 'sha1', 'sha256', 'sha384', 'sha512']).default('md5'),
+  ROBOKASSA_URL: z.string().url().default('https://auth.robokassa.ru/Merchant/Index.aspx'),
+  PAYMENT_MIN_AMOUNT: z.string().default('10.00'),
+  PAYOUT_MIN_AMOUNT: z.string().default('100.00'),
+
+  SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().default('execorder <no-reply@execorder.local>'),
+  TELEGRAM_BOT_TOKEN: z.string().default('local-bot-token'),
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
+
+  SQS_QUEUE_URL: z.string().default(''),
+  ADMIN_EMAIL: z.string().default(''),
+  ADMIN_PASSWORD: z.string().default(''),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable counts as unset, so that `FOO=` in a shell does not defeat a default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  return ConfigSchema.parse(present);
+}
+
+export const config: Config = parseConfig(process.env);

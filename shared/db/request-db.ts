@@ -1,0 +1,153 @@
+// One request's view of the database: writes and transactions on the primary, reads on the
+// replica, failover both ways, and read-your-writes once this request (or, within a few
+// seconds, this session) has written.
+import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { unavailable } from '../http/errors';
+import { dbNodes, isConnectionError, type DbNode } from './nodes';
+
+export type Row = Record<string, unknown>;
+
+/** What domain functions need: rows out, statements in. Both a transaction and a Db offer it. */
+export interface Sql {
+  rows<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  exec(sql: string, params?: unknown[]): Promise<ResultSetHeader>;
+}
+
+export type Tx = Sql;
+
+const DEADLOCK = 1213;
+const READ_ONLY = 1290;
+const MAX_ATTEMPTS = 3;
+
+const primaryDown = () => unavailable('The primary database is unavailable; writes are paused');
+
+class ConnectionSql implements Sql {
+  constructor(private readonly conn: PoolConnection) {}
+
+  async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const [rows] = await this.conn.query(sql, params);
+    return rows as T[];
+  }
+
+  async exec(sql: string, params: unknown[] = []): Promise<ResultSetHeader> {
+    const [result] = await this.conn.query(sql, params);
+    return result as ResultSetHeader;
+  }
+}
+
+export class RequestDb implements Sql {
+  /** Set once this request wrote, or when the session wrote moments ago: reads then go to the primary. */
+  readFromPrimary = false;
+  private tx: ConnectionSql | undefined;
+  private afterCommit: (() => Promise<void> | void)[] = [];
+  private wroteAnything = false;
+
+  get wrote(): boolean {
+    return this.wroteAnything;
+  }
+
+  /** A read, routed to the replica unless read-your-writes applies; falls over to the other server. */
+  async rows<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.tx) return this.tx.rows<T>(sql, params);
+    const { primary, replica } = dbNodes();
+    const order = this.readFromPrimary ? [primary, replica] : [replica, primary];
+    return this.readFrom(order, sql, params);
+  }
+
+  /** A read that must see every committed write (sessions, money decisions): the primary, the replica only if the primary is down. */
+  async strongRows<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.tx) return this.tx.rows<T>(sql, params);
+    const { primary, replica } = dbNodes();
+    return this.readFrom([primary, replica], sql, params);
+  }
+
+  /** This request's database with every read on the primary: for answers that must reflect every commit. */
+  get strong(): Sql {
+    return { rows: (sql, params) => this.strongRows(sql, params), exec: (sql, params) => this.exec(sql, params) };
+  }
+
+  /** One autocommitted statement on the primary. */
+  async exec(sql: string, params: unknown[] = []): Promise<ResultSetHeader> {
+    if (this.tx) return this.tx.exec(sql, params);
+    return this.transaction((tx) => tx.exec(sql, params));
+  }
+
+  /** Runs `work` in one transaction on the primary, retrying deadlocks; joins the open one if any. */
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.tx) return work(this.tx);
+    const { primary } = dbNodes();
+    if (!primary.isUp()) throw primaryDown();
+    this.wroteAnything = true;
+    this.readFromPrimary = true;
+    for (let attempt = 1; ; attempt++) {
+      const conn = await this.connect(primary);
+      let broken = false;
+      try {
+        await conn.beginTransaction();
+        this.tx = new ConnectionSql(conn);
+        const result = await work(this.tx);
+        await conn.commit();
+        await this.runAfterCommit();
+        return result;
+      } catch (err) {
+        broken = isConnectionError(err);
+        if (!broken) await conn.rollback().catch(() => undefined);
+        this.afterCommit = [];
+        const errno = (err as { errno?: number }).errno;
+        if (errno === DEADLOCK && attempt < MAX_ATTEMPTS) continue;
+        if (broken || errno === READ_ONLY) {
+          primary.markDown();
+          throw primaryDown();
+        }
+        throw err;
+      } finally {
+        this.tx = undefined;
+        if (broken) conn.destroy();
+        else conn.release();
+      }
+    }
+  }
+
+  /** Defers work (cache invalidation, publishing) until the outermost transaction has committed. */
+  onCommit(fn: () => Promise<void> | void): void {
+    if (this.tx) this.afterCommit.push(fn);
+    else void fn();
+  }
+
+  private async runAfterCommit(): Promise<void> {
+    const callbacks = this.afterCommit;
+    this.afterCommit = [];
+    for (const fn of callbacks) {
+      // The transaction is committed: a failing follow-up is logged, never reported as a failed write.
+      await Promise.resolve().then(fn).catch((err) => console.error('after-commit step failed', err));
+    }
+  }
+
+  private async connect(node: DbNode): Promise<PoolConnection> {
+    try {
+      const conn = await node.pool.getConnection();
+      node.markUp();
+      return conn;
+    } catch (err) {
+      if (!isConnectionError(err)) throw err;
+      node.markDown();
+      throw primaryDown();
+    }
+  }
+
+  private async readFrom<T>(order: DbNode[], sql: string, params: unknown[]): Promise<T[]> {
+    // Servers believed up are asked first; one remembered as down is still probed before giving up.
+    const candidates = [...order.filter((n) => n.isUp()), ...order.filter((n) => !n.isUp())];
+    for (const node of candidates) {
+      try {
+        const [rows] = await node.pool.query(sql, params);
+        node.markUp();
+        return rows as T[];
+      } catch (err) {
+        if (!isConnectionError(err)) throw err;
+        node.markDown();
+      }
+    }
+    throw unavailable('The database is unavailable');
+  }
+}

@@ -1,0 +1,201 @@
+// The one middy stack every HTTP function uses, in the contract's order:
+// request id → body parse → zod → auth → role → rate limit → handler (timed) → error mapper.
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { z, type ZodType } from 'zod';
+import { sessionByToken, type Role, type Session } from '../accounts/sessions';
+import { cacheGet, cacheSet } from '../cache/memcache';
+import { overLimitFor } from '../cache/rate-limit';
+import { config } from '../config';
+import { RequestDb } from '../db/request-db';
+import { AppError, forbidden, rateLimited, unauthenticated, validationFailed } from './errors';
+import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
+import { logError, recordTiming } from './observability';
+import { clientIp, parseBody } from './request';
+
+export type { Reply };
+
+/** Who may call: anyone (a token is used when valid), any logged-in role, or the listed roles. */
+export type Access = 'anyone' | 'session' | Role | readonly Role[];
+
+export interface HandlerSpec<B extends ZodType, Q extends ZodType, P extends ZodType> {
+  access: Access;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Money POSTs: honour Idempotency-Key. */
+  idempotent?: boolean;
+  /** Robokassa posts form fields and has its own, higher limit. */
+  form?: boolean;
+  limits?: 'api' | 'robokassa';
+}
+
+export interface HandlerInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  db: RequestDb;
+  requestId: string;
+  ip: string;
+  userAgent: string;
+  headers: Record<string, string | undefined>;
+}
+
+type SessionFor<A extends Access> = A extends 'anyone' ? Session | null : Session;
+
+interface PipelineState {
+  requestId: string;
+  route: string;
+  startedAt: number;
+  db: RequestDb;
+  body?: unknown;
+  query?: unknown;
+  params?: unknown;
+  session: Session | null;
+}
+
+type PipelineContext = Context & { execorder: PipelineState };
+type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, PipelineContext>;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** How long after a write a session's reads keep going to the primary (replica lag is well under this). */
+const READ_YOUR_WRITES_SECONDS = 5;
+
+const requestIdStep = {
+  before: (request: Request) => {
+    const given = request.event.headers?.['x-request-id'];
+    request.context.execorder = {
+      requestId: given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID(),
+      route: request.event.routeKey ?? `${request.event.requestContext?.http?.method} ${request.event.rawPath}`,
+      startedAt: performance.now(),
+      db: new RequestDb(),
+      session: null,
+    };
+  },
+};
+
+function parseStep(spec: HandlerSpec<ZodType, ZodType, ZodType>) {
+  return {
+    before: (request: Request) => {
+      const state = request.context.execorder;
+      const event = request.event;
+      const issues: { path: string; message: string }[] = [];
+      const check = (schema: ZodType | undefined, value: unknown, prefix: string) => {
+        if (!schema) return undefined;
+        const result = schema.safeParse(value);
+        if (result.success) return result.data;
+        for (const issue of result.error.issues) {
+          const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+          // An unknown field is reported at its own name, so a client can see which one to drop.
+          const names = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (path ? `${path}.${k}` : k)) : [path];
+          for (const name of names) issues.push({ path: name, message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message });
+        }
+        return undefined;
+      };
+      const body = spec.body ? parseBody(event, spec.form ? 'form' : 'json') : undefined;
+      state.params = check(spec.params, event.pathParameters ?? {}, '');
+      state.query = check(spec.query, event.queryStringParameters ?? {}, '');
+      state.body = check(spec.body, body, '');
+      if (issues.length > 0) throw validationFailed(issues);
+    },
+  };
+}
+
+function authStep(access: Access) {
+  return {
+    before: async (request: Request) => {
+      const state = request.context.execorder;
+      const header = request.event.headers?.authorization ?? '';
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      const session = token ? await sessionByToken(state.db, token) : null;
+      if (access === 'anyone') {
+        state.session = session;
+      } else {
+        if (!session) throw unauthenticated(token ? 'The token is unknown, expired or revoked' : 'Authentication required');
+        const roles: readonly Role[] | null = access === 'session' ? null : typeof access === 'string' ? [access] : access;
+        if (roles && !roles.includes(session.role)) throw forbidden(`This action needs the ${roles.join(' or ')} role`);
+        state.session = session;
+      }
+      if (state.session && (await cacheGet(`ryw:${state.session.id}`)) !== null) state.db.readFromPrimary = true;
+    },
+  };
+}
+
+function rateLimitStep(kind: 'api' | 'robokassa') {
+  const limits = kind === 'robokassa'
+    ? { perSecond: config.RATE_LIMIT_ROBOKASSA_PER_SECOND, perMinute: config.RATE_LIMIT_ROBOKASSA_PER_MINUTE }
+    : { perSecond: config.RATE_LIMIT_PER_SECOND, perMinute: config.RATE_LIMIT_PER_MINUTE };
+  return {
+    before: async (request: Request) => {
+      const { session } = request.context.execorder;
+      const client = session ? `s${session.id}` : `ip${clientIp(request.event)}`;
+      const retryAfter = await overLimitFor(`${kind}:${client}`, limits, config.RATE_LIMIT_KEY_PREFIX);
+      if (retryAfter > 0) throw rateLimited(retryAfter);
+    },
+  };
+}
+
+function toResponse(state: PipelineState, reply: Reply): APIGatewayProxyResultV2 {
+  const headers: Record<string, string> = { 'X-Request-Id': state.requestId, ...reply.headers };
+  if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
+  if (typeof reply.body === 'string') return { statusCode: reply.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: reply.body };
+  return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(reply.body) };
+}
+
+/** Timing for every answer, and after a write the session's next reads are pinned to the primary. */
+const finishStep = {
+  after: async (request: Request) => finish(request),
+  onError: async (request: Request) => {
+    request.response = mapError(request);
+    await finish(request);
+  },
+};
+
+async function finish(request: Request): Promise<void> {
+  const state = request.context.execorder;
+  if (!state) return;
+  const status = typeof request.response === 'object' && request.response?.statusCode ? request.response.statusCode : 500;
+  if (state.session && state.db.wrote) await cacheSet(`ryw:${state.session.id}`, '1', READ_YOUR_WRITES_SECONDS);
+  await recordTiming({ route: state.route, status, durationMs: performance.now() - state.startedAt, at: new Date() });
+}
+
+/** The one error mapper: every failure leaves as the contract's error body; a bug never shows its stack. */
+function mapError(request: Request): APIGatewayProxyResultV2 {
+  const state = request.context.execorder ?? { requestId: randomUUID(), route: 'unknown' };
+  const err = request.error;
+  const appError = err instanceof AppError ? err
+    : err instanceof z.ZodError ? validationFailed(err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
+    : null;
+  if (!appError) {
+    void logError(state.requestId, state.route, err?.message ?? String(err), err?.stack);
+    return toResponse(state as PipelineState, { status: 500, body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } } });
+  }
+  const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
+  return toResponse(state as PipelineState, { status: appError.status, body, headers: appError.headers });
+}
+
+export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends ZodType = ZodType<unknown>, P extends ZodType = ZodType<unknown>, A extends Access = Access>(
+  spec: HandlerSpec<B, Q, P> & { access: A },
+  run: (input: HandlerInput<z.output<B>, z.output<Q>, z.output<P>> & { session: SessionFor<A> }) => Promise<Reply>,
+) {
+  const base = async (event: APIGatewayProxyEventV2, context: PipelineContext): Promise<APIGatewayProxyResultV2> => {
+    const state = context.execorder;
+    const input = {
+      body: state.body, query: state.query, params: state.params, db: state.db, requestId: state.requestId,
+      ip: clientIp(event), userAgent: event.headers['user-agent'] ?? '', headers: event.headers,
+      session: state.session,
+    } as HandlerInput<z.output<B>, z.output<Q>, z.output<P>> & { session: SessionFor<A> };
+    const key = spec.idempotent && state.session ? idempotencyKeyOf(event.headers) : undefined;
+    const reply = key && state.session
+      ? await withIdempotency(state.db, state.session.accountId, key, `${state.route}\n${event.rawPath}\n${event.body ?? ''}`, () => run(input))
+      : await run(input);
+    return toResponse(state, reply);
+  };
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, PipelineContext>(base)
+    .use(finishStep)
+    .use(requestIdStep)
+    .use(parseStep(spec as HandlerSpec<ZodType, ZodType, ZodType>))
+    .use(authStep(spec.access))
+    .use(rateLimitStep(spec.limits ?? 'api'));
+}

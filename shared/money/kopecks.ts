@@ -1,0 +1,48 @@
+// Money is an integer number of kopecks inside the product; decimal strings only at the edges.
+import { z } from 'zod';
+
+export type Kopecks = number & { readonly __unit: 'kopecks' };
+
+export const MAX_AMOUNT_KOPECKS = 99_999_999 as Kopecks; // 999999.99
+
+const DECIMAL = /^(-)?(\d{1,12})(?:\.(\d{1,2}))?$/;
+
+/** Parses a decimal string such as "150", "150.5" or "-12.30" (as MySQL DECIMAL columns arrive). */
+export function toKopecks(decimal: string): Kopecks {
+  const m = DECIMAL.exec(decimal.trim());
+  if (!m) throw new Error(`not a money amount: ${decimal}`);
+  const units = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  return (m[1] ? -units : units) as Kopecks;
+}
+
+/** "150.00", "-0.50": exactly two places, never through a float. */
+export function formatMoney(k: number): string {
+  const abs = Math.abs(k);
+  const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return k < 0 ? `-${text}` : text;
+}
+
+/** Amount input of the contract: a string or JSON number, positive, at most two decimals, at most 999999.99. */
+export const MoneyInput = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx): Kopecks => {
+    const text = typeof value === 'number' ? String(value) : value;
+    if (!/^\d{1,6}(\.\d{1,2})?$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a positive amount with at most two decimals, up to 999999.99' });
+      return z.NEVER;
+    }
+    const k = toKopecks(text);
+    if (k <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be greater than zero' });
+      return z.NEVER;
+    }
+    return k;
+  });
+
+/** reward × percent / 100, rounded half-up to the kopeck, in integers (percent may have two decimals). */
+export function commissionOf(reward: Kopecks, percent: number): Kopecks {
+  const basisPoints = Math.round(percent * 100);
+  const scaled = reward * basisPoints;
+  const whole = Math.floor(scaled / 10_000);
+  return (scaled % 10_000 >= 5_000 ? whole + 1 : whole) as Kopecks;
+}

@@ -1,0 +1,191 @@
+// Every change of a task's state. Each one locks the task row on the primary, checks who may
+// do what from which state, and changes state, money and outbox in the same transaction.
+import type { Session } from '../accounts/sessions';
+import { config } from '../config';
+import type { RequestDb, Tx } from '../db/request-db';
+import { enqueue } from '../events/outbox';
+import { conflict, forbidden, invalidState, notFound } from '../http/errors';
+import { commissionOf, formatMoney, toKopecks } from '../money/kopecks';
+import { moveMoney, transfer, type Leg } from '../money/ledger';
+import { accountNames } from '../cache/names';
+import { invalidateFeed } from './feed-cache';
+import { loadTaskView, TASK_COLUMNS, type TaskRow, type TaskStatus, type TaskView } from './view';
+
+type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
+
+interface Rule { who: Who; from: TaskStatus[]; assignment?: 'first' | 'choose' }
+
+async function lockTask(tx: Tx, taskId: number): Promise<TaskRow> {
+  const [task] = await tx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE id = ? FOR UPDATE`, [taskId]);
+  if (!task) throw notFound('Task');
+  return task;
+}
+
+function check(task: TaskRow, actor: Session, rule: Rule): void {
+  const allowed = {
+    owner: task.customerId === actor.accountId,
+    assignee: task.executorId === actor.accountId,
+    'not-owner': task.customerId !== actor.accountId,
+    admin: actor.role === 'admin',
+  }[rule.who];
+  if (!allowed) {
+    throw forbidden({
+      owner: 'Only the customer who posted the task may do this',
+      assignee: 'Only the executor working on the task may do this',
+      'not-owner': 'You cannot work on a task of your own account',
+      admin: 'Only an administrator may do this',
+    }[rule.who]);
+  }
+  if (rule.assignment && task.assignment !== rule.assignment) {
+    throw invalidState(rule.assignment === 'first' ? 'This task is assigned by the customer: apply instead' : 'This task goes to the first executor: take it instead');
+  }
+  if (!rule.from.includes(task.status)) throw invalidState(`The task is ${task.status}`);
+}
+
+/** Locks, checks, runs `change`, and answers the task as it stands after the change. */
+async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
+  change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskView> {
+  return db.transaction(async (tx) => {
+    const task = await lockTask(tx, taskId);
+    check(task, actor, rule);
+    await change(tx, task);
+    return loadTaskView(tx, taskId);
+  });
+}
+
+const setStatus = (tx: Tx, taskId: number, assignments: string, params: unknown[]) =>
+  tx.exec(`UPDATE task SET ${assignments} WHERE id = ?`, [...params, taskId]);
+
+export async function takeTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskView> {
+  return db.transaction(async (tx) => {
+    const task = await lockTask(tx, taskId);
+    // The winner of a race has moved the task on; the others learn it was taken, not a generic state error.
+    if (task.status !== 'actual' && task.executorId !== null && task.customerId !== executor.accountId) {
+      throw conflict('task_taken', 'Another executor has already taken this task');
+    }
+    check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'first' });
+    await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executor.accountId]);
+    await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
+    db.onCommit(invalidateFeed);
+    return loadTaskView(tx, taskId);
+  });
+}
+
+export interface ApplicationView { id: number; executor: { id: number; name: string }; createdAt: string }
+
+export async function applyToTask(db: RequestDb, taskId: number, executor: Session): Promise<ApplicationView> {
+  return db.transaction(async (tx) => {
+    const task = await lockTask(tx, taskId);
+    check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'choose' });
+    const res = await tx.exec('INSERT IGNORE INTO task_application (task_id, executor_id) VALUES (?, ?)', [taskId, executor.accountId]);
+    if (res.affectedRows === 0) throw conflict('conflict', 'You have already applied to this task');
+    await enqueue(tx, { type: 'task_applied', taskId, executorId: executor.accountId, applicationId: res.insertId });
+    const [row] = await tx.rows<{ createdAt: Date }>('SELECT created_at AS createdAt FROM task_application WHERE id = ?', [res.insertId]);
+    const names = await accountNames(tx, [executor.accountId]);
+    return {
+      id: res.insertId,
+      executor: { id: executor.accountId, name: names.get(executor.accountId) ?? '' },
+      createdAt: (row?.createdAt ?? new Date()).toISOString(),
+    };
+  });
+}
+
+export async function assignExecutor(db: RequestDb, taskId: number, customer: Session, executorId: number): Promise<TaskView> {
+  return transition(db, taskId, customer, { who: 'owner', from: ['actual'], assignment: 'choose' }, async (tx) => {
+    const [application] = await tx.rows('SELECT id FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executorId]);
+    if (!application) throw notFound('Application of this executor');
+    await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executorId]);
+    await enqueue(tx, { type: 'executor_chosen', taskId, executorId });
+    db.onCommit(invalidateFeed);
+  });
+}
+
+export async function abandonTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskView> {
+  return transition(db, taskId, executor, { who: 'assignee', from: ['in_work'] }, async (tx) => {
+    await setStatus(tx, taskId, "status = 'actual', executor_id = NULL", []);
+    // Having given the task up, the executor is no longer among those the customer can choose.
+    await tx.exec('DELETE FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executor.accountId]);
+    db.onCommit(invalidateFeed);
+  });
+}
+
+export async function submitWork(db: RequestDb, taskId: number, executor: Session, comment: string | undefined): Promise<TaskView> {
+  return transition(db, taskId, executor, { who: 'assignee', from: ['in_work'] }, async (tx) => {
+    await setStatus(tx, taskId, "status = 'review', submitted_at = NOW(3), comment = ?", [comment || null]);
+    await enqueue(tx, { type: 'work_submitted', taskId });
+  });
+}
+
+/** The reward leaves escrow: the executor earns it less the commission, which the platform keeps. */
+async function payForTask(tx: Tx, task: TaskRow, automatic: boolean): Promise<void> {
+  if (task.executorId === null) throw new Error(`task ${task.id} in review without an executor`);
+  const reward = toKopecks(task.reward);
+  const commission = commissionOf(reward, config.COMMISSION_PERCENT);
+  await setStatus(tx, task.id, "status = 'done', commission = ?", [formatMoney(commission)]);
+  const legs: Leg[] = [
+    { accountId: task.customerId, bucket: 'balance_held', amount: -reward },
+    { accountId: task.executorId, bucket: 'salary', amount: reward - commission },
+    { accountId: null, bucket: 'commission', amount: commission },
+  ];
+  await moveMoney(tx, { kind: 'task_payment', taskId: task.id, legs: legs.filter((leg) => leg.amount !== 0) });
+  await enqueue(tx, { type: 'work_accepted', taskId: task.id, executorId: task.executorId, automatic });
+}
+
+export async function acceptWork(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
+  return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, (tx, task) => payForTask(tx, task, false));
+}
+
+export async function rejectWork(db: RequestDb, taskId: number, customer: Session, comment: string): Promise<TaskView> {
+  return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, async (tx, task) => {
+    await setStatus(tx, taskId, "status = 'in_work', submitted_at = NULL, comment = ?", [comment]);
+    await enqueue(tx, { type: 'work_rejected', taskId, executorId: task.executorId ?? 0 });
+  });
+}
+
+export async function cancelTask(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
+  return transition(db, taskId, customer, { who: 'owner', from: ['actual'] }, async (tx, task) => {
+    await setStatus(tx, taskId, "status = 'cancelled'", []);
+    await moveMoney(tx, {
+      kind: 'task_refund', taskId,
+      legs: transfer(toKopecks(task.reward), { accountId: task.customerId, bucket: 'balance_held' }, { accountId: task.customerId, bucket: 'balance' }),
+    });
+    db.onCommit(invalidateFeed);
+  });
+}
+
+export async function freezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskView> {
+  return transition(db, taskId, admin, { who: 'admin', from: ['actual', 'in_work', 'review'] }, async (tx) => {
+    await setStatus(tx, taskId, "frozen_from = status, status = 'frozen', comment = ?", [comment]);
+    db.onCommit(invalidateFeed);
+  });
+}
+
+export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskView> {
+  return transition(db, taskId, admin, { who: 'admin', from: ['frozen'] }, async (tx) => {
+    // A task frozen in review waits the full auto-accept time again from now.
+    await setStatus(tx, taskId,
+      "status = frozen_from, frozen_from = NULL, comment = ?, submitted_at = IF(submitted_at IS NULL, NULL, NOW(3))", [comment]);
+    db.onCommit(invalidateFeed);
+  });
+}
+
+/** Accepts, as the customer would, every task that has waited in review longer than AUTO_ACCEPT_HOURS. */
+export async function autoAcceptDue(db: RequestDb, batch = 100): Promise<number> {
+  const dueSeconds = Math.round(config.AUTO_ACCEPT_HOURS * 3600);
+  let accepted = 0;
+  for (;;) {
+    const due = await db.strongRows<{ id: number }>(
+      `SELECT id FROM task WHERE status = 'review' AND submitted_at <= NOW(3) - INTERVAL ? SECOND ORDER BY submitted_at LIMIT ?`,
+      [dueSeconds, batch]);
+    for (const { id } of due) {
+      const paid = await db.transaction(async (tx) => {
+        const task = await lockTask(tx, id);
+        if (task.status !== 'review') return false; // the customer decided meanwhile
+        await payForTask(tx, task, true);
+        return true;
+      });
+      if (paid) accepted++;
+    }
+    if (due.length < batch) return accepted;
+  }
+}

@@ -1,0 +1,71 @@
+// Tasks as the contract shows them: names through the name cache, categories from their list.
+import { accountNames } from '../cache/names';
+import type { Sql } from '../db/request-db';
+import { notFound } from '../http/errors';
+import { formatMoney, toKopecks } from '../money/kopecks';
+import { listCategories, type Category } from './categories';
+
+export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen';
+export type Assignment = 'first' | 'choose';
+
+export interface TaskRow {
+  id: number;
+  customerId: number;
+  executorId: number | null;
+  categoryId: number;
+  title: string;
+  description: string;
+  reward: string;
+  assignment: Assignment;
+  status: TaskStatus;
+  frozenFrom: TaskStatus | null;
+  comment: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const TASK_COLUMNS = `id, customer_id AS customerId, executor_id AS executorId, category_id AS categoryId,
+  title, description, reward, assignment, status, frozen_from AS frozenFrom, comment,
+  created_at AS createdAt, updated_at AS updatedAt`;
+
+export interface TaskView {
+  id: number;
+  title: string;
+  description: string;
+  reward: string;
+  category: Category;
+  assignment: Assignment;
+  status: TaskStatus;
+  customer: { id: number; name: string };
+  executor: { id: number; name: string } | null;
+  comment: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export async function toTaskViews(db: Sql, rows: TaskRow[]): Promise<TaskView[]> {
+  const ids = rows.flatMap((r) => (r.executorId ? [r.customerId, r.executorId] : [r.customerId]));
+  const [names, categories] = await Promise.all([accountNames(db, ids), listCategories(db)]);
+  const person = (id: number) => ({ id, name: names.get(id) ?? '' });
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    reward: formatMoney(toKopecks(r.reward)),
+    category: categories.find((c) => c.id === r.categoryId) ?? { id: r.categoryId, slug: '', name: '' },
+    assignment: r.assignment,
+    status: r.status,
+    customer: person(r.customerId),
+    executor: r.executorId ? person(r.executorId) : null,
+    comment: r.comment,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  }));
+}
+
+export async function loadTaskView(db: Sql, taskId: number): Promise<TaskView> {
+  const rows = await db.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE id = ?`, [taskId]);
+  const [view] = await toTaskViews(db, rows);
+  if (!view) throw notFound('Task');
+  return view;
+}

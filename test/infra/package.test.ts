@@ -1,0 +1,355 @@
+// `serverless package --stage prod` builds the AWS stack the handbook promises, without deploying:
+// every function bundled, every route of the contract, the VPC, Aurora, memcached, SQS, the site
+// behind CloudFront, the environment complete and no secret in the template. The `local` stage
+// stays bare, so serverless-offline keeps the launcher's environment.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, copyFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../shared/config';
+
+const REPO = path.resolve(__dirname, '../..');
+const SERVERLESS = path.join(REPO, 'node_modules/serverless/bin/serverless.js');
+const PACKAGE_TIMEOUT_MS = 300_000;
+
+// Every route of API.md, as `METHOD path`. Path parameters are compared by position, not name.
+const CONTRACT_ROUTES = [
+  // Accounts and sessions
+  'POST /api/accounts', 'POST /api/sessions', 'GET /api/sessions', 'DELETE /api/sessions/{id}',
+  'DELETE /api/sessions/current', 'GET /api/me', 'PUT /api/me/password', 'POST /api/password-resets',
+  'POST /api/password-resets/confirm',
+  // Categories, subscriptions, notification settings
+  'GET /api/categories', 'GET /api/me/subscriptions', 'PUT /api/me/subscriptions/{categoryId}',
+  'DELETE /api/me/subscriptions/{categoryId}', 'GET /api/me/notification-settings', 'PUT /api/me/notification-settings',
+  // Tasks
+  'POST /api/tasks', 'GET /api/tasks', 'GET /api/tasks/{id}', 'GET /api/me/tasks',
+  'POST /api/tasks/{id}/take', 'POST /api/tasks/{id}/apply', 'POST /api/tasks/{id}/abandon', 'POST /api/tasks/{id}/submit',
+  'GET /api/tasks/{id}/applications',
+  'POST /api/tasks/{id}/assign', 'POST /api/tasks/{id}/accept', 'POST /api/tasks/{id}/reject', 'POST /api/tasks/{id}/cancel',
+  'POST /api/admin/tasks/{id}/freeze', 'POST /api/admin/tasks/{id}/unfreeze',
+  // Money
+  'POST /api/payments', 'GET /api/payments', 'POST /api/robokassa/result', 'GET /api/robokassa/success',
+  'GET /api/robokassa/fail', 'POST /api/payouts', 'GET /api/payouts', 'GET /api/me/ledger', 'GET /api/admin/payouts',
+  'POST /api/admin/payouts/{id}/approve', 'POST /api/admin/payouts/{id}/reject', 'GET /api/admin/ledger/check',
+  // Admin and operations
+  'GET /api/admin/stats', 'GET /api/admin/errors', 'GET /api/admin/jobs', 'POST /api/admin/jobs/{id}/retry', 'GET /api/health',
+];
+
+// Names of shared/config.ts an AWS function does without, and why; every other one must be set.
+const NOT_IN_AWS: Record<string, string> = {
+  API_PORT: 'local stack only', WEB_PORT: 'local stack only', MAIL_UI_PORT: 'local stack only',
+  ADMIN_EMAIL: 'the migrate function only', ADMIN_PASSWORD: 'the migrate function only',
+  RATE_LIMIT_KEY_PREFIX: 'keeps side-by-side test APIs apart; one API per stack needs only the default',
+};
+const SECRET_NAMES = ['DB_PASSWORD', 'ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'TELEGRAM_BOT_TOKEN', 'SMTP_URL'];
+// Set in the packaging process's environment: none may reach the template.
+const CANARIES = Object.fromEntries([...SECRET_NAMES, 'ADMIN_PASSWORD'].map((name) => [name, `canary-${name.toLowerCase()}-7f3a`]));
+
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+// CloudFormation JSON, checked by shape rather than typed.
+type Json = any;
+interface Resource { Type: string; Properties?: Json; DependsOn?: string | string[]; Condition?: string }
+interface FunctionConfig { name: string; handler: string; events?: Json[] }
+
+const run = promisify(execFile);
+let workDir: string;
+let packageDir: string;
+let template: { Resources: Record<string, Resource>; Outputs: Record<string, Json>; Conditions?: Json };
+let templateText: string;
+let stateText: string;
+let functions: Record<string, FunctionConfig>;
+let providerTimeout: number;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-package-'));
+  const serviceDir = path.join(workDir, 'service');
+  packageDir = path.join(workDir, 'package');
+  await linkServiceDir(serviceDir);
+  const config = JSON.parse(await serverless(serviceDir, ['print', '--stage', 'prod', '--format', 'json']));
+  functions = config.functions;
+  providerTimeout = config.provider.timeout ?? 6;
+  const began = Date.now();
+  await serverless(serviceDir, ['package', '--stage', 'prod', '--package', packageDir], CANARIES);
+  console.log(`[package] serverless package --stage prod: ${((Date.now() - began) / 1000).toFixed(1)} s for ${Object.keys(functions).length} functions`);
+  templateText = await readFile(path.join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8');
+  stateText = await readFile(path.join(packageDir, 'serverless-state.json'), 'utf8');
+  template = JSON.parse(templateText);
+}, PACKAGE_TIMEOUT_MS + 30_000);
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+const resources = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const only = (type: string): [string, Resource] => {
+  const found = resources(type);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+};
+const lambdas = () => resources('AWS::Lambda::Function').map(([, r]) => r.Properties);
+const lambdaOf = (fn: FunctionConfig) => lambdas().find((p) => p.FunctionName === fn.name);
+
+describe('serverless package --stage prod', () => {
+  it('makes every function of serverless.yml a Lambda function in the VPC', () => {
+    const missing = Object.entries(functions).filter(([, fn]) => !lambdaOf(fn)).map(([key]) => key);
+    expect(missing).toEqual([]);
+    for (const props of lambdas()) {
+      expect(props.VpcConfig?.SubnetIds, props.FunctionName).toHaveLength(2);
+      expect(props.VpcConfig?.SecurityGroupIds, props.FunctionName).toEqual([{ Ref: 'LambdaSecurityGroup' }]);
+    }
+  });
+
+  describe('routes every endpoint of the contract', () => {
+    const shape = (routeKey: string) => routeKey.replace(/\{[^}]+\}/g, '{}');
+    it.each(CONTRACT_ROUTES)('%s', (route) => {
+      const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, r]) => shape(r.Properties.RouteKey));
+      expect(routeKeys).toContain(shape(route));
+    });
+  });
+
+  it('bundles every function into a zip of JavaScript that needs nothing but Node and the AWS SDK', () => {
+    for (const [key, fn] of Object.entries(functions)) {
+      const props = lambdaOf(fn);
+      if (!props) continue; // reported by the first test
+      const zipName = path.basename(props.Code.S3Key);
+      const entries = readZip(path.join(packageDir, zipName));
+      const names = [...entries.keys()];
+      expect(names.filter((n) => /\.tsx?$/.test(n)), key).toEqual([]);
+      const [file, exported] = splitHandler(fn.handler);
+      const code = entries.get(`${file}.js`)?.();
+      expect(code, `${zipName} has ${file}.js`).toBeDefined();
+      expect(code).toMatch(new RegExp(`\\b${exported}\\b`));
+      // esbuild writes every require it leaves with double quotes; messages quoting one use single.
+      const required = [...code!.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!);
+      const unbundled = required.filter((m) => !m.startsWith('node:') && !builtinModules.includes(m) && !m.startsWith('@aws-sdk/'));
+      expect(unbundled, `${key} requires modules that are not bundled`).toEqual([]);
+    }
+  });
+
+  it('gives every function each configuration name that matters in AWS, secrets as deploy-time references', () => {
+    const needed = Object.keys(parseConfig({})).filter((name) => !(name in NOT_IN_AWS));
+    for (const props of lambdas()) {
+      const env = props.Environment?.Variables ?? {};
+      expect(needed.filter((name) => !(name in env)), props.FunctionName).toEqual([]);
+      for (const name of SECRET_NAMES) {
+        const value = env[name]?.['Fn::Sub'] ?? env[name];
+        expect(value, `${props.FunctionName} ${name}`).toMatch(/^\{\{resolve:secretsmanager:.+\}\}$/);
+      }
+      expect(env.DB_PRIMARY_HOST).toEqual({ 'Fn::GetAtt': ['DbCluster', 'Endpoint.Address'] });
+      expect(env.DB_REPLICA_HOST).toEqual({ 'Fn::GetAtt': ['DbCluster', 'ReadEndpoint.Address'] });
+      expect(env.SQS_QUEUE_URL).toEqual({ Ref: 'EventsQueue' });
+      expect(JSON.stringify(env.SITE_URL)).toContain('SiteDistribution');
+      expect(JSON.stringify(env.MEMCACHED_SERVERS)).toContain('CacheCluster');
+    }
+  });
+
+  it('puts no secret literal in the template or the packaged state', () => {
+    const localDefaults = parseConfig({});
+    const literals = [
+      ...SECRET_NAMES.map((name) => String(localDefaults[name as keyof typeof localDefaults])),
+      ...Object.values(CANARIES),
+    ];
+    for (const text of [templateText, stateText]) {
+      expect(literals.filter((literal) => text.includes(literal))).toEqual([]);
+    }
+    const [, cluster] = only('AWS::RDS::DBCluster');
+    expect(cluster.Properties.MasterUserPassword['Fn::Sub']).toMatch(/^\{\{resolve:secretsmanager:\$\{DbSecret\}:SecretString:password\}\}$/);
+  });
+
+  it('has a VPC with two private subnets in two zones, security groups for the database and the cache, and an SQS endpoint', () => {
+    const subnets = ['PrivateSubnetA', 'PrivateSubnetB'].map((id) => template.Resources[id]!);
+    expect(subnets.map((s) => s.Type)).toEqual(['AWS::EC2::Subnet', 'AWS::EC2::Subnet']);
+    expect(subnets.map((s) => s.Properties.AvailabilityZone['Fn::Select'][0])).toEqual([0, 1]);
+    expect(subnets.every((s) => !s.Properties.MapPublicIpOnLaunch)).toBe(true);
+    const ingress = (id: string) => template.Resources[id]!.Properties.SecurityGroupIngress;
+    expect(ingress('DbSecurityGroup')).toEqual([expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } })]);
+    expect(ingress('CacheSecurityGroup')).toEqual([expect.objectContaining({ FromPort: 11211, ToPort: 11211, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } })]);
+    const [, endpoint] = only('AWS::EC2::VPCEndpoint');
+    expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    expect(endpoint.Properties.ServiceName['Fn::Sub']).toMatch(/\.sqs$/);
+  });
+
+  it('has an Aurora MySQL 8 cluster with a writer and a reader, its password generated into Secrets Manager', () => {
+    const [clusterId, cluster] = only('AWS::RDS::DBCluster');
+    expect(cluster.Properties.Engine).toBe('aurora-mysql');
+    expect(cluster.Properties.EngineVersion).toMatch(/^8\.0\./);
+    const instances = resources('AWS::RDS::DBInstance').map(([, r]) => r.Properties);
+    expect(instances).toHaveLength(2);
+    expect(instances.every((i) => i.DBClusterIdentifier?.Ref === clusterId && i.PubliclyAccessible === false)).toBe(true);
+    expect(template.Resources[cluster.Properties.DBSubnetGroupName.Ref]!.Properties.SubnetIds).toHaveLength(2);
+    expect(template.Resources.DbSecret).toMatchObject({ Type: 'AWS::SecretsManager::Secret', Properties: { GenerateSecretString: { GenerateStringKey: 'password' } } });
+  });
+
+  it('has memcached with two nodes', () => {
+    const [, cache] = only('AWS::ElastiCache::CacheCluster');
+    expect(cache.Properties).toMatchObject({ Engine: 'memcached', NumCacheNodes: 2, AZMode: 'cross-az' });
+  });
+
+  it('has the events queue with a dead-letter queue after 5 receives, outlasting its consumers', () => {
+    const queue = template.Resources.EventsQueue!;
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+    expect(template.Resources.EventsDeadLetterQueue!.Type).toBe('AWS::SQS::Queue');
+    // A message must stay hidden for longer than its consumer may take; until a consumer exists,
+    // longer than the functions' default timeout.
+    const consumers = resources('AWS::Lambda::EventSourceMapping')
+      .map(([, r]) => r.Properties)
+      .filter((p) => JSON.stringify(p.EventSourceArn).includes('"EventsQueue"'))
+      .map((p) => template.Resources[p.FunctionName['Fn::GetAtt'][0]]!.Properties.Timeout as number);
+    const longest = Math.max(...(consumers.length > 0 ? consumers : [providerTimeout]));
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThan(longest);
+    const policy = JSON.stringify(template.Resources.IamRoleLambdaExecution!.Properties.Policies);
+    for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) expect(policy).toContain(action);
+  });
+
+  it('schedules every `schedule` event with an EventBridge rule', () => {
+    const rules = resources('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const scheduled = Object.values(functions).flatMap((fn) => (fn.events ?? []).filter((e) => e.schedule).map((e) => ({ fn, e })));
+    expect(scheduled.length).toBeGreaterThan(0);
+    for (const { fn, e } of scheduled) {
+      const expression = typeof e.schedule === 'string' ? e.schedule : e.schedule.rate;
+      const fnId = resources('AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === fn.name)?.[0];
+      const rule = rules.find((r) => JSON.stringify(r.Targets).includes(`"${fnId}"`));
+      expect(rule, fn.name).toBeDefined();
+      expect([rule.ScheduleExpression].flat()).toContain(expression);
+    }
+  });
+
+  it('serves the site from a private bucket and /api/* from the HTTP API through one CloudFront distribution', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    const origin = (id: string) => config.Origins.find((o: Json) => o.Id === id);
+    const siteOrigin = origin(config.DefaultCacheBehavior.TargetOriginId);
+    expect(siteOrigin.OriginAccessControlId).toBeDefined();
+    const bucket = template.Resources[siteOrigin.DomainName['Fn::GetAtt'][0]]!;
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    const api = config.CacheBehaviors.find((b: Json) => b.PathPattern === '/api/*');
+    expect(api).toMatchObject({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST });
+    expect([...api.AllowedMethods].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    expect(JSON.stringify(origin(api.TargetOriginId).DomainName)).toContain('${HttpApi}.execute-api.');
+    expect(JSON.stringify(template.Resources.SiteBucketPolicy!.Properties)).toContain('cloudfront.amazonaws.com');
+  });
+
+  it('outputs the site, the API, the queues and the database endpoints', () => {
+    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(
+      ['SiteUrl', 'ApiUrl', 'EventsQueueUrl', 'EventsDeadLetterQueueUrl', 'DbWriterEndpoint', 'DbReaderEndpoint']));
+  });
+
+  it('refers only to things that exist, without a dependency cycle', () => {
+    const known = new Set([...Object.keys(template.Resources), ...Object.keys(template.Conditions ?? {})]);
+    const graph = new Map(Object.entries(template.Resources).map(([id, r]) => [id, dependencies(r)]));
+    const dangling = [...graph].flatMap(([id, deps]) => [...deps].filter((d) => !known.has(d)).map((d) => `${id} → ${d}`));
+    expect(dangling).toEqual([]);
+    // The edges are found (the site's distribution points at the API), and they make no loop.
+    expect(graph.get('SiteDistribution')).toContain('HttpApi');
+    expect(findCycle(graph)).toBeNull();
+  });
+});
+
+describe('serverless print --stage local', () => {
+  it('leaves serverless-offline the launcher environment: no variables, no VPC, no stack', async () => {
+    const local = JSON.parse(await serverless(REPO, ['print', '--stage', 'local', '--format', 'json']));
+    expect(local.provider.environment ?? {}).toEqual({});
+    expect(local.provider.vpc ?? null).toBeNull();
+    expect(local.resources ?? {}).toEqual({});
+    for (const fn of Object.values(local.functions) as Json[]) expect(fn.environment ?? {}).toEqual({});
+  }, 60_000);
+});
+
+async function serverless(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await run(process.execPath, [SERVERLESS, ...args], {
+    cwd, env: { ...process.env, ...env }, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+// A service folder of links back to the repository, as local/api.ts makes for the API:
+// serverless-esbuild builds in (and then deletes) `<service folder>/.esbuild`, which must not be
+// one another run of the framework is using.
+async function linkServiceDir(serviceDir: string): Promise<void> {
+  await mkdir(serviceDir, { recursive: true });
+  for (const entry of await readdir(REPO)) {
+    if (entry.startsWith('.') || entry === 'frontend' || entry === 'serverless.yml') continue;
+    await symlink(path.join(REPO, entry), path.join(serviceDir, entry));
+  }
+  await copyFile(path.join(REPO, 'serverless.yml'), path.join(serviceDir, 'serverless.yml'));
+}
+
+function splitHandler(handler: string): [string, string] {
+  const dot = handler.lastIndexOf('.');
+  return [handler.slice(0, dot), handler.slice(dot + 1)];
+}
+
+/** The entries of a zip file, each read (and inflated) on demand. */
+function readZip(file: string): Map<string, () => string> {
+  const zip = readFileSync(file);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error(`${file} is not a zip`);
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const entries = new Map<string, () => string>();
+  for (let i = 0; i < count; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    entries.set(name, () => {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + size);
+      return (method === 0 ? data : inflateRawSync(data)).toString('utf8');
+    });
+    at += 46 + skip;
+  }
+  return entries;
+}
+
+/** The logical ids a resource refers to: Ref, Fn::GetAtt, ${...} in Fn::Sub, DependsOn, Condition. */
+function dependencies(resource: Resource): Set<string> {
+  const found = new Set<string>([resource.DependsOn ?? []].flat());
+  if (resource.Condition) found.add(resource.Condition);
+  const visit = (node: Json): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Ref' && typeof value === 'string') found.add(value);
+      else if (key === 'Fn::GetAtt') found.add(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
+      else if (key === 'Fn::Sub') {
+        const text = Array.isArray(value) ? value[0] : value;
+        for (const m of String(text).matchAll(/\$\{([^}!.]+)[^}]*\}/g)) found.add(m[1]!);
+        if (Array.isArray(value)) visit(value[1]);
+      } else visit(value);
+    }
+  };
+  visit(resource.Properties);
+  for (const id of found) if (id.startsWith('AWS::')) found.delete(id);
+  return found;
+}
+
+function findCycle(graph: Map<string, Set<string>>): string[] | null {
+  const state = new Map<string, 'open' | 'done'>();
+  const walk = (id: string, trail: string[]): string[] | null => {
+    if (state.get(id) === 'done' || !graph.has(id)) return null;
+    if (state.get(id) === 'open') return [...trail.slice(trail.indexOf(id)), id];
+    state.set(id, 'open');
+    for (const next of graph.get(id)!) {
+      const cycle = walk(next, [...trail, id]);
+      if (cycle) return cycle;
+    }
+    state.set(id, 'done');
+    return null;
+  };
+  for (const id of graph.keys()) {
+    const cycle = walk(id, []);
+    if (cycle) return cycle;
+  }
+  return null;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { errorOf } from '../helpers/http';
+import { expectBooksBalanced, expectMoney, topUp } from '../helpers/money';
+import { register } from '../helpers/users';
+
+const body = { title: 'Один раз', description: 'd', reward: '70.00', categoryId: 3 };
+
+describe('Idempotency-Key', () => {
+  it('creates one task for repeated creates with the same key, and answers the same', async () => {
+    const customer = await register('customer');
+    await topUp(customer, '500.00');
+    const headers = { 'idempotency-key': 'create-once-1' };
+    const first = await customer.post('/api/tasks', body, { headers });
+    const repeats = await Promise.all([1, 2, 3].map(() => customer.post('/api/tasks', body, { headers })));
+    expect(first.status).toBe(201);
+    for (const r of repeats) {
+      expect(r.status).toBe(201);
+      expect(r.body).toEqual(first.body);
+    }
+    expect((await customer.get('/api/me/tasks')).body.items).toHaveLength(1);
+    await expectMoney(customer, { balance: '430.00', balanceHeld: '70.00' });
+    await expectBooksBalanced();
+  });
+
+  it('creates once even when the same key arrives 5 times at the same moment', async () => {
+    const customer = await register('customer');
+    await topUp(customer, '500.00');
+    const headers = { 'idempotency-key': 'simultaneous' };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => customer.post('/api/tasks', body, { headers })));
+    expect(answers.every((a) => a.status === 201)).toBe(true);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect((await customer.get('/api/me/tasks')).body.items).toHaveLength(1);
+  });
+
+  it('answers 409 idempotency_key_reused for the same key with another body', async () => {
+    const customer = await register('customer');
+    await topUp(customer, '500.00');
+    const headers = { 'idempotency-key': 'reused' };
+    expect((await customer.post('/api/tasks', body, { headers })).status).toBe(201);
+    const other = await customer.post('/api/tasks', { ...body, reward: '71.00' }, { headers });
+    expect(errorOf(other)).toEqual({ status: 409, code: 'idempotency_key_reused' });
+  });
+
+  it('keeps keys per account, and rejects a malformed key', async () => {
+    const one = await register('customer');
+    const two = await register('customer');
+    await topUp(one, '100.00');
+    await topUp(two, '100.00');
+    const headers = { 'idempotency-key': 'shared-name' };
+    const a = await one.post('/api/tasks', body, { headers });
+    const b = await two.post('/api/tasks', body, { headers });
+    expect(a.body.id).not.toBe(b.body.id);
+    const bad = await one.post('/api/tasks', body, { headers: { 'idempotency-key': 'x'.repeat(101) } });
+    expect(errorOf(bad)).toEqual({ status: 400, code: 'validation_failed' });
+  });
+
+  it('replays a refusal as the first answer without acting again', async () => {
+    const customer = await register('customer');
+    const headers = { 'idempotency-key': 'too-poor' };
+    const first = await customer.post('/api/tasks', body, { headers });
+    expect(errorOf(first)).toEqual({ status: 409, code: 'insufficient_funds' });
+    await topUp(customer, '100.00');
+    const again = await customer.post('/api/tasks', body, { headers });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual(first.body);
+    await expectMoney(customer, { balance: '100.00', balanceHeld: '0.00' });
+  });
+});
