@@ -13,7 +13,10 @@ export interface Sql {
   exec(sql: string, params?: unknown[]): Promise<ResultSetHeader>;
 }
 
-export type Tx = Sql;
+/** A transaction: statements, plus work to run once it has committed (never if it rolls back). */
+export interface Tx extends Sql {
+  onCommit(fn: () => Promise<void> | void): void;
+}
 
 const DEADLOCK = 1213;
 const READ_ONLY = 1290;
@@ -21,8 +24,8 @@ const MAX_ATTEMPTS = 3;
 
 const primaryDown = () => unavailable('The primary database is unavailable; writes are paused');
 
-class ConnectionSql implements Sql {
-  constructor(private readonly conn: PoolConnection) {}
+class ConnectionSql implements Tx {
+  constructor(private readonly conn: PoolConnection, readonly onCommit: (fn: () => Promise<void> | void) => void) {}
 
   async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const [rows] = await this.conn.query(sql, params);
@@ -84,7 +87,7 @@ export class RequestDb implements Sql {
       let broken = false;
       try {
         await conn.beginTransaction();
-        this.tx = new ConnectionSql(conn);
+        this.tx = new ConnectionSql(conn, (fn) => this.afterCommit.push(fn));
         const result = await work(this.tx);
         await conn.commit();
         await this.runAfterCommit();

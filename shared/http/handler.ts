@@ -81,22 +81,25 @@ function parseStep(spec: HandlerSpec<ZodType, ZodType, ZodType>) {
       const state = request.context.execorder;
       const event = request.event;
       const issues: { path: string; message: string }[] = [];
-      const check = (schema: ZodType | undefined, value: unknown, prefix: string) => {
+      const check = (schema: ZodType | undefined, value: unknown) => {
         if (!schema) return undefined;
         const result = schema.safeParse(value);
         if (result.success) return result.data;
         for (const issue of result.error.issues) {
-          const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+          const path = issue.path.map(String).join('.');
           // An unknown field is reported at its own name, so a client can see which one to drop.
-          const names = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (path ? `${path}.${k}` : k)) : [path];
-          for (const name of names) issues.push({ path: name, message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message });
+          if (issue.code === 'unrecognized_keys') {
+            for (const k of issue.keys) issues.push({ path: path ? `${path}.${k}` : k, message: 'is not a known field' });
+          } else {
+            issues.push({ path, message: issue.message });
+          }
         }
         return undefined;
       };
       const body = spec.body ? parseBody(event, spec.form ? 'form' : 'json') : undefined;
-      state.params = check(spec.params, event.pathParameters ?? {}, '');
-      state.query = check(spec.query, event.queryStringParameters ?? {}, '');
-      state.body = check(spec.body, body, '');
+      state.params = check(spec.params, event.pathParameters ?? {});
+      state.query = check(spec.query, event.queryStringParameters ?? {});
+      state.body = check(spec.body, body);
       if (issues.length > 0) throw validationFailed(issues);
     },
   };
@@ -164,9 +167,7 @@ async function finish(request: Request): Promise<void> {
 function mapError(request: Request): APIGatewayProxyResultV2 {
   const state = request.context.execorder ?? { requestId: randomUUID(), route: 'unknown' };
   const err = request.error;
-  const appError = err instanceof AppError ? err
-    : err instanceof z.ZodError ? validationFailed(err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
-    : null;
+  const appError = err instanceof AppError ? err : null;
   if (!appError) {
     void logError(state.requestId, state.route, err?.message ?? String(err), err?.stack);
     return toResponse(state as PipelineState, { status: 500, body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } } });
