@@ -1,5 +1,6 @@
-// The local stack: MariaDB primary and replica, two memcached, maildev, the API and the site,
-// started in parallel as child processes of this one, with their data under one folder.
+// The local stack: MariaDB primary and replica, two memcached, maildev, the API and the site, the
+// events queue with its relay to the consumer, and a Telegram sink, started in parallel as child
+// processes of this one, with their data under one folder.
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseConfig } from '../shared/config';
@@ -12,7 +13,10 @@ import { mariadbService, prepareDataDirs, startReplication, waitReplicaCaughtUp 
 import { memcachedService } from './memcached';
 import { assertPortsFree, freePorts, freeStackPorts, portsFromEnv } from './ports';
 import type { Service } from './processes';
+import { robokassaPageUrl, startRobokassaEmulator, type RobokassaEmulator } from './robokassa';
 import { startSite, type Site } from './site';
+import { eventsQueueService, localAwsEnv, localSqsUrls } from './sqs';
+import { startTelegramSink, type TelegramSink } from './telegram';
 
 export interface StackOptions {
   /** '.local' for npm start; a fresh temporary folder for tests. */
@@ -27,7 +31,7 @@ export interface StackOptions {
   log?: (line: string) => void;
 }
 
-export type ServiceName = 'primary' | 'replica' | 'memcached1' | 'memcached2' | 'maildev' | 'api';
+export type ServiceName = 'primary' | 'replica' | 'memcached1' | 'memcached2' | 'maildev' | 'api' | 'sqs';
 
 export interface StackUrls {
   site: string;
@@ -35,6 +39,12 @@ export interface StackUrls {
   lambda: string;
   mailUi: string;
   health: string;
+  /** The local Robokassa's payment page (ROBOKASSA_URL). */
+  robokassa: string;
+  /** The Telegram sink (TELEGRAM_API_URL): its page lists what was sent, GET /messages as JSON. */
+  telegram: string;
+  /** The SQS endpoint with the events queue (AWS_ENDPOINT_URL_SQS). */
+  sqs: string;
   control?: string;
 }
 
@@ -56,6 +66,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+// The shop's Robokassa account on this machine: the API signs links with it, the emulator checks them.
+const LOCAL_ROBOKASSA = {
+  ROBOKASSA_LOGIN: 'execorder-local',
+  ROBOKASSA_PASSWORD1: 'local-password-1',
+  ROBOKASSA_PASSWORD2: 'local-password-2',
+  ROBOKASSA_TEST: '1',
+};
+
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? (() => {});
   const dataDir = path.resolve(opts.dataDir);
@@ -74,6 +92,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     lambda: `http://127.0.0.1:${ports.LAMBDA_PORT}`,
     mailUi: `http://127.0.0.1:${ports.MAIL_UI_PORT}`,
     health: `${apiUrl(ports.API_PORT)}/api/health`,
+    robokassa: robokassaPageUrl(ports.ROBOKASSA_EMULATOR_PORT),
+    telegram: `http://127.0.0.1:${ports.TELEGRAM_PORT}`,
+    sqs: localSqsUrls(ports.SQS_PORT).endpoint,
   };
   // What the stack started, which the API must use whatever the shell says; only opts.env beats it.
   const facts = {
@@ -90,8 +111,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     DB_PASSWORD: config.DB_PASSWORD,
     MEMCACHED_SERVERS: `127.0.0.1:${ports.MEMCACHED1_PORT},127.0.0.1:${ports.MEMCACHED2_PORT}`,
     SMTP_URL: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
+    ROBOKASSA_URL: urls.robokassa,
+    SQS_QUEUE_URL: localSqsUrls(ports.SQS_PORT).queueUrl,
+    // Not configuration of ours: the AWS SDK's own variables, pointing it at the local queue.
+    ...localAwsEnv(urls.sqs),
   };
-  const env = { SITE_URL: urls.site, ...configVariables(process.env), ...facts, ...opts.env };
+  const env = { SITE_URL: urls.site, TELEGRAM_API_URL: urls.telegram, ...LOCAL_ROBOKASSA, ...configVariables(process.env), ...facts, ...opts.env };
+  // The emulator signs and checks with whatever the API ends up with, so the two always agree.
+  const robokassa = parseConfig(env);
 
   const services: Record<ServiceName, Service> = {
     primary: mariadbService({ role: 'primary', port: ports.DB_PRIMARY_PORT, dataDir, logsDir, mariadbd: binaries.mariadbd }),
@@ -100,9 +127,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     memcached2: memcachedService({ name: 'memcached2', port: ports.MEMCACHED2_PORT, memcached: binaries.memcached, logsDir }),
     maildev: maildevService({ smtpPort: ports.SMTP_PORT, uiPort: ports.MAIL_UI_PORT, logsDir }),
     api: apiService({ name: 'api', port: ports.API_PORT, lambdaPort: ports.LAMBDA_PORT, env, dataDir, logsDir }),
+    // A short visibility timeout: a batch whose consumer crashed comes back within seconds.
+    sqs: eventsQueueService({ port: ports.SQS_PORT, lambdaUrl: urls.lambda, visibilityTimeoutSeconds: 10 }),
   };
   const extraApis = new Set<ExtraApi>();
   let site: Site | undefined;
+  let robokassaEmulator: RobokassaEmulator | undefined;
+  let telegram: TelegramSink | undefined;
   let control: ControlServer | undefined;
   let extraCount = 0;
 
@@ -152,7 +183,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   }
 
   async function stop(): Promise<void> {
-    await Promise.all([control?.close(), site?.close()]);
+    await Promise.all([control?.close(), site?.close(), robokassaEmulator?.close(), telegram?.close()]);
     await Promise.all([...extraApis].map((api) => api.stop()));
     await Promise.all(Object.values(services).map((service) => service.stop()));
   }
@@ -175,6 +206,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     timed(`maildev smtp :${ports.SMTP_PORT}, ui :${ports.MAIL_UI_PORT}`, () => services.maildev.start()),
     timed(`API :${ports.API_PORT}`, () => services.api.start()),
     timed(`site :${ports.WEB_PORT}`, async () => (site = await startSite({ port: ports.WEB_PORT, apiPort: ports.API_PORT }))),
+    timed(`SQS events queue :${ports.SQS_PORT}`, () => services.sqs.start()),
+    timed(`Telegram sink :${ports.TELEGRAM_PORT}`, async () => (telegram = await startTelegramSink({
+      port: ports.TELEGRAM_PORT, botToken: parseConfig(env).TELEGRAM_BOT_TOKEN,
+    }))),
+    timed(`Robokassa emulator :${ports.ROBOKASSA_EMULATOR_PORT}`, async () => (robokassaEmulator = await startRobokassaEmulator({
+      port: ports.ROBOKASSA_EMULATOR_PORT, apiUrl: urls.api, siteUrl: env.SITE_URL,
+      login: robokassa.ROBOKASSA_LOGIN, password1: robokassa.ROBOKASSA_PASSWORD1, password2: robokassa.ROBOKASSA_PASSWORD2,
+      algorithm: robokassa.ROBOKASSA_HASH,
+    }))),
     opts.freePorts && (async () => {
       const [port] = (await freePorts(1)) as [number];
       control = await startControlServer(stack, port);

@@ -9,7 +9,6 @@ const DATA_DIR = path.resolve(__dirname, '../.local');
 const LOCAL_DEFAULTS: Record<string, string> = {
   ADMIN_EMAIL: 'admin@execorder.local',
   ADMIN_PASSWORD: 'admin-local-password',
-  ROBOKASSA_TEST: '1',
 };
 
 let stopping = false;
@@ -39,6 +38,8 @@ execorder is running (booted in ${((Date.now() - began) / 1000).toFixed(1)} s):
   API       ${stack.urls.api}/api
   health    ${stack.urls.health}
   mail UI   ${stack.urls.mailUi}
+  telegram  ${stack.urls.telegram} (messages the bot sent)
+  robokassa ${stack.urls.robokassa} (the local payment page: Pay credits the balance)
   admin     ${stack.env.ADMIN_EMAIL} / ${stack.env.ADMIN_PASSWORD} (log in with role "admin")
   logs      ${path.join(DATA_DIR, 'logs')}
 Ctrl-C stops everything.`);

@@ -50,6 +50,8 @@ const ConfigSchema = z.object({
   TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
 
   SQS_QUEUE_URL: z.string().default(''),
+  /** A failed notification is tried again after base × 2^(tries − 1) seconds (AWS: 30; locally short). */
+  JOB_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   ADMIN_EMAIL: z.string().default(''),
   ADMIN_PASSWORD: z.string().default(''),
 });

@@ -17,14 +17,41 @@ export function shpSuffix(fields: Record<string, string>): string {
     .join('');
 }
 
+/** The payment link's signature: HASH(MerchantLogin:OutSum:InvId:Password1[:Shp_…]). */
+export function paymentSignature(
+  algorithm: RobokassaHash, password1: string, fields: Record<string, string>,
+): string {
+  return robokassaHash(algorithm, `${fields.MerchantLogin}:${fields.OutSum}:${fields.InvId}:${password1}${shpSuffix(fields)}`);
+}
+
+/**
+ * The signature Robokassa puts on ResultURL (with Password2) and on SuccessURL (with Password1):
+ * HASH(OutSum:InvId:Password[:Shp_…]), over OutSum exactly as sent.
+ */
+export function resultSignature(
+  algorithm: RobokassaHash, password: string, fields: Record<string, string>,
+): string {
+  return robokassaHash(algorithm, `${fields.OutSum}:${fields.InvId}:${password}${shpSuffix(fields)}`);
+}
+
 /** The ResultURL signature check: HASH(OutSum:InvId:Password2[:Shp_…]) over OutSum exactly as received. */
 export function resultSignatureValid(
   algorithm: RobokassaHash, password2: string, fields: Record<string, string>,
 ): boolean {
-  const expected = robokassaHash(algorithm, `${fields.OutSum}:${fields.InvId}:${password2}${shpSuffix(fields)}`);
-  const given = (fields.SignatureValue ?? '').toLowerCase();
+  return sameSignature(resultSignature(algorithm, password2, fields), fields.SignatureValue);
+}
+
+/** The payment page's check of the link (what the local emulator does in Robokassa's place). */
+export function paymentSignatureValid(
+  algorithm: RobokassaHash, password1: string, fields: Record<string, string>,
+): boolean {
+  return sameSignature(paymentSignature(algorithm, password1, fields), fields.SignatureValue);
+}
+
+/** Case-insensitive and constant-time. */
+function sameSignature(expected: string, given: string | undefined): boolean {
   const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(given, 'utf8');
+  const b = Buffer.from((given ?? '').toLowerCase(), 'utf8');
   // Lengths differ only for a malformed value; comparing equal lengths keeps the check constant-time.
   return a.length === b.length && timingSafeEqual(a, b);
 }
@@ -37,7 +64,9 @@ export interface PaymentLinkInput {
 /** The payment page link with MerchantLogin, OutSum, InvId, Description and HASH(MerchantLogin:OutSum:InvId:Password1). */
 export function paymentLink(input: PaymentLinkInput): string {
   const url = new URL(input.baseUrl);
-  const signature = robokassaHash(input.algorithm, `${input.login}:${input.outSum}:${input.invId}:${input.password1}`);
+  const signature = paymentSignature(input.algorithm, input.password1, {
+    MerchantLogin: input.login, OutSum: input.outSum, InvId: String(input.invId),
+  });
   url.searchParams.set('MerchantLogin', input.login);
   url.searchParams.set('OutSum', input.outSum);
   url.searchParams.set('InvId', String(input.invId));
@@ -55,4 +84,9 @@ export function outSumKopecks(outSum: string): number | null {
   const fraction = (m[2] ?? '').padEnd(6, '0');
   if (fraction.slice(2) !== '0000') return null;
   return Number(m[1]) * 100 + Number(fraction.slice(0, 2));
+}
+
+/** Kopecks as Robokassa writes OutSum in its callbacks: six decimals, "1000.000000". */
+export function formatOutSum(kopecks: number): string {
+  return `${Math.trunc(kopecks / 100)}.${String(kopecks % 100).padStart(2, '0')}0000`;
 }

@@ -37,6 +37,15 @@ export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Pr
   return cachedFeedPage(`${categoryId ?? 'all'}:${query.limit}`, () => load(true));
 }
 
+/** The feed's first page as the site asks for it, for all tasks and each category, cached where it is not. */
+export async function warmFeed(db: RequestDb, limit = 20): Promise<{ pages: number }> {
+  // Not the container's category list, which may be a minute old: a category added since gets its page too.
+  const categories = await db.strongRows<{ id: number }>('SELECT id FROM category ORDER BY id');
+  await feed(db, { limit });
+  for (const category of categories) await feed(db, { limit, category: category.id });
+  return { pages: categories.length + 1 };
+}
+
 export async function myTasks(db: RequestDb, session: Session, query: z.output<typeof MyTasksQuery>): Promise<Page<TaskView>> {
   const column = session.role === 'customer' ? 'customer_id' : 'executor_id';
   const rows = await db.rows<TaskRow>(

@@ -1,7 +1,7 @@
 // Stopping and starting the stack's services from a test (through the launcher's control server).
 import { stack } from './http';
 
-export type ServiceName = 'primary' | 'replica' | 'memcached1' | 'memcached2' | 'maildev' | 'api';
+export type ServiceName = 'primary' | 'replica' | 'memcached1' | 'memcached2' | 'maildev' | 'api' | 'sqs';
 
 async function control(method: string, path: string, body?: unknown): Promise<any> {
   if (!stack.urls.control) throw new Error('the stack has no control server');

@@ -8,5 +8,8 @@ export async function invoke<T = any>(functionName: string, event: unknown = {})
   });
   const text = await res.text();
   expect(res.status, text).toBe(200);
-  return (text ? JSON.parse(text) : undefined) as T;
+  const result = text ? JSON.parse(text) : undefined;
+  // A function that threw still answers 200 through the Lambda API, with the error as its result.
+  expect(result?.errorType, text).toBeUndefined();
+  return result as T;
 }

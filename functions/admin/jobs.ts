@@ -1,0 +1,9 @@
+import { httpHandler } from '../../shared/http/handler';
+import { IdParams } from '../../shared/http/schemas';
+import { JobsQuery, listJobs, retryJob } from '../../shared/notifications/jobs';
+
+export const list = httpHandler({ access: 'admin', query: JobsQuery },
+  async ({ db, query }) => ({ status: 200, body: await listJobs(db, query) }));
+
+export const retry = httpHandler({ access: 'admin', params: IdParams },
+  async ({ db, params }) => ({ status: 200, body: await retryJob(db, params.id) }));

@@ -1,0 +1,135 @@
+// A Telegram sink for the local stack: answers the Bot API's sendMessage as Telegram does and keeps
+// what was sent, for people (an HTML page at /) and tests (JSON at /messages). The API is pointed
+// at it through TELEGRAM_API_URL.
+//
+//   POST   /bot<token>/sendMessage   {chat_id, text, …} (JSON or form)   → {ok, result}
+//   GET    /messages[?chatId=]        {items: [{id, chatId, text, at}]}, oldest first
+//   DELETE /messages[?chatId=]        forget them (that chat's only)
+//   POST   /fail {count, chatId?, status?}   the next `count` sends (to that chat) fail with `status` (502)
+//   DELETE /fail                      fail nothing
+import http from 'node:http';
+
+export interface TelegramMessage { id: number; chatId: string; text: string; at: string }
+
+export interface TelegramSink {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface FailureRule { count: number; chatId?: string; status: number }
+
+const MAX_TEXT = 4096;
+
+export async function startTelegramSink(o: { port: number; botToken: string }): Promise<TelegramSink> {
+  const messages: TelegramMessage[] = [];
+  let failures: FailureRule[] = [];
+  let nextId = 1;
+
+  const json = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+  const botError = (res: http.ServerResponse, status: number, description: string) =>
+    json(res, status, { ok: false, error_code: status, description });
+
+  function sendMessage(res: http.ServerResponse, token: string, params: Record<string, unknown>): void {
+    if (token !== o.botToken) return botError(res, 401, 'Unauthorized');
+    const chatId = params.chat_id === undefined ? '' : String(params.chat_id);
+    const text = typeof params.text === 'string' ? params.text : '';
+    if (!chatId) return botError(res, 400, 'Bad Request: chat_id is empty');
+    if (!text.trim()) return botError(res, 400, 'Bad Request: message text is empty');
+    if (text.length > MAX_TEXT) return botError(res, 400, 'Bad Request: message is too long');
+    const rule = failures.find((f) => f.count > 0 && (f.chatId === undefined || f.chatId === chatId));
+    if (rule) {
+      rule.count--;
+      failures = failures.filter((f) => f.count > 0);
+      return botError(res, rule.status, `Sink told to fail (${rule.status})`);
+    }
+    const message = { id: nextId++, chatId, text, at: new Date().toISOString() };
+    messages.push(message);
+    json(res, 200, {
+      ok: true,
+      result: { message_id: message.id, date: Math.floor(Date.now() / 1000), chat: { id: /^-?\d+$/.test(chatId) ? Number(chatId) : chatId, type: 'private' }, text },
+    });
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sink');
+    const bot = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
+    if (bot && (req.method === 'POST' || req.method === 'GET')) {
+      const type = req.headers['content-type'] ?? '';
+      const params: Record<string, unknown> = type.includes('application/json')
+        ? (JSON.parse(body || '{}') as Record<string, unknown>)
+        : Object.fromEntries(new URLSearchParams(req.method === 'GET' ? url.search : body));
+      return sendMessage(res, decodeURIComponent(bot[1]!), params);
+    }
+    if (url.pathname === '/messages' && req.method === 'GET') {
+      const chatId = url.searchParams.get('chatId');
+      return json(res, 200, { items: chatId === null ? messages : messages.filter((m) => m.chatId === chatId) });
+    }
+    if (url.pathname === '/messages' && req.method === 'DELETE') {
+      const chatId = url.searchParams.get('chatId');
+      const kept = chatId === null ? [] : messages.filter((m) => m.chatId !== chatId);
+      messages.splice(0, messages.length, ...kept);
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === '/fail' && req.method === 'POST') {
+      const rule = JSON.parse(body || '{}') as Partial<FailureRule>;
+      const count = Number(rule.count ?? 1);
+      const status = Number(rule.status ?? 502);
+      if (!Number.isInteger(count) || count < 1 || !Number.isInteger(status) || status < 400 || status > 599) {
+        return json(res, 400, { error: 'count must be a positive integer and status 400..599' });
+      }
+      failures.push({ count, status, ...(rule.chatId === undefined ? {} : { chatId: String(rule.chatId) }) });
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === '/fail' && req.method === 'DELETE') {
+      failures = [];
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === '/' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(page(messages));
+      return;
+    }
+    json(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+  }
+
+  const server = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    try {
+      await route(req, res, body);
+    } catch (err) {
+      botError(res, 400, `Bad Request: ${(err as Error).message}`);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, '127.0.0.1', resolve);
+  });
+  return {
+    url: `http://127.0.0.1:${o.port}`,
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(messages: TelegramMessage[]): string {
+  const rows = [...messages].reverse().map((m) => `<li><div class="meta">#${m.id} · chat ${escapeHtml(m.chatId)} · ${escapeHtml(m.at)}</div><pre>${escapeHtml(m.text)}</pre></li>`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>Telegram sink · execorder</title>
+<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;padding:0 1em}ul{list-style:none;padding:0}
+li{border:1px solid #ddd;border-radius:8px;padding:.6em 1em;margin:.6em 0}.meta{color:#666;font-size:.85em}pre{white-space:pre-wrap;font-family:inherit;margin:.4em 0 0}</style></head>
+<body><h1>Telegram sink</h1><p>What the API sent through the Bot API, newest first (${messages.length}). The page refreshes every 5 seconds.</p>
+${rows.length > 0 ? `<ul>${rows.join('\n')}</ul>` : '<p><em>Nothing yet.</em></p>'}
+</body></html>
+`;
+}

@@ -1,0 +1,41 @@
+// The two ways a message leaves: SMTP (nodemailer) and the Telegram Bot API. Each throws with a
+// short reason on failure; the reason lands in the job's last_error, so it never carries a secret.
+import nodemailer, { type Transporter } from 'nodemailer';
+import { config } from '../config';
+import type { Rendered } from './messages';
+
+let mailer: Transporter | undefined;
+
+export async function sendEmail(to: string, mail: Rendered): Promise<void> {
+  // One connection per message, no pool: a pooled connection would go stale while the function is frozen.
+  mailer ??= nodemailer.createTransport(
+    { url: config.SMTP_URL, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 },
+    { from: config.MAIL_FROM });
+  try {
+    await mailer.sendMail({ to, subject: mail.subject, text: mail.text, html: mail.html });
+  } catch (err) {
+    const e = err as { code?: string; responseCode?: number; message?: string };
+    throw new Error(`SMTP: ${e.responseCode ?? e.code ?? 'error'} ${(e.message ?? '').replace(/\/\/[^@\s]*@/g, '//***@')}`.trim());
+  }
+}
+
+export async function sendTelegram(chatId: string, text: string): Promise<void> {
+  const url = `${config.TELEGRAM_API_URL.replace(/\/+$/, '')}/bot${config.TELEGRAM_BOT_TOKEN}/sendMessage`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: chatId, text, link_preview_options: { is_disabled: true } }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (err) {
+    // Not the URL: it carries the bot token.
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    throw new Error(`Telegram: unreachable (${cause})`);
+  }
+  const answer = (await res.json().catch(() => null)) as { ok?: boolean; description?: string } | null;
+  if (!res.ok || answer?.ok !== true) {
+    throw new Error(`Telegram: HTTP ${res.status} ${answer?.description ?? 'no answer'}`.slice(0, 500));
+  }
+}

@@ -1,0 +1,101 @@
+// The events queue's consumer, one SQS record at a time. An `event` record becomes jobs; a
+// `deliver` record sends its jobs, each claimed first, so a record delivered again (a retry, a
+// duplicate, a redrive after a crash) sends only what is still pending and nobody gets a message
+// twice. A failed record is hidden for an exponentially growing time before SQS hands it back;
+// on its last receive its failing jobs are marked failed and SQS moves it to the dead-letter queue.
+import type { SQSRecord } from 'aws-lambda';
+import { issueResetToken } from '../accounts/password-reset';
+import { dbNodes } from '../db/nodes';
+import { RequestDb, type Sql } from '../db/request-db';
+import { delayRedelivery, MAX_RECEIVES, QueueMessage, retryDelaySeconds } from '../events/queue';
+import { logError } from '../http/observability';
+import { sendEmail, sendTelegram } from './channels';
+import { expandEvent, loadEvent, type OutboxEvent } from './expand';
+import { claimJob, markFailed, markSent, type JobRow } from './jobs';
+import { asEmail, asTelegram, composeMessage, passwordResetLink } from './messages';
+
+/** Time kept in hand at the end of an invocation: one more send may take this long (channels.ts timeouts). */
+export const SEND_MARGIN_MS = 15_000;
+
+/** `deadline` (epoch ms): no job is started after it, so that the function's timeout never cuts a send in half. */
+export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE_INFINITY): Promise<void> {
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+  const lastTry = receiveCount >= MAX_RECEIVES;
+  let message: QueueMessage | undefined;
+  try {
+    message = QueueMessage.parse(JSON.parse(record.body));
+    // Every read on the primary: the event or job may be newer than the replica.
+    const db = new RequestDb().strong;
+    if (message.kind === 'event') {
+      const event = await loadEvent(db, message.outboxId);
+      // Published only after its commit, so a missing row was removed since (retention): nothing to do.
+      if (!event) return console.warn(`outbox ${message.outboxId}: no such event`);
+      await expandEvent(db, event);
+    } else {
+      const { failed, deferred } = await deliverJobs(db, message.jobIds, lastTry, deadline);
+      if (failed > 0) throw new Error(`${failed} of ${message.jobIds.length} jobs failed${lastTry ? ' for the last time' : ''}`);
+      if (deferred > 0) throw new Error(`${deferred} of ${message.jobIds.length} jobs left for the next try: out of time`);
+    }
+  } catch (err) {
+    // After the last try, visible again at once: SQS then moves it to the dead-letter queue.
+    await delayRedelivery(record.receiptHandle, lastTry ? 0 : retryDelaySeconds(receiveCount))
+      .catch((e) => console.error(`message ${record.messageId}: could not change its visibility`, e));
+    if (lastTry && message?.kind !== 'deliver') await giveUp(record, message, err as Error);
+    throw err;
+  }
+}
+
+/**
+ * The last try of a message that is not a delivery failed (a failed delivery's jobs are in the
+ * admin's jobs list already): the error log says so, and an event goes back to the outbox, whose
+ * scheduled publisher sends it again, so that its notifications are late rather than lost.
+ */
+async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err: Error): Promise<void> {
+  const what = message?.kind === 'event' ? `event ${message.outboxId}` : 'an unreadable message';
+  await logError(record.messageId, 'SQS events', `${what} failed ${MAX_RECEIVES} times: ${err.message}`.slice(0, 1000), err.stack);
+  if (message?.kind === 'event') {
+    await dbNodes().primary.pool.query('UPDATE outbox SET published_at = NULL WHERE id = ?', [message.outboxId])
+      .catch((e) => console.error(`outbox ${message.outboxId}: could not return it to the publisher`, e));
+  }
+}
+
+/** Sends each job that is still pending, one after the other; a failure of one never stops the rest. */
+export async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
+  Promise<{ sent: number; skipped: number; failed: number; deferred: number }> {
+  const events = new Map<number, Promise<OutboxEvent | null>>();
+  const counts = { sent: 0, skipped: 0, failed: 0, deferred: 0 };
+  for (const [i, jobId] of jobIds.entries()) {
+    if (Date.now() > deadline) {
+      counts.deferred = jobIds.length - i;
+      break;
+    }
+    const job = await claimJob(db, jobId);
+    if (!job) {
+      counts.skipped++;
+      continue;
+    }
+    if (!events.has(job.outboxId)) events.set(job.outboxId, loadEvent(db, job.outboxId));
+    try {
+      await send(db, job, await events.get(job.outboxId)!);
+    } catch (err) {
+      const reason = (err as Error).message || String(err);
+      console.error(`job ${job.id} (${job.eventType}:${job.channel}) attempt ${job.attempts} failed: ${reason}`);
+      await markFailed(db, job.id, reason, lastTry);
+      counts.failed++;
+      continue;
+    }
+    await markSent(db, job.id);
+    counts.sent++;
+  }
+  return counts;
+}
+
+async function send(db: Sql, job: JobRow, event: OutboxEvent | null): Promise<void> {
+  if (!event) throw new Error(`outbox event ${job.outboxId} no longer exists`);
+  const resetLink = event.type === 'password_reset_requested'
+    ? passwordResetLink(await issueResetToken(db, event.id, job.accountId))
+    : undefined;
+  const message = await composeMessage(db, event, job.accountId, resetLink);
+  if (job.channel === 'email') await sendEmail(job.destination, asEmail(message));
+  else await sendTelegram(job.destination, asTelegram(message));
+}

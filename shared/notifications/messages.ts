@@ -1,0 +1,185 @@
+// What each event says to each recipient, in Russian, with a link back to the site; then as an
+// e-mail (text and HTML, every value escaped) and as a Telegram message (plain text: nothing to escape).
+import { config } from '../config';
+import type { Sql } from '../db/request-db';
+import { formatMoney, toKopecks } from '../money/kopecks';
+import type { OutboxEvent } from './expand';
+
+export interface Message {
+  subject: string;
+  /** Paragraphs of plain text; user-supplied values are inserted as they are and escaped per format. */
+  paragraphs: string[];
+  link: { url: string; label: string };
+}
+
+export interface Rendered { subject: string; text: string; html: string }
+
+const rub = (decimal: string) => `${formatMoney(toKopecks(decimal))} ₽`;
+const site = (route: string) => `${config.SITE_URL.replace(/\/+$/, '')}/#/${route}`;
+const taskLink = (taskId: number) => ({ url: site(`tasks/${taskId}`), label: 'Открыть задание' });
+
+export const passwordResetLink = (token: string) => site(`password-reset?token=${encodeURIComponent(token)}`);
+
+interface TaskFacts {
+  id: number; title: string; reward: string; commission: string | null; comment: string | null;
+  customerId: number; categoryName: string; customerName: string; executorName: string | null;
+}
+
+async function taskFacts(db: Sql, taskId: number): Promise<TaskFacts> {
+  const [task] = await db.rows<TaskFacts>(
+    `SELECT t.id, t.title, t.reward, t.commission, t.comment, t.customer_id AS customerId, c.name AS categoryName,
+            CONCAT(cu.fname, ' ', cu.sname) AS customerName, CONCAT(ex.fname, ' ', ex.sname) AS executorName
+       FROM task t JOIN category c ON c.id = t.category_id JOIN account cu ON cu.id = t.customer_id
+       LEFT JOIN account ex ON ex.id = t.executor_id
+      WHERE t.id = ?`, [taskId]);
+  if (!task) throw new Error(`task ${taskId} does not exist`);
+  return task;
+}
+
+async function accountName(db: Sql, accountId: number): Promise<string> {
+  const [row] = await db.rows<{ name: string }>("SELECT CONCAT(fname, ' ', sname) AS name FROM account WHERE id = ?", [accountId]);
+  return row?.name ?? '';
+}
+
+async function amountOf(db: Sql, table: 'payment' | 'payout', id: number): Promise<{ amount: string; comment: string | null }> {
+  const [row] = await db.rows<{ amount: string; comment: string | null }>(
+    table === 'payment' ? 'SELECT amount, NULL AS comment FROM payment WHERE id = ?' : 'SELECT amount, comment FROM payout WHERE id = ?', [id]);
+  if (!row) throw new Error(`${table} ${id} does not exist`);
+  return row;
+}
+
+/**
+ * The message of `event` for `recipientId`. Facts are read when the message is sent, from the
+ * primary (the event may be newer than the replica). `resetLink` is the password-reset link.
+ */
+export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: number, resetLink?: string): Promise<Message> {
+  const p = event.payload as Record<string, number | boolean>;
+  switch (event.type) {
+    case 'task_created': {
+      const task = await taskFacts(db, Number(p.taskId));
+      if (recipientId === task.customerId) {
+        return {
+          subject: `Баланс списан за задание «${task.title}»`,
+          paragraphs: [`С вашего баланса зарезервировано ${rub(task.reward)} на оплату задания «${task.title}».`,
+            'Деньги перейдут исполнителю, когда вы примете работу; если отменить задание до начала работы, они вернутся на баланс.'],
+          link: taskLink(task.id),
+        };
+      }
+      return {
+        subject: `Новое задание в категории «${task.categoryName}»: ${task.title}`,
+        paragraphs: [`${task.customerName} опубликовал(а) задание «${task.title}» с вознаграждением ${rub(task.reward)}.`],
+        link: taskLink(task.id),
+      };
+    }
+    case 'task_taken': {
+      const task = await taskFacts(db, Number(p.taskId));
+      const executor = await accountName(db, Number(p.executorId));
+      return {
+        subject: `Исполнитель взял задание «${task.title}»`,
+        paragraphs: [`${executor} взял(а) в работу ваше задание «${task.title}».`],
+        link: taskLink(task.id),
+      };
+    }
+    case 'task_applied': {
+      const task = await taskFacts(db, Number(p.taskId));
+      const executor = await accountName(db, Number(p.executorId));
+      return {
+        subject: `Новый отклик на задание «${task.title}»`,
+        paragraphs: [`${executor} откликнулся(-ась) на ваше задание «${task.title}». Выберите исполнителя на странице задания.`],
+        link: taskLink(task.id),
+      };
+    }
+    case 'executor_chosen': {
+      const task = await taskFacts(db, Number(p.taskId));
+      return {
+        subject: `Вас выбрали исполнителем задания «${task.title}»`,
+        paragraphs: [`${task.customerName} выбрал(а) вас исполнителем задания «${task.title}». Можно приступать к работе.`],
+        link: taskLink(task.id),
+      };
+    }
+    case 'work_submitted': {
+      const task = await taskFacts(db, Number(p.taskId));
+      return {
+        subject: `Работа по заданию «${task.title}» сдана`,
+        paragraphs: [`${task.executorName ?? 'Исполнитель'} сдал(а) работу по заданию «${task.title}». Проверьте её и примите или отклоните.`,
+          ...(task.comment ? [`Комментарий исполнителя: ${task.comment}`] : [])],
+        link: taskLink(task.id),
+      };
+    }
+    case 'work_accepted': {
+      const task = await taskFacts(db, Number(p.taskId));
+      const earned = formatMoney(toKopecks(task.reward) - toKopecks(task.commission ?? '0'));
+      return {
+        subject: `Работа по заданию «${task.title}» принята`,
+        paragraphs: [p.automatic
+          ? `Срок проверки истёк, и работа по заданию «${task.title}» принята автоматически.`
+          : `${task.customerName} принял(а) вашу работу по заданию «${task.title}».`,
+        `На ваш счёт зачислено ${earned} ₽.`],
+        link: { url: site('salary'), label: 'Открыть заработок' },
+      };
+    }
+    case 'work_rejected': {
+      const task = await taskFacts(db, Number(p.taskId));
+      return {
+        subject: `Работа по заданию «${task.title}» возвращена на доработку`,
+        paragraphs: [`${task.customerName} отклонил(а) работу по заданию «${task.title}».`,
+          ...(task.comment ? [`Комментарий заказчика: ${task.comment}`] : [])],
+        link: taskLink(task.id),
+      };
+    }
+    case 'balance_topped_up': {
+      const payment = await amountOf(db, 'payment', Number(p.paymentId));
+      return {
+        subject: `Баланс пополнен на ${rub(payment.amount)}`,
+        paragraphs: [`Платёж на ${rub(payment.amount)} получен и зачислен на ваш баланс.`],
+        link: { url: site('balance'), label: 'Открыть баланс' },
+      };
+    }
+    case 'payout_approved': {
+      const payout = await amountOf(db, 'payout', Number(p.payoutId));
+      return {
+        subject: `Выплата ${rub(payout.amount)} одобрена`,
+        paragraphs: [`Заявка на выплату ${rub(payout.amount)} одобрена, деньги отправлены на указанные реквизиты.`],
+        link: { url: site('salary'), label: 'Открыть заработок' },
+      };
+    }
+    case 'payout_rejected': {
+      const payout = await amountOf(db, 'payout', Number(p.payoutId));
+      return {
+        subject: `Выплата ${rub(payout.amount)} отклонена`,
+        paragraphs: [`Заявка на выплату ${rub(payout.amount)} отклонена, деньги вернулись на ваш счёт.`,
+          ...(payout.comment ? [`Причина: ${payout.comment}`] : [])],
+        link: { url: site('salary'), label: 'Открыть заработок' },
+      };
+    }
+    case 'password_reset_requested': {
+      if (!resetLink) throw new Error('a password reset needs its link');
+      return {
+        subject: 'Восстановление пароля execorder',
+        paragraphs: ['Кто-то (надеемся, вы) попросил сменить пароль вашей учётной записи execorder.',
+          'Ссылка действует 1 час и работает один раз. Если вы не просили сменить пароль, просто проигнорируйте это письмо.'],
+        link: { url: resetLink, label: 'Задать новый пароль' },
+      };
+    }
+    default:
+      throw new Error(`no message for event type ${event.type}`);
+  }
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function asEmail(message: Message): Rendered {
+  const text = [...message.paragraphs, `${message.link.label}: ${message.link.url}`, '—\nexecorder'].join('\n\n');
+  const html = `<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>${escapeHtml(message.subject)}</title></head>
+<body style="font-family: Arial, sans-serif; color: #1f2933; max-width: 560px; margin: 0 auto; padding: 16px">
+${message.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+<p><a href="${escapeHtml(message.link.url)}" style="display: inline-block; padding: 10px 16px; background: #2563eb; color: #fff; text-decoration: none; border-radius: 6px">${escapeHtml(message.link.label)}</a></p>
+<p style="color: #6b7280; font-size: 12px">execorder · <a href="${escapeHtml(message.link.url)}" style="color: #6b7280">${escapeHtml(message.link.url)}</a></p>
+</body></html>`;
+  return { subject: message.subject, text, html };
+}
+
+export function asTelegram(message: Message): string {
+  return [message.subject, ...message.paragraphs, `${message.link.label}: ${message.link.url}`].join('\n\n');
+}

@@ -1,0 +1,89 @@
+// An event exists exactly when the change that causes it does: the outbox row is written in the
+// change's transaction, and published only after that transaction has committed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../helpers/db';
+import { stack } from '../helpers/http';
+import { expectMoney, topUp } from '../helpers/money';
+import { theMail } from '../helpers/notifications';
+import { register } from '../helpers/users';
+
+describe('through the API', () => {
+  it('keeps neither the new task nor its hold when writing its event fails', async () => {
+    const customer = await register('customer');
+    await topUp(customer, '200.00');
+    await expectMoney(customer, { balance: '200.00', balanceHeld: '0.00' });
+    const [{ last }] = await query('primary', 'SELECT COALESCE(MAX(id), 0) AS last FROM outbox');
+    // The task row and the money move are written, then the outbox insert fails: a fault no input can cause.
+    await query('primary', 'RENAME TABLE outbox TO outbox_away');
+    let res;
+    try {
+      res = await customer.post('/api/tasks', { title: 'Не сохранится', description: 'x', reward: '150.00', categoryId: 1 });
+    } finally {
+      await query('primary', 'RENAME TABLE outbox_away TO outbox');
+    }
+    expect(res.status).toBe(500);
+    expect(await query('primary', 'SELECT id FROM task WHERE customer_id = ?', [customer.id])).toEqual([]);
+    await expectMoney(customer, { balance: '200.00', balanceHeld: '0.00' });
+    expect(await query('primary', "SELECT id FROM outbox WHERE id > ? AND event_type = 'task_created'", [last])).toEqual([]);
+  });
+});
+
+describe('in a transaction of the domain code', () => {
+  // The product's own modules, configured for the test stack's servers.
+  let mods: {
+    RequestDb: typeof import('../../shared/db/request-db').RequestDb;
+    enqueue: typeof import('../../shared/events/outbox').enqueue;
+    dbNodes: typeof import('../../shared/db/nodes').dbNodes;
+  };
+
+  beforeAll(async () => {
+    // The SDK reads the queue's endpoint from the environment; the config module may have been
+    // loaded by a helper already, so it is pointed at the stack's servers by hand.
+    Object.assign(process.env, stack.env);
+    const { config, parseConfig } = await import('../../shared/config');
+    Object.assign(config, parseConfig(stack.env));
+    mods = {
+      RequestDb: (await import('../../shared/db/request-db')).RequestDb,
+      enqueue: (await import('../../shared/events/outbox')).enqueue,
+      dbNodes: (await import('../../shared/db/nodes')).dbNodes,
+    };
+  });
+
+  afterAll(async () => {
+    if (!mods) return;
+    const { primary, replica } = mods.dbNodes();
+    await Promise.all([primary.pool.end(), replica.pool.end()]);
+  });
+
+  const eventsOf = (accountId: number) => query('primary',
+    "SELECT id, published_at AS publishedAt FROM outbox WHERE event_type = 'password_reset_requested' AND JSON_VALUE(payload, '$.accountId') = ?",
+    [String(accountId)]);
+
+  it('rolls the change and its event back together when the transaction aborts after both', async () => {
+    const person = await register('customer');
+    const db = new mods.RequestDb();
+    await expect(db.transaction(async (tx) => {
+      await tx.exec("UPDATE account SET fname = 'Изменено' WHERE id = ?", [person.id]);
+      await mods.enqueue(tx, { type: 'password_reset_requested', accountId: person.id });
+      expect(await tx.rows("SELECT id FROM outbox WHERE JSON_VALUE(payload, '$.accountId') = ?", [String(person.id)])).toHaveLength(1);
+      throw new Error('aborted after the change and its event');
+    })).rejects.toThrow('aborted');
+    expect(await query('primary', 'SELECT fname FROM account WHERE id = ?', [person.id])).toEqual([{ fname: 'Иван' }]);
+    expect(await eventsOf(person.id)).toEqual([]);
+  });
+
+  it('commits them together, and publishes the event once committed', async () => {
+    const person = await register('customer');
+    const db = new mods.RequestDb();
+    await db.transaction(async (tx) => {
+      await tx.exec("UPDATE account SET fname = 'Изменено' WHERE id = ?", [person.id]);
+      await mods.enqueue(tx, { type: 'password_reset_requested', accountId: person.id });
+      // Nobody outside sees it (or publishes it) before the commit.
+      expect(await eventsOf(person.id)).toEqual([]);
+    });
+    expect(await query('primary', 'SELECT fname FROM account WHERE id = ?', [person.id])).toEqual([{ fname: 'Изменено' }]);
+    const [event] = await eventsOf(person.id);
+    expect(event.publishedAt).not.toBeNull();
+    await theMail(person.email, 'Восстановление пароля');
+  });
+});

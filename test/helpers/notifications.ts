@@ -1,0 +1,101 @@
+// What reached people: e-mails in the mail catcher (maildev's REST API) and messages in the
+// Telegram sink, always filtered by recipient so that tests never see each other's; and the
+// notification jobs behind them, to know when everything an event caused has been dealt with.
+import { randomInt } from 'node:crypto';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { expect } from 'vitest';
+import { eventually, query } from './db';
+import { stack } from './http';
+import { admin, type Person } from './users';
+
+export interface Mail { subject: string; text: string; html: string; to: { address: string }[] }
+export interface TelegramMessage { id: number; chatId: string; text: string }
+
+export async function mailsTo(address: string): Promise<Mail[]> {
+  const res = await fetch(`${stack.urls.mailUi}/api/email`);
+  expect(res.status).toBe(200);
+  const all = (await res.json()) as Mail[];
+  return all.filter((m) => m.to.some((to) => to.address.toLowerCase() === address.toLowerCase()));
+}
+
+export async function telegramTo(chatId: string): Promise<TelegramMessage[]> {
+  const res = await fetch(`${stack.urls.telegram}/messages?chatId=${encodeURIComponent(chatId)}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: TelegramMessage[] }).items;
+}
+
+/** Makes the sink fail the next `count` sends (to that chat only, when given). */
+export async function failTelegram(count: number, chatId?: string): Promise<void> {
+  const res = await fetch(`${stack.urls.telegram}/fail`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count, chatId }),
+  });
+  expect(res.status).toBe(204);
+}
+
+/** A chat id nobody else in the run uses. */
+export function newChatId(): string {
+  return String(randomInt(100_000_000, 2_000_000_000));
+}
+
+export async function setChannels(person: Person, settings: { email: boolean; telegramChatId: string | null }): Promise<void> {
+  const res = await person.put('/api/me/notification-settings', settings);
+  expect(res.status, res.text).toBe(200);
+}
+
+/** A fresh category, so that a test's subscribers are the only ones. */
+export async function newCategory(): Promise<number> {
+  const slug = `c-${randomInt(1e9).toString(36)}-${Date.now().toString(36)}`;
+  const res = await (await admin()).post('/api/admin/categories', { slug, name: `Категория <${slug}> & Co` });
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
+export interface JobRecord { id: number; accountId: number; channel: 'email' | 'telegram'; status: string; attempts: number; lastError: string | null }
+
+/** The outbox event of this type whose payload has `key` = value, once it exists. */
+export async function outboxIdOf(type: string, key: string, value: number): Promise<number> {
+  return eventually(async () => {
+    const rows = await query<{ id: number }>('primary',
+      `SELECT id FROM outbox WHERE event_type = ? AND JSON_VALUE(payload, '$.${key}') = ? ORDER BY id DESC LIMIT 1`, [type, String(value)]);
+    expect(rows, `${type} with ${key}=${value}`).toHaveLength(1);
+    return Number(rows[0]!.id);
+  });
+}
+
+export async function jobsOf(outboxId: number): Promise<JobRecord[]> {
+  const rows = await query<JobRecord>('primary',
+    `SELECT id, account_id AS accountId, channel, status, attempts, last_error AS lastError
+       FROM notification_job WHERE outbox_id = ? ORDER BY id`, [outboxId]);
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/** Waits until the event has its `count` jobs and every one is done: nothing more will be sent for it. */
+export async function allDelivered(outboxId: number, count: number, timeoutMs = 15_000): Promise<JobRecord[]> {
+  return eventually(async () => {
+    const jobs = await jobsOf(outboxId);
+    expect(jobs.map((j) => j.status)).toEqual(Array(count).fill('done'));
+    return jobs;
+  }, timeoutMs);
+}
+
+/** Waits for exactly one e-mail to `address` whose subject contains `subject`, and returns it. */
+export async function theMail(address: string, subject: string, timeoutMs = 15_000): Promise<Mail> {
+  return eventually(async () => {
+    const found = (await mailsTo(address)).filter((m) => m.subject.includes(subject));
+    expect(found, `mail "${subject}" to ${address}`).toHaveLength(1);
+    return found[0]!;
+  }, timeoutMs);
+}
+
+/** The bodies of the messages in the events queue's dead-letter queue (left there for others to read too). */
+export async function deadLetters(): Promise<{ kind: string; jobIds?: number[]; outboxId?: number }[]> {
+  const sqs = new SQSClient({ region: stack.env.AWS_REGION, endpoint: stack.urls.sqs, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const res = await sqs.send(new ReceiveMessageCommand({
+      QueueUrl: stack.env.SQS_QUEUE_URL!.replace(/-events$/, '-events-dlq'), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0,
+    }));
+    return (res.Messages ?? []).map((m) => JSON.parse(m.Body!));
+  } finally {
+    sqs.destroy();
+  }
+}
