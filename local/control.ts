@@ -2,6 +2,7 @@
 // start its services and run extra APIs. Started only for test stacks; loopback only.
 import http from 'node:http';
 import type { ServiceName, Stack } from './stack';
+import { listenOnLoopback } from './loopback';
 
 export interface ControlServer {
   url: string;
@@ -44,17 +45,7 @@ export async function startControlServer(stack: Controlled, port: number): Promi
       res.end(JSON.stringify({ error: (err as Error).message }));
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOnLoopback(server, port);
 }
 
 /** The tests' side of the control server. Extra APIs stay up until `stopExtraApis`. */

@@ -7,6 +7,7 @@ import http from 'node:http';
 import {
   formatOutSum, outSumKopecks, paymentSignatureValid, resultSignature, type RobokassaHash,
 } from '../shared/payments/robokassa';
+import { listenOnLoopback } from './loopback';
 
 /** Where the payment page lives on the emulator, as on auth.robokassa.ru. */
 export const PAYMENT_PAGE_PATH = '/Merchant/Index.aspx';
@@ -41,17 +42,8 @@ export async function startRobokassaEmulator(o: RobokassaEmulatorOptions): Promi
       else send(res, 500, errorPage('Внутренняя ошибка эмулятора', err.message));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, '127.0.0.1', resolve);
-  });
-  return {
-    url: robokassaPageUrl(o.port),
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  const listening = await listenOnLoopback(server, o.port);
+  return { url: robokassaPageUrl(o.port), close: listening.close };
 }
 
 /** A payment request whose link was signed with this shop's Password1. */

@@ -1,11 +1,25 @@
 // The site as CloudFront will serve it: static files from frontend/dist, and /api/* forwarded
 // to the API with the client's address added to X-Forwarded-For.
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { listenOnLoopback } from './loopback';
 
 export const DIST_DIR = path.resolve(__dirname, '../frontend/dist');
+const REPO = path.resolve(__dirname, '..');
+
+/** Builds frontend/dist (about a second). The server reads files per request, so building while it runs is safe. */
+export async function buildSite(): Promise<void> {
+  try {
+    await promisify(execFile)(process.execPath, [path.join(REPO, 'node_modules/tsx/dist/cli.mjs'), 'frontend/build.ts'], { cwd: REPO });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`building the site failed:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+}
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,17 +53,7 @@ export async function startSite(o: { port: number; apiPort: number; distDir?: st
     if (req.url === '/api' || req.url?.startsWith('/api/')) proxy(req, res, o.apiPort);
     else void serveStatic(req, res, distDir);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, '127.0.0.1', resolve);
-  });
-  return {
-    url: `http://127.0.0.1:${o.port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOnLoopback(server, o.port);
 }
 
 function proxy(req: http.IncomingMessage, res: http.ServerResponse, apiPort: number): void {

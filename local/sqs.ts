@@ -5,6 +5,7 @@ import http from 'node:http';
 import { createRequestHandler } from 'local-aws-sqs';
 import type { Service } from './processes';
 import { startRelay, type Relay } from './relay';
+import { listenOnLoopback } from './loopback';
 
 export const LOCAL_REGION = 'eu-central-1';
 const ACCOUNT_ID = '000000000000';
@@ -72,17 +73,13 @@ export async function startLocalSqs(o: { port: number; visibilityTimeoutSeconds:
   });
   for (const queue of service.Queues) countOnlyReceives(queue as unknown as QueueInternals);
   const server = http.createServer((req, res) => void requestHandler(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, '127.0.0.1', resolve);
-  });
+  const listening = await listenOnLoopback(server, o.port);
   return {
     ...localSqsUrls(o.port),
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+    close: async () => {
+      await listening.close();
       for (const queue of service.Queues) queue.clearRecords();
-    }),
+    },
   };
 }
 

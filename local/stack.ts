@@ -14,7 +14,7 @@ import { memcachedService } from './memcached';
 import { assertPortsFree, freePorts, freeStackPorts, portsFromEnv } from './ports';
 import type { Service } from './processes';
 import { robokassaPageUrl, startRobokassaEmulator, type RobokassaEmulator } from './robokassa';
-import { startSite, type Site } from './site';
+import { buildSite, startSite, type Site } from './site';
 import { eventsQueueService, localAwsEnv, localSqsUrls } from './sqs';
 import { startTelegramSink, type TelegramSink } from './telegram';
 
@@ -206,6 +206,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     timed(`maildev smtp :${ports.SMTP_PORT}, ui :${ports.MAIL_UI_PORT}`, () => services.maildev.start()),
     timed(`API :${ports.API_PORT}`, () => services.api.start()),
     timed(`site :${ports.WEB_PORT}`, async () => (site = await startSite({ port: ports.WEB_PORT, apiPort: ports.API_PORT }))),
+    timed('site built into frontend/dist', buildSite),
     timed(`SQS events queue :${ports.SQS_PORT}`, () => services.sqs.start()),
     timed(`Telegram sink :${ports.TELEGRAM_PORT}`, async () => (telegram = await startTelegramSink({
       port: ports.TELEGRAM_PORT, botToken: parseConfig(env).TELEGRAM_BOT_TOKEN,

@@ -8,6 +8,7 @@
 //   POST   /fail {count, chatId?, status?}   the next `count` sends (to that chat) fail with `status` (502)
 //   DELETE /fail                      fail nothing
 import http from 'node:http';
+import { listenOnLoopback } from './loopback';
 
 export interface TelegramMessage { id: number; chatId: string; text: string; at: string }
 
@@ -107,17 +108,7 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
       botError(res, 400, `Bad Request: ${(err as Error).message}`);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, '127.0.0.1', resolve);
-  });
-  return {
-    url: `http://127.0.0.1:${o.port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOnLoopback(server, o.port);
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,10 +1,8 @@
 // Boots a stack of its own for the test run, on free ports in a throw-away folder, so a
 // developer's running `npm start` is never touched. Tests read it with `inject('stack')`.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Stack } from '../local/stack';
 
@@ -29,18 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-test-'));
   let stack: Stack;
   try {
-    // The browser tests need the site built (a clean clone has no frontend/dist); the site server
-    // reads its files per request, so building while the stack boots is safe.
-    const [built, started] = await Promise.allSettled([
-      buildSite(),
-      startStack({ dataDir, freePorts: true, env: TEST_ENV, log: (line) => console.log(`[stack] ${line}`) }),
-    ]);
-    if (built.status === 'rejected') {
-      if (started.status === 'fulfilled') await started.value.stop();
-      throw built.reason;
-    }
-    if (started.status === 'rejected') throw started.reason;
-    stack = started.value;
+    stack = await startStack({ dataDir, freePorts: true, env: TEST_ENV, log: (line) => console.log(`[stack] ${line}`) });
   } catch (err) {
     // The folder stays for its logs.
     throw new Error(`the test stack did not start (logs in ${path.join(dataDir, 'logs')}): ${(err as Error).message}`);
@@ -50,16 +37,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
-}
-
-async function buildSite(): Promise<void> {
-  const began = Date.now();
-  const repo = path.resolve(__dirname, '..');
-  try {
-    await promisify(execFile)('npm', ['run', '--silent', 'build:web'], { cwd: repo });
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
-    throw new Error(`npm run build:web failed:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
-  console.log(`[stack] ✓ site built into frontend/dist (${((Date.now() - began) / 1000).toFixed(1)} s)`);
 }

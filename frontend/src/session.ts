@@ -1,5 +1,5 @@
 // Who is logged in: the bearer token and what the login answered, kept in localStorage.
-import type { Role } from './api/types';
+import type { LoginAnswer, Role } from './api/types';
 
 export interface StoredSession {
   token: string;
@@ -37,6 +37,17 @@ export function setSession(session: StoredSession): void {
     // memory keeps it for this tab
   }
   notify();
+}
+
+/** Keeps what a login answered as the current session. */
+export function setSessionFromLogin(answer: LoginAnswer): void {
+  setSession({
+    token: answer.token,
+    role: answer.session.role,
+    sessionId: answer.session.id,
+    accountId: answer.account.id,
+    name: `${answer.account.fname} ${answer.account.sname}`,
+  });
 }
 
 export function clearSession(): void {

@@ -1,15 +1,15 @@
 // Customer money: what is available and held, top up through Robokassa, payments, ledger.
-import { createPayment, getMe, listPayments } from '../api/endpoints';
+import { createPayment, listPayments } from '../api/endpoints';
 import type { Payment, ValidationDetail } from '../api/types';
 import { t } from '../i18n';
 import { paymentReturnFrom } from '../links';
 import type { PageContext } from '../router';
 import { formatDateTime, parseAmountInput } from '../ui/format';
 import { createForm, inputField } from '../ui/form';
-import { h, fill } from '../ui/h';
+import { h } from '../ui/h';
 import { ledgerList } from '../ui/ledger';
 import { pagedList } from '../ui/list';
-import { badge, errorBox, loading, money, notice, pageHeader, section, stat } from '../ui/page';
+import { badge, meStats, money, notice, pageHeader, section, stat } from '../ui/page';
 
 function paymentRow(payment: Payment): HTMLElement {
   return h('div', { class: 'row', 'data-testid': 'payment-row', 'data-status': payment.status },
@@ -22,18 +22,10 @@ function paymentRow(payment: Payment): HTMLElement {
 }
 
 export function render(ctx: PageContext): Node {
-  const stats = h('div', { class: 'stats' }, loading());
-  const loadStats = async (): Promise<void> => {
-    try {
-      const me = await getMe(ctx.signal);
-      fill(stats,
-        stat(t.balance.available, money(me.balance, 'balance-value')),
-        stat(t.balance.held, money(me.balanceHeld, 'balance-held-value')));
-    } catch (err) {
-      if (!ctx.signal.aborted) fill(stats, errorBox(err, () => void loadStats()));
-    }
-  };
-  void loadStats();
+  const stats = meStats(ctx.signal, (me) => [
+    stat(t.balance.available, money(me.balance, 'balance-value')),
+    stat(t.balance.held, money(me.balanceHeld, 'balance-held-value')),
+  ]);
 
   const form = createForm({
     testid: 'topup-form',
@@ -60,7 +52,7 @@ export function render(ctx: PageContext): Node {
   if (returned === 'success') {
     for (const delay of [3000, 8000]) {
       const timer = window.setTimeout(() => {
-        void loadStats();
+        stats.reload();
         payments.reload();
         ledger.reload();
       }, delay);
@@ -73,7 +65,7 @@ export function render(ctx: PageContext): Node {
     returned === 'success' ? notice(t.balance.returnedOk, 'success', 'payment-returned') : null,
     returned === 'fail' ? notice(t.balance.returnedFail, 'error', 'payment-returned') : null,
     h('div', { class: 'grid-2' },
-      h('section', { class: 'card', 'data-testid': 'balance-stats' }, stats),
+      h('section', { class: 'card', 'data-testid': 'balance-stats' }, stats.element),
       section(t.balance.topUpTitle, 'topup', form.element)),
     section(t.balance.paymentsTitle, null, payments.element),
     section(t.ledger.title, null, ledger.element));

@@ -4,7 +4,7 @@ import { t } from '../i18n';
 import { PASSWORD_RESET_PATH } from '../links';
 import { homeFor } from '../routes';
 import { href, navigate, safeTarget, type PageContext } from '../router';
-import { getSession, setSession } from '../session';
+import { getSession, setSessionFromLogin } from '../session';
 import { createForm, inputField, radioField } from '../ui/form';
 import { h } from '../ui/h';
 import { pageHeader } from '../ui/page';
@@ -26,13 +26,7 @@ export function render(ctx: PageContext): Node {
     onSubmit: async (values) => {
       const answer = await login({ email: values.value('email').trim(), password: values.value('password'), role: values.value('role') as Role });
       const previous = getSession();
-      setSession({
-        token: answer.token,
-        role: answer.session.role,
-        sessionId: answer.session.id,
-        accountId: answer.account.id,
-        name: `${answer.account.fname} ${answer.account.sname}`,
-      });
+      setSessionFromLogin(answer);
       // Logging in again (say, in another role) ends the session it replaces.
       if (previous && previous.token !== answer.token) logoutToken(previous.token).catch(() => undefined);
       navigate(next ?? homeFor(answer.session.role), { replace: true });

@@ -3,7 +3,7 @@ import type { Role, ValidationDetail } from '../api/types';
 import { t } from '../i18n';
 import { homeFor } from '../routes';
 import { href, navigate, safeTarget, type PageContext } from '../router';
-import { setSession } from '../session';
+import { setSessionFromLogin } from '../session';
 import { createForm, inputField, radioField } from '../ui/form';
 import { h } from '../ui/h';
 import { pageHeader } from '../ui/page';
@@ -50,13 +50,7 @@ export function render(ctx: PageContext): Node {
         registered = email;
       }
       const answer = await login({ email, password, role });
-      setSession({
-        token: answer.token,
-        role: answer.session.role,
-        sessionId: answer.session.id,
-        accountId: answer.account.id,
-        name: `${answer.account.fname} ${answer.account.sname}`,
-      });
+      setSessionFromLogin(answer);
       navigate(next ?? homeFor(role), { replace: true });
     },
   });

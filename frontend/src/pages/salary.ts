@@ -1,14 +1,14 @@
 // Executor money: earned salary, payout requests (QIWI wallet or card) and their history, ledger.
-import { createPayout, getMe, listPayouts } from '../api/endpoints';
+import { createPayout, listPayouts } from '../api/endpoints';
 import type { PayoutMethod, ValidationDetail } from '../api/types';
 import { t } from '../i18n';
 import type { PageContext } from '../router';
 import { parseAmountInput } from '../ui/format';
 import { createForm, inputField, radioField } from '../ui/form';
-import { h, fill } from '../ui/h';
+import { h } from '../ui/h';
 import { ledgerList } from '../ui/ledger';
 import { pagedList } from '../ui/list';
-import { errorBox, loading, money, pageHeader, section, stat, toast } from '../ui/page';
+import { meStats, money, pageHeader, section, stat, toast } from '../ui/page';
 import { payoutRow } from '../ui/payout';
 
 const QIWI = /^\+7\d{10}$/;
@@ -24,18 +24,10 @@ export function normalizeDestination(method: PayoutMethod, raw: string): string 
 }
 
 export function render(ctx: PageContext): Node {
-  const stats = h('div', { class: 'stats' }, loading());
-  const loadStats = async (): Promise<void> => {
-    try {
-      const me = await getMe(ctx.signal);
-      fill(stats,
-        stat(t.salary.available, money(me.salary, 'salary-value')),
-        stat(t.salary.held, money(me.salaryHeld, 'salary-held-value')));
-    } catch (err) {
-      if (!ctx.signal.aborted) fill(stats, errorBox(err, () => void loadStats()));
-    }
-  };
-  void loadStats();
+  const stats = meStats(ctx.signal, (me) => [
+    stat(t.salary.available, money(me.salary, 'salary-value')),
+    stat(t.salary.held, money(me.salaryHeld, 'salary-held-value')),
+  ]);
 
   const method = radioField({ name: 'method', label: t.salary.method, value: 'qiwi', options: [
     { value: 'qiwi', label: t.salary.qiwi },
@@ -83,7 +75,7 @@ export function render(ctx: PageContext): Node {
       form.element.reset();
       method.root.dispatchEvent(new Event('change'));
       toast(t.salary.requested);
-      void loadStats();
+      stats.reload();
       payouts.reload();
       ledger.reload();
     },
@@ -92,7 +84,7 @@ export function render(ctx: PageContext): Node {
   return h('div', { class: 'stack' },
     pageHeader(t.salary.title),
     h('div', { class: 'grid-2' },
-      h('section', { class: 'card', 'data-testid': 'salary-stats' }, stats),
+      h('section', { class: 'card', 'data-testid': 'salary-stats' }, stats.element),
       section(t.salary.payoutTitle, 'payout', form.element)),
     section(t.salary.historyTitle, null, payouts.element),
     section(t.ledger.title, null, ledger.element));

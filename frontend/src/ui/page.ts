@@ -1,7 +1,9 @@
 // Building blocks every page uses: the title, loading / empty / error states, notices, money.
 import { errorText } from '../api/client';
+import { getMe } from '../api/endpoints';
+import type { Me } from '../api/types';
 import { t } from '../i18n';
-import { h, type Child } from './h';
+import { fill, h, type Child } from './h';
 import { formatMoney, normalizeMoney } from './format';
 
 /** The page's h1 (focused after navigation) and the document title. */
@@ -53,6 +55,20 @@ export function badge(kind: string, value: string, label: string): HTMLElement {
 /** A figure: a label above a big value (balance, salary). */
 export function stat(label: string, value: Node): HTMLElement {
   return h('div', { class: 'stat' }, h('span', { class: 'stat__label' }, label), h('span', { class: 'stat__value' }, value));
+}
+
+/** Figures from GET /api/me (available and held money), loaded when shown, with retry on failure. */
+export function meStats(signal: AbortSignal, figures: (me: Me) => HTMLElement[]): { element: HTMLElement; reload(): void } {
+  const element = h('div', { class: 'stats' }, loading());
+  const load = async (): Promise<void> => {
+    try {
+      fill(element, ...figures(await getMe(signal)));
+    } catch (err) {
+      if (!signal.aborted) fill(element, errorBox(err, () => void load()));
+    }
+  };
+  void load();
+  return { element, reload: () => void load() };
 }
 
 const toastRegion = (): HTMLElement | null => document.getElementById('toast');
