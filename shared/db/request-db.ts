@@ -83,33 +83,42 @@ export class RequestDb implements Sql {
     this.wroteAnything = true;
     this.readFromPrimary = true;
     for (let attempt = 1; ; attempt++) {
-      const conn = await this.connect(primary);
-      let broken = false;
-      try {
-        await conn.beginTransaction();
-        this.tx = new ConnectionSql(conn, (fn) => this.afterCommit.push(fn));
-        const result = await work(this.tx);
-        await conn.commit();
-        await this.runAfterCommit();
-        return result;
-      } catch (err) {
-        broken = isConnectionError(err);
-        if (!broken) await conn.rollback().catch(() => undefined);
-        this.afterCommit = [];
-        const errno = (err as { errno?: number }).errno;
-        if (errno === DEADLOCK && attempt < MAX_ATTEMPTS) continue;
-        if (broken || errno === READ_ONLY) {
-          primary.markDown();
-          throw primaryDown();
-        }
-        throw err;
-      } finally {
-        this.tx = undefined;
-        if (broken) conn.destroy();
-        else conn.release();
-      }
+      const outcome = await this.attempt(primary, work);
+      if (outcome.retry && attempt < MAX_ATTEMPTS) continue;
+      if ('error' in outcome) throw outcome.error;
+      // Only now, with the connection back in the pool: follow-ups that query (the outbox
+      // publisher) would otherwise wait for a connection that concurrent transactions all hold.
+      await this.runAfterCommit();
+      return outcome.result;
     }
   }
+
+  private async attempt<T>(primary: DbNode, work: (tx: Tx) => Promise<T>): Promise<{ result: T; retry?: false } | { error: unknown; retry: boolean }> {
+    const conn = await this.connect(primary);
+    let broken = false;
+    try {
+      await conn.beginTransaction();
+      this.tx = new ConnectionSql(conn, (fn) => this.afterCommit.push(fn));
+      const result = await work(this.tx);
+      await conn.commit();
+      return { result };
+    } catch (err) {
+      broken = isConnectionError(err);
+      if (!broken) await conn.rollback().catch(() => undefined);
+      this.afterCommit = [];
+      const errno = (err as { errno?: number }).errno;
+      if (broken || errno === READ_ONLY) {
+        primary.markDown();
+        return { error: primaryDown(), retry: false };
+      }
+      return { error: err, retry: errno === DEADLOCK };
+    } finally {
+      this.tx = undefined;
+      if (broken) conn.destroy();
+      else conn.release();
+    }
+  }
+
 
   /** Defers work (cache invalidation, publishing) until the outermost transaction has committed. */
   onCommit(fn: () => Promise<void> | void): void {

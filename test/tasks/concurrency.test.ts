@@ -29,6 +29,18 @@ describe('races', () => {
     await expectBooksBalanced();
   });
 
+  it('completes 25 concurrent creates, more than the connection pool holds', async () => {
+    // Each commit publishes its outbox event afterwards; that must not wait on a pool the
+    // other transactions hold (it once did, and every request hung).
+    const customer = await register('customer');
+    await topUp(customer, '250.00');
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) =>
+      customer.post('/api/tasks', { title: `Many ${i}`, description: 'd', reward: '10.00', categoryId: 2 })));
+    expect(results.map((r) => r.status)).toEqual(Array(25).fill(201));
+    await expectMoney(customer, { balance: '0.00', balanceHeld: '250.00' });
+    await expectBooksBalanced();
+  });
+
   it('pays once when the customer accepts 5 times at once', async () => {
     const customer = await register('customer');
     const executor = await register('executor');
