@@ -110,13 +110,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     DB_USER: config.DB_USER,
     DB_PASSWORD: config.DB_PASSWORD,
     MEMCACHED_SERVERS: `127.0.0.1:${ports.MEMCACHED1_PORT},127.0.0.1:${ports.MEMCACHED2_PORT}`,
-    SMTP_URL: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
-    ROBOKASSA_URL: urls.robokassa,
     SQS_QUEUE_URL: localSqsUrls(ports.SQS_PORT).queueUrl,
     // Not configuration of ours: the AWS SDK's own variables, pointing it at the local queue.
     ...localAwsEnv(urls.sqs),
   };
-  const env = { SITE_URL: urls.site, TELEGRAM_API_URL: urls.telegram, ...LOCAL_ROBOKASSA, ...configVariables(process.env), ...facts, ...opts.env };
+  // The contract's configuration names: the local services are defaults, and a value set in the
+  // environment (a real SMTP server, Robokassa's own test page) wins over them.
+  const defaults = {
+    SITE_URL: urls.site, TELEGRAM_API_URL: urls.telegram, SMTP_URL: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
+    ROBOKASSA_URL: urls.robokassa, ...LOCAL_ROBOKASSA,
+  };
+  const env = { ...defaults, ...configVariables(process.env), ...facts, ...opts.env };
   // The emulator signs and checks with whatever the API ends up with, so the two always agree.
   const robokassa = parseConfig(env);
 

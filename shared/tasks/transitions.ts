@@ -91,7 +91,8 @@ export async function applyToTask(db: RequestDb, taskId: number, executor: Sessi
 }
 
 export async function assignExecutor(db: RequestDb, taskId: number, customer: Session, executorId: number): Promise<TaskView> {
-  return transition(db, taskId, customer, { who: 'owner', from: ['actual'], assignment: 'choose' }, async (tx) => {
+  return transition(db, taskId, customer, { who: 'owner', from: ['actual'], assignment: 'choose' }, async (tx, task) => {
+    if (executorId === task.customerId) throw forbidden('You cannot work on a task of your own account');
     const [application] = await tx.rows('SELECT id FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executorId]);
     if (!application) throw notFound('Application of this executor');
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executorId]);

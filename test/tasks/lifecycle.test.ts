@@ -138,9 +138,10 @@ describe('assignment choose: apply, applications, assign', () => {
     expect(errorOf(await customer.post(`/api/tasks/${task.id}/assign`, { executorId: executor.id }))).toEqual({ status: 409, code: 'invalid_state' });
   });
 
-  it('never lets an executor apply to a task of their own account', async () => {
+  it('never lets an executor apply to or be assigned a task of their own account', async () => {
     const task = await postTask(customer, { assignment: 'choose' });
     expect(errorOf(await (await customer.as('executor')).post(`/api/tasks/${task.id}/apply`))).toEqual({ status: 403, code: 'forbidden' });
+    expect(errorOf(await customer.post(`/api/tasks/${task.id}/assign`, { executorId: customer.id }))).toEqual({ status: 403, code: 'forbidden' });
   });
 });
 
