@@ -5,7 +5,7 @@ import { conflict, forbidden, invalidCredentials, notFound } from '../http/error
 import { text } from '../http/schemas';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { hashPassword, passwordMatches } from './passwords';
-import { createSession, listSessions, revokeOtherSessions, type Role, type Session, type SessionView } from './sessions';
+import { createSession, currentSessionView, revokeOtherSessions, type Role, type Session, type SessionView } from './sessions';
 
 export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 export const Password = z.string().min(8).max(128);
@@ -54,10 +54,7 @@ export async function login(
   if (!(await passwordMatches(input.password, row?.passwordHash)) || !row) throw invalidCredentials();
   if (input.role === 'admin' && !row.isAdmin) throw forbidden('This account is not an administrator');
   const { token, sessionId } = await createSession(db, row.id, input.role as Role, ip, userAgent);
-  const session = (await listSessions(db, { id: sessionId, accountId: row.id, role: input.role }))
-    .find((s) => s.id === sessionId);
-  if (!session) throw new Error('the session just created is missing');
-  return { token, session, account: accountView(row) };
+  return { token, session: await currentSessionView(db, sessionId), account: accountView(row) };
 }
 
 export interface MeView extends AccountView {

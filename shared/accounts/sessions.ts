@@ -49,16 +49,28 @@ export interface SessionView {
   id: number; role: Role; ip: string; userAgent: string; createdAt: string; lastActiveAt: string; current: boolean;
 }
 
+type SessionRow = { id: number; role: Role; ip: string; userAgent: string; createdAt: Date; lastActiveAt: Date };
+
+const SESSION_VIEW_COLUMNS = 'id, role, ip, user_agent AS userAgent, created_at AS createdAt, last_active_at AS lastActiveAt';
+
+const toView = (r: SessionRow, currentId: number): SessionView => ({
+  id: r.id, role: r.role, ip: r.ip, userAgent: r.userAgent,
+  createdAt: r.createdAt.toISOString(), lastActiveAt: r.lastActiveAt.toISOString(), current: r.id === currentId,
+});
+
 export async function listSessions(db: RequestDb, session: Session): Promise<SessionView[]> {
-  const rows = await db.strongRows<{ id: number; role: Role; ip: string; userAgent: string; createdAt: Date; lastActiveAt: Date }>(
-    `SELECT id, role, ip, user_agent AS userAgent, created_at AS createdAt, last_active_at AS lastActiveAt
-       FROM session WHERE account_id = ? AND last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY
+  const rows = await db.strongRows<SessionRow>(
+    `SELECT ${SESSION_VIEW_COLUMNS} FROM session WHERE account_id = ? AND last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY
       ORDER BY last_active_at DESC, id DESC`,
     [session.accountId]);
-  return rows.map((r) => ({
-    id: r.id, role: r.role, ip: r.ip, userAgent: r.userAgent,
-    createdAt: r.createdAt.toISOString(), lastActiveAt: r.lastActiveAt.toISOString(), current: r.id === session.id,
-  }));
+  return rows.map((r) => toView(r, session.id));
+}
+
+/** One session as its owner sees it, marked current (the one a login has just created). */
+export async function currentSessionView(db: RequestDb, sessionId: number): Promise<SessionView> {
+  const [row] = await db.strongRows<SessionRow>(`SELECT ${SESSION_VIEW_COLUMNS} FROM session WHERE id = ?`, [sessionId]);
+  if (!row) throw new Error(`session ${sessionId} is missing`);
+  return toView(row, sessionId);
 }
 
 /** Revokes one of the caller's own sessions; another account's session is not found. */

@@ -6,6 +6,7 @@ import { invoke } from '../helpers/invoke';
 import { apiConfig, topUp } from '../helpers/money';
 import {
   allDelivered, deadLetters, failTelegram, jobsOf, mailsTo, newCategory, newChatId, outboxIdOf, setChannels, telegramTo, theMail,
+  toppedUpOnTelegram,
 } from '../helpers/notifications';
 import { postTask } from '../helpers/tasks';
 import { admin, register, type Person } from '../helpers/users';
@@ -108,12 +109,7 @@ describe('every other event of the contract', () => {
 
 describe('notification channels', () => {
   it('respects a channel turned off: no job, no message', async () => {
-    const customer = await register('customer');
-    const chat = newChatId();
-    await setChannels(customer, { email: false, telegramChatId: chat });
-    await topUp(customer, '50.00');
-    const outboxId = await outboxIdOf('balance_topped_up', 'accountId', customer.id);
-    const jobs = await allDelivered(outboxId, 1);
+    const { customer, chat, jobs } = await toppedUpOnTelegram('50.00');
     expect(jobs[0]!.channel).toBe('telegram');
     expect(await telegramTo(chat)).toHaveLength(1);
     expect(await mailsTo(customer.email)).toEqual([]);

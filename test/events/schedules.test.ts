@@ -6,7 +6,7 @@ import { eventually, query } from '../helpers/db';
 import { stack } from '../helpers/http';
 import { invoke } from '../helpers/invoke';
 import { topUp } from '../helpers/money';
-import { allDelivered, jobsOf, newCategory, newChatId, outboxIdOf, setChannels, telegramTo, theMail } from '../helpers/notifications';
+import { allDelivered, jobsOf, newCategory, outboxIdOf, telegramTo, theMail, toppedUpOnTelegram } from '../helpers/notifications';
 import { postTask } from '../helpers/tasks';
 import { register } from '../helpers/users';
 
@@ -30,12 +30,7 @@ describe('outbox publisher (the safety net)', () => {
 
 describe('stuck jobs', () => {
   it('sends again a job whose consumer died before sending it, and a pending job whose message was lost', async () => {
-    const customer = await register('customer');
-    const chat = newChatId();
-    await setChannels(customer, { email: false, telegramChatId: chat });
-    await topUp(customer, '20.00');
-    const outboxId = await outboxIdOf('balance_topped_up', 'accountId', customer.id);
-    const [job] = await allDelivered(outboxId, 1);
+    const { chat, outboxId, jobs: [job] } = await toppedUpOnTelegram('20.00');
     // As if the consumer had claimed it six minutes ago and died before the message left.
     await fetch(`${stack.urls.telegram}/messages?chatId=${chat}`, { method: 'DELETE' });
     await query('primary', "UPDATE notification_job SET status = 'running', started_at = NOW(3) - INTERVAL 6 MINUTE WHERE id = ?", [job!.id]);

@@ -6,7 +6,8 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { expect } from 'vitest';
 import { eventually, query } from './db';
 import { stack } from './http';
-import { admin, type Person } from './users';
+import { topUp } from './money';
+import { admin, register, type Person } from './users';
 
 export interface Mail { subject: string; text: string; html: string; to: { address: string }[] }
 export interface TelegramMessage { id: number; chatId: string; text: string }
@@ -98,4 +99,14 @@ export async function deadLetters(): Promise<{ kind: string; jobIds?: number[]; 
   } finally {
     sqs.destroy();
   }
+}
+
+/** A customer told by Telegram only, topped up once: the event and its delivered job. */
+export async function toppedUpOnTelegram(amount: string): Promise<{ customer: Person; chat: string; outboxId: number; jobs: JobRecord[] }> {
+  const customer = await register('customer');
+  const chat = newChatId();
+  await setChannels(customer, { email: false, telegramChatId: chat });
+  await topUp(customer, amount);
+  const outboxId = await outboxIdOf('balance_topped_up', 'accountId', customer.id);
+  return { customer, chat, outboxId, jobs: await allDelivered(outboxId, 1) };
 }
