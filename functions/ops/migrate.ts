@@ -8,6 +8,7 @@ import { secretJson } from '../../shared/aws/secrets';
 import { config } from '../../shared/config';
 import { ensureAppUser } from '../../shared/db/app-user';
 import { migrate } from '../../shared/db/migrate';
+import { SESSION_SETTINGS } from '../../shared/db/nodes';
 import { answerCustomResource, isCustomResourceRequest } from '../../shared/ops/custom-resource';
 
 interface Outcome { applied: string[]; admin: boolean; appUser: boolean }
@@ -31,6 +32,7 @@ async function runMigrations(): Promise<Outcome> {
     ...(config.DB_TLS ? { ssl: 'Amazon RDS' } : {}),
   });
   try {
+    await conn.query(SESSION_SETTINGS);
     const applied = await migrate(conn);
     const app = config.DB_APP_SECRET_ARN ? await secretJson(config.DB_APP_SECRET_ARN) : undefined;
     if (app) await ensureAppUser(conn, config.DB_NAME, app.username ?? '', app.password ?? '');

@@ -1,17 +1,22 @@
 // `serverless package --stage prod` builds the AWS stack the handbook promises, without deploying:
 // every function bundled, every route of the contract, the VPC, Aurora, memcached, SQS, the site
-// behind CloudFront, the environment complete and no secret in the template. The `local` stage
-// stays bare, so serverless-offline keeps the launcher's environment.
+// behind CloudFront, the environment complete and no secret in the template; and what real traffic
+// needs (issue 15): a current runtime, RDS Proxy with TLS, IAM and the application user, no
+// plaintext database or admin secret in any function, the origin closed to all but CloudFront and
+// its WAF, throttling, alarms, a role per group of functions, and migrations run by the deploy.
+// The `local` stage stays bare, so serverless-offline keeps the launcher's environment.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, copyFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
+import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
+import { SESSION_SETTINGS } from '../../shared/db/nodes';
 
 const REPO = path.resolve(__dirname, '../..');
 const SERVERLESS = path.join(REPO, 'node_modules/serverless/bin/serverless.js');
@@ -43,12 +48,26 @@ const CONTRACT_ROUTES = [
 // Names of shared/config.ts an AWS function does without, and why; every other one must be set.
 const NOT_IN_AWS: Record<string, string> = {
   API_PORT: 'local stack only', WEB_PORT: 'local stack only', MAIL_UI_PORT: 'local stack only',
-  ADMIN_EMAIL: 'the migrate function only', ADMIN_PASSWORD: 'the migrate function only',
   RATE_LIMIT_KEY_PREFIX: 'keeps side-by-side test APIs apart; one API per stack needs only the default',
+  DB_PASSWORD: 'no password: the functions sign in to RDS Proxy with IAM tokens',
+  ADMIN_PASSWORD: 'migrate reads it from the secret named by ADMIN_SECRET_ARN',
+  ORIGIN_SECRET: 'read from Secrets Manager by ORIGIN_SECRET_ARN',
 };
-const SECRET_NAMES = ['DB_PASSWORD', 'ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'TELEGRAM_BOT_TOKEN', 'SMTP_URL'];
+// Names only some functions get (their group's, serverless/groups.yml): which ones, by their config.
+const isMigrate = (fn: FunctionConfig) => fn.handler.startsWith('functions/ops/migrate.');
+const hasEvent = (type: string) => (fn: FunctionConfig) => (fn.events ?? []).some((e) => type in e);
+const takesPayments = (fn: FunctionConfig) => /^functions\/(payments|robokassa)\//.test(fn.handler);
+const GROUP_ONLY: Record<string, (fn: FunctionConfig) => boolean> = {
+  ADMIN_EMAIL: isMigrate, ADMIN_SECRET_ARN: isMigrate, DB_MASTER_SECRET_ARN: isMigrate, DB_APP_SECRET_ARN: isMigrate,
+  ROBOKASSA_PASSWORD1: takesPayments, ROBOKASSA_PASSWORD2: takesPayments,
+  SMTP_URL: hasEvent('sqs'), TELEGRAM_BOT_TOKEN: hasEvent('sqs'),
+  ORIGIN_SECRET_HEADER: hasEvent('httpApi'), ORIGIN_SECRET_ARN: hasEvent('httpApi'),
+};
+// The secrets that still reach a function's environment (as deploy-time references), and only its group's.
+const SECRET_NAMES = ['ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'TELEGRAM_BOT_TOKEN', 'SMTP_URL'];
 // Set in the packaging process's environment: none may reach the template.
-const CANARIES = Object.fromEntries([...SECRET_NAMES, 'ADMIN_PASSWORD'].map((name) => [name, `canary-${name.toLowerCase()}-7f3a`]));
+const CANARIES = Object.fromEntries([...SECRET_NAMES, 'DB_PASSWORD', 'ADMIN_PASSWORD', 'ORIGIN_SECRET']
+  .map((name) => [name, `canary-${name.toLowerCase()}-7f3a`]));
 
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
@@ -66,6 +85,7 @@ let templateText: string;
 let stateText: string;
 let functions: Record<string, FunctionConfig>;
 let providerTimeout: number;
+let printed: Json;
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-package-'));
@@ -73,6 +93,7 @@ beforeAll(async () => {
   packageDir = path.join(workDir, 'package');
   await linkServiceDir(serviceDir);
   const config = JSON.parse(await serverless(serviceDir, ['print', '--stage', 'prod', '--format', 'json']));
+  printed = config;
   functions = config.functions;
   providerTimeout = config.provider.timeout ?? 6;
   const began = Date.now();
@@ -95,6 +116,9 @@ const only = (type: string): [string, Resource] => {
 };
 const lambdas = () => resources('AWS::Lambda::Function').map(([, r]) => r.Properties);
 const lambdaOf = (fn: FunctionConfig) => lambdas().find((p) => p.FunctionName === fn.name);
+const roleOf = (props: Json): Resource => template.Resources[props.Role['Fn::GetAtt'][0]]!;
+const statementsOf = (role: Resource): Json[] => role.Properties.Policies.flatMap((p: Json) => p.PolicyDocument.Statement);
+const lambdaIdOf = (fn: FunctionConfig) => resources('AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === fn.name)![0];
 
 describe('serverless package --stage prod', () => {
   it('makes every function of serverless.yml a Lambda function in the VPC', () => {
@@ -133,17 +157,17 @@ describe('serverless package --stage prod', () => {
     }
   });
 
-  it('gives every function each configuration name that matters in AWS, secrets as deploy-time references', () => {
-    const needed = Object.keys(parseConfig({})).filter((name) => !(name in NOT_IN_AWS));
-    for (const props of lambdas()) {
+  it('gives every function each configuration name that matters in AWS, and its group\'s names only to its group', () => {
+    const needed = Object.keys(parseConfig({})).filter((name) => !(name in NOT_IN_AWS) && !(name in GROUP_ONLY));
+    for (const [key, fn] of Object.entries(functions)) {
+      const props = lambdaOf(fn);
       const env = props.Environment?.Variables ?? {};
-      expect(needed.filter((name) => !(name in env)), props.FunctionName).toEqual([]);
-      for (const name of SECRET_NAMES) {
-        const value = env[name]?.['Fn::Sub'] ?? env[name];
-        expect(value, `${props.FunctionName} ${name}`).toMatch(/^\{\{resolve:secretsmanager:.+\}\}$/);
+      expect(needed.filter((name) => !(name in env)), key).toEqual([]);
+      expect(Object.keys(NOT_IN_AWS).filter((name) => name in env), key).toEqual([]);
+      for (const [name, wants] of Object.entries(GROUP_ONLY)) expect(name in env, `${key} ${name}`).toBe(wants(fn));
+      for (const name of SECRET_NAMES.filter((n) => n in env)) {
+        expect(env[name], `${key} ${name}`).toMatch(/^\{\{resolve:secretsmanager:.+\}\}$/);
       }
-      expect(env.DB_PRIMARY_HOST).toEqual({ 'Fn::GetAtt': ['DbCluster', 'Endpoint.Address'] });
-      expect(env.DB_REPLICA_HOST).toEqual({ 'Fn::GetAtt': ['DbCluster', 'ReadEndpoint.Address'] });
       expect(env.SQS_QUEUE_URL).toEqual({ Ref: 'EventsQueue' });
       expect(JSON.stringify(env.SITE_URL)).toContain('SiteDistribution');
       expect(JSON.stringify(env.MEMCACHED_SERVERS)).toContain('CacheCluster');
@@ -153,7 +177,7 @@ describe('serverless package --stage prod', () => {
   it('puts no secret literal in the template or the packaged state', () => {
     const localDefaults = parseConfig({});
     const literals = [
-      ...SECRET_NAMES.map((name) => String(localDefaults[name as keyof typeof localDefaults])),
+      ...[...SECRET_NAMES, 'DB_PASSWORD'].map((name) => String(localDefaults[name as keyof typeof localDefaults])),
       ...Object.values(CANARIES),
     ];
     for (const text of [templateText, stateText]) {
@@ -169,11 +193,18 @@ describe('serverless package --stage prod', () => {
     expect(subnets.map((s) => s.Properties.AvailabilityZone['Fn::Select'][0])).toEqual([0, 1]);
     expect(subnets.every((s) => !s.Properties.MapPublicIpOnLaunch)).toBe(true);
     const ingress = (id: string) => template.Resources[id]!.Properties.SecurityGroupIngress;
-    expect(ingress('DbSecurityGroup')).toEqual([expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } })]);
+    // The proxy, and the migrate function (in the functions' group), to the writer.
+    expect(ingress('DbSecurityGroup')).toEqual([
+      expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'DbProxySecurityGroup' } }),
+      expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } }),
+    ]);
+    expect(ingress('DbProxySecurityGroup')).toEqual([expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } })]);
     expect(ingress('CacheSecurityGroup')).toEqual([expect.objectContaining({ FromPort: 11211, ToPort: 11211, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } })]);
-    const [, endpoint] = only('AWS::EC2::VPCEndpoint');
-    expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
-    expect(endpoint.Properties.ServiceName['Fn::Sub']).toMatch(/\.sqs$/);
+    const endpoints = resources('AWS::EC2::VPCEndpoint').map(([, r]) => r.Properties);
+    const service = (p: Json) => String(p.ServiceName['Fn::Sub']).split('.').pop();
+    expect(endpoints.map(service).sort()).toEqual(['s3', 'secretsmanager', 'sqs']);
+    for (const p of endpoints.filter((e) => service(e) !== 's3')) expect(p).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    expect(endpoints.find((e) => service(e) === 's3')).toMatchObject({ VpcEndpointType: 'Gateway', RouteTableIds: [{ Ref: 'PrivateRouteTable' }] });
   });
 
   it('has an Aurora MySQL 8 cluster with a writer and a reader, its password generated into Secrets Manager', () => {
@@ -204,8 +235,10 @@ describe('serverless package --stage prod', () => {
       .map((p) => template.Resources[p.FunctionName['Fn::GetAtt'][0]]!.Properties.Timeout as number);
     const longest = Math.max(...(consumers.length > 0 ? consumers : [providerTimeout]));
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThan(longest);
-    const policy = JSON.stringify(template.Resources.IamRoleLambdaExecution!.Properties.Policies);
-    for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) expect(policy).toContain(action);
+    for (const consumer of resources('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties.FunctionName['Fn::GetAtt'][0])) {
+      const policy = JSON.stringify(roleOf(template.Resources[consumer]!.Properties).Properties.Policies);
+      for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']) expect(policy).toContain(action);
+    }
   });
 
   it('schedules every `schedule` event with an EventBridge rule', () => {
@@ -253,6 +286,160 @@ describe('serverless package --stage prod', () => {
   });
 });
 
+describe('what real traffic needs (issue 15)', () => {
+  const migrate = () => Object.values(functions).find(isMigrate)!;
+  const others = () => Object.values(functions).filter((fn) => !isMigrate(fn));
+  const envOf = (fn: FunctionConfig) => lambdaOf(fn).Environment?.Variables ?? {};
+
+  it('runs every function on nodejs22.x, bundled for node22 (and for this machine\'s Node locally)', () => {
+    expect([...new Set(lambdas().map((p) => p.Runtime))]).toEqual(['nodejs22.x']);
+    expect(printed.custom.esbuild.target).toBe('node22');
+  });
+
+  it('puts RDS Proxy in front of the writer and the readers, TLS and IAM required, the session SETs in its init query', () => {
+    const [proxyId, proxy] = only('AWS::RDS::DBProxy');
+    expect(proxy.Properties).toMatchObject({ EngineFamily: 'MYSQL', RequireTLS: true });
+    expect(proxy.Properties.Auth).toEqual([expect.objectContaining({ AuthScheme: 'SECRETS', IAMAuth: 'REQUIRED', SecretArn: { Ref: 'DbAppSecret' } })]);
+    const [, targets] = only('AWS::RDS::DBProxyTargetGroup');
+    expect(targets.Properties).toMatchObject({ DBProxyName: { Ref: proxyId }, DBClusterIdentifiers: [{ Ref: 'DbCluster' }] });
+    expect(targets.Properties.ConnectionPoolConfigurationInfo.InitQuery).toBe(SESSION_SETTINGS);
+    const [readerId, reader] = only('AWS::RDS::DBProxyEndpoint');
+    expect(reader.Properties).toMatchObject({ DBProxyName: { Ref: proxyId }, TargetRole: 'READ_ONLY' });
+    // The proxy may read the application user's secret and nothing else.
+    expect(statementsOf(template.Resources[proxy.Properties.RoleArn['Fn::GetAtt'][0]]!)).toEqual([
+      expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'DbAppSecret' } })]);
+    for (const fn of others()) {
+      const env = envOf(fn);
+      expect(env.DB_PRIMARY_HOST, fn.name).toEqual({ 'Fn::GetAtt': [proxyId, 'Endpoint'] });
+      expect(env.DB_REPLICA_HOST, fn.name).toEqual({ 'Fn::GetAtt': [readerId, 'Endpoint'] });
+      expect(env, fn.name).toMatchObject({ DB_AUTH: 'iam', DB_TLS: '1', DB_SESSION_BY_PROXY: '1' });
+      // One request at a time per container: a pool or two of at most 2.
+      expect(Number(env.DB_POOL_SIZE)).toBeGreaterThanOrEqual(1);
+      expect(Number(env.DB_POOL_SIZE)).toBeLessThanOrEqual(2);
+      expect(parseConfig(Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>).DB_AUTH).toBe('iam');
+    }
+  });
+
+  it('connects as the application user that migrate makes, with the database password nowhere in a function', () => {
+    const appSecret = template.Resources.DbAppSecret!;
+    const appUser = JSON.parse(appSecret.Properties.GenerateSecretString.SecretStringTemplate).username;
+    expect(appUser).not.toBe(JSON.parse(template.Resources.DbSecret!.Properties.GenerateSecretString.SecretStringTemplate).username);
+    for (const fn of others()) expect(envOf(fn).DB_USER, fn.name).toBe(appUser);
+    // migrate signs in as the master to the writer itself, and is told where both users' secrets are.
+    expect(envOf(migrate())).toMatchObject({
+      DB_PRIMARY_HOST: { 'Fn::GetAtt': ['DbCluster', 'Endpoint.Address'] },
+      DB_MASTER_SECRET_ARN: { Ref: 'DbSecret' }, DB_APP_SECRET_ARN: { Ref: 'DbAppSecret' }, DB_TLS: '1',
+    });
+    // No function's environment resolves a database secret, the admin's password or the origin secret.
+    for (const props of lambdas()) {
+      const text = JSON.stringify(props.Environment);
+      expect(text, props.FunctionName).not.toMatch(/resolve:secretsmanager:\$\{(DbSecret|DbAppSecret|OriginSecret)\}/);
+      expect(text, props.FunctionName).not.toMatch(/ADMIN_PASSWORD|DB_PASSWORD|"ORIGIN_SECRET"/);
+    }
+  });
+
+  it('has the HTTP functions check a secret origin header that only CloudFront adds, from Secrets Manager', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const api = distribution.Properties.DistributionConfig.Origins.find((o: Json) => o.Id === 'api');
+    expect(api.OriginCustomHeaders).toEqual([{ HeaderName: expect.stringMatching(/^[a-z0-9-]+$/), HeaderValue: { 'Fn::Sub': '{{resolve:secretsmanager:${OriginSecret}:SecretString}}' } }]);
+    const header = api.OriginCustomHeaders[0].HeaderName;
+    for (const fn of Object.values(functions).filter(hasEvent('httpApi'))) {
+      expect(envOf(fn), fn.name).toMatchObject({ ORIGIN_SECRET_HEADER: header, ORIGIN_SECRET_ARN: { Ref: 'OriginSecret' } });
+      expect(JSON.stringify(statementsOf(roleOf(lambdaOf(fn)))), fn.name).toContain('{"Ref":"OriginSecret"}');
+    }
+    // The client's address: the managed policy forwards CloudFront-Viewer-Address with the viewer's headers.
+    expect(distribution.Properties.DistributionConfig.CacheBehaviors[0].OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST);
+  });
+
+  it('puts the distribution behind the WAF stack of serverless/waf.yml (common rules and a rate limit) and throttles the stage', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    expect(distribution.Properties.DistributionConfig.WebACLId).toBe('{{resolve:ssm:/execorder/prod/WEB_ACL_ARN}}');
+    const waf = yaml.load(readFileSync(path.join(REPO, 'serverless/waf.yml'), 'utf8')) as Json;
+    const [acl] = Object.values(waf.Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::WAFv2::WebACL');
+    expect(acl!.Properties.Scope).toBe('CLOUDFRONT');
+    const statements = acl!.Properties.Rules.map((r: Json) => r.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ ManagedRuleGroupStatement: expect.objectContaining({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }) }));
+    expect(statements).toContainEqual(expect.objectContaining({ RateBasedStatement: expect.objectContaining({ AggregateKeyType: 'IP' }) }));
+    const settings = only('AWS::ApiGatewayV2::Stage')[1].Properties.DefaultRouteSettings;
+    expect(Number(settings.ThrottlingRateLimit)).toBeGreaterThan(0);
+    expect(Number(settings.ThrottlingBurstLimit)).toBeGreaterThan(0);
+  });
+
+  it('runs the migrations as a custom resource of the deploy, before the API\'s stage and every other function', () => {
+    const [migrationsId, migrations] = only('Custom::Migrations');
+    expect(migrations.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [lambdaIdOf(migrate()), 'Arn'] });
+    expect(migrations.DependsOn).toContain('DbWriterInstance');
+    // A new migration file changes the resource, so the next deploy runs it.
+    expect(migrations.Properties.Migrations).toEqual(readdirSync(path.join(REPO, 'migrations')).filter((f) => /^\d{4}.*\.sql$/.test(f)).sort());
+    expect([only('AWS::ApiGatewayV2::Stage')[1].DependsOn].flat()).toContain(migrationsId);
+    for (const fn of others()) expect([template.Resources[lambdaIdOf(fn)]!.DependsOn].flat(), fn.name).toContain(migrationsId);
+    expect(lambdaOf(migrate()).Timeout).toBeGreaterThanOrEqual(300);
+  });
+
+  it('gives each group of functions a role of its own with only its statements', () => {
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    const byRole = new Map<string, FunctionConfig[]>();
+    for (const fn of Object.values(functions)) {
+      const roleId = lambdaOf(fn).Role['Fn::GetAtt'][0];
+      byRole.set(roleId, [...(byRole.get(roleId) ?? []), fn]);
+    }
+    expect(byRole.size).toBeGreaterThanOrEqual(4);
+    for (const [roleId, members] of byRole) {
+      const role = template.Resources[roleId]!;
+      const statements = statementsOf(role);
+      // Logs only to its own functions' log groups; no `*` anywhere.
+      const logs = statements.find((st) => JSON.stringify(st.Action).includes('logs:PutLogEvents'));
+      expect(logs.Resource.map((r: Json) => r['Fn::Sub'].split(':log-group:')[1]).sort(), roleId)
+        .toEqual(members.map((fn) => `/aws/lambda/${fn.name}:*`).sort());
+      expect(JSON.stringify(statements), roleId).not.toMatch(/"Resource":"\*"|"Resource":\["\*"\]/);
+      const text = JSON.stringify(statements);
+      expect(text.includes('sqs:ReceiveMessage'), roleId).toBe(members.some(hasEvent('sqs')));
+      expect(text.includes('rds-db:connect'), roleId).toBe(!members.some(isMigrate));
+      expect(text.includes('{"Ref":"DbSecret"}'), roleId).toBe(members.some(isMigrate));
+    }
+  });
+
+  it('alarms to one SNS topic: dead letters, every function\'s errors and throttles, API 5xx and 429 rates, database connections, cache evictions', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(template.Resources.AlarmTopic!.Type).toBe('AWS::SNS::Topic');
+    const watched = (alarm: Json) => [alarm, ...(alarm.Metrics ?? []).map((m: Json) => m.MetricStat?.Metric).filter(Boolean)];
+    const finds = (namespace: string, metric: string) => alarms.filter((a) => watched(a).some((m: Json) => m.Namespace === namespace && m.MetricName === metric));
+    expect(finds('AWS/SQS', 'ApproximateNumberOfMessagesVisible').map((a) => a.Dimensions[0].Value)).toEqual([{ 'Fn::GetAtt': ['EventsDeadLetterQueue', 'QueueName'] }]);
+    expect(finds('AWS/ApiGateway', '5xx')).toHaveLength(1);
+    expect(finds('execorder/prod', 'Http429')).toHaveLength(1);
+    expect(only('AWS::Logs::MetricFilter')[1].Properties).toMatchObject({ LogGroupName: { Ref: 'HttpApiLogGroup' }, FilterPattern: '{ $.status = "429" }' });
+    expect(finds('AWS/RDS', 'DatabaseConnections')).toHaveLength(1);
+    expect(finds('AWS/ElastiCache', 'Evictions')).toHaveLength(1);
+    for (const metric of ['Errors', 'Throttles']) {
+      const covered = finds('AWS/Lambda', metric).flatMap((a) => a.Metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Metric.Dimensions[0].Value.Ref));
+      expect(covered.sort(), metric).toEqual(Object.values(functions).map(lambdaIdOf).sort());
+    }
+  });
+
+  it('caps the queue consumer\'s concurrency and uses fixed-performance database and cache nodes in prod', () => {
+    for (const [, mapping] of resources('AWS::Lambda::EventSourceMapping')) {
+      expect(mapping.Properties.ScalingConfig?.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+    }
+    expect(only('AWS::ElastiCache::CacheCluster')[1].Properties.CacheNodeType).not.toMatch(/\.t\d/);
+    for (const [, instance] of resources('AWS::RDS::DBInstance')) expect(instance.Properties.DBInstanceClass).not.toMatch(/\.t\d/);
+  });
+
+  it('passes cfn-lint when it is installed', async (ctx) => {
+    const version = await run('cfn-lint', ['--version']).catch(() => null);
+    if (!version) {
+      console.warn('[package] cfn-lint is not installed (pip install cfn-lint): the lint is skipped');
+      ctx.skip();
+      return;
+    }
+    // W3005 (a DependsOn beside a Ref that implies it) is the framework's own output for every route and role.
+    const file = path.join(packageDir, 'cloudformation-template-update-stack.json');
+    const lint = await run('cfn-lint', ['--ignore-checks', 'W3005', '--', file, path.join(REPO, 'serverless/waf.yml')], { maxBuffer: 16 * 1024 * 1024 })
+      .then(() => '', (err: { stdout?: string }) => err.stdout ?? String(err));
+    expect(lint).toBe('');
+  }, 120_000);
+});
+
 describe('serverless print --stage local', () => {
   it('leaves serverless-offline the launcher environment: no variables, no VPC, no stack', async () => {
     const local = JSON.parse(await serverless(REPO, ['print', '--stage', 'local', '--format', 'json']));
@@ -260,6 +447,8 @@ describe('serverless print --stage local', () => {
     expect(local.provider.vpc ?? null).toBeNull();
     expect(local.resources ?? {}).toEqual({});
     for (const fn of Object.values(local.functions) as Json[]) expect(fn.environment ?? {}).toEqual({});
+    // serverless-offline runs the bundles in this machine's Node.
+    expect(local.custom.esbuild.target).toBe(`node${process.versions.node.split('.')[0]}`);
   }, 60_000);
 });
 
