@@ -54,6 +54,10 @@ const ConfigSchema = z.object({
   JOB_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   ADMIN_EMAIL: z.string().default(''),
   ADMIN_PASSWORD: z.string().default(''),
+  /** The longest a request waits, after its commit, for its events' publish (one try; the outbox publisher sends what it misses). */
+  PUBLISH_TIMEOUT_MS: int(300),
+  /** Open SMTP connections per consumer container (a pool: one connection per message costs a handshake each). */
+  SMTP_MAX_CONNECTIONS: int(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,7 +1,7 @@
 // Events are rows written in the caller's transaction: they exist exactly when the change does.
 // Each is published to the events queue once that transaction has committed, never from inside it.
 import type { Tx } from '../db/request-db';
-import { publish } from './publisher';
+import { publishCommitted } from './publisher';
 
 export type DomainEvent =
   | { type: 'task_created'; taskId: number }
@@ -16,11 +16,19 @@ export type DomainEvent =
   | { type: 'payout_rejected'; payoutId: number; accountId: number }
   | { type: 'password_reset_requested'; accountId: number };
 
+/** The events of each open transaction, published together once it has committed. */
+const eventsOfTx = new WeakMap<Tx, number[]>();
+
 export async function enqueue(tx: Tx, event: DomainEvent): Promise<number> {
   const { type, ...payload } = event;
   const res = await tx.exec('INSERT INTO outbox (event_type, payload) VALUES (?, ?)', [type, JSON.stringify(payload)]);
   const outboxId = res.insertId;
-  // A failed send never fails the request: the row stays unpublished for the scheduled publisher.
-  tx.onCommit(() => publish([outboxId]).catch((err) => console.error(`outbox ${outboxId}: publish failed, left to the schedule`, err)));
+  const committed = eventsOfTx.get(tx);
+  if (committed) committed.push(outboxId);
+  else {
+    const ids = [outboxId];
+    eventsOfTx.set(tx, ids);
+    tx.onCommit(() => publishCommitted(ids));
+  }
   return outboxId;
 }
