@@ -14,7 +14,8 @@ export type DomainEvent =
   | { type: 'balance_topped_up'; paymentId: number; accountId: number }
   | { type: 'payout_approved'; payoutId: number; accountId: number }
   | { type: 'payout_rejected'; payoutId: number; accountId: number }
-  | { type: 'password_reset_requested'; accountId: number };
+  /** `accountId` null: the address has no account (the request does the same work either way). */
+  | { type: 'password_reset_requested'; accountId: number | null };
 
 /** The events of each open transaction, published together once it has committed. */
 const eventsOfTx = new WeakMap<Tx, number[]>();
