@@ -45,8 +45,9 @@ export async function publishLeftBehind(db: Sql): Promise<{ published: number; r
   for (;;) {
     const rows = await db.rows<{ id: number; published: number }>(
       `SELECT id, published_at IS NOT NULL AS published FROM outbox
-        WHERE processed_at IS NULL AND id > ? AND created_at < NOW(3) - INTERVAL ${LEFT_BEHIND_SECONDS} SECOND
-          AND (published_at IS NULL OR published_at < NOW(3) - INTERVAL ${lostAfterSeconds()} SECOND)
+        WHERE processed_at IS NULL AND id > ?
+          AND (published_at IS NULL AND created_at < NOW(3) - INTERVAL ${LEFT_BEHIND_SECONDS} SECOND
+            OR published_at < NOW(3) - INTERVAL ${lostAfterSeconds()} SECOND)
         ORDER BY id LIMIT ${PAGE}`, [after]);
     if (rows.length === 0) return counts;
     const ids = rows.map((r) => Number(r.id));
