@@ -5,6 +5,7 @@ import { mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/pro
 import os from 'node:os';
 import path from 'node:path';
 import { startStack } from '../local/stack';
+import { benchPipeline } from './pipeline';
 import { robokassaHash } from '../shared/payments/robokassa';
 import { parseConfig } from '../shared/config';
 
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
       }
       await m.stop();
     }
+    await benchPipeline(stack);
   } finally {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

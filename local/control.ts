@@ -9,16 +9,20 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-type Controlled = Pick<Stack, 'stopService' | 'startService' | 'startExtraApi'>;
+type ServiceAction = 'stop' | 'start' | 'freeze' | 'thaw';
+type Controlled = Pick<Stack, 'stopService' | 'startService' | 'freezeService' | 'thawService' | 'startExtraApi'>;
 
 export async function startControlServer(stack: Controlled, port: number): Promise<ControlServer> {
   const extraApis: { stop(): Promise<void> }[] = [];
+  const actions: Record<ServiceAction, (name: ServiceName) => Promise<void>> = {
+    stop: stack.stopService, start: stack.startService, freeze: stack.freezeService, thaw: stack.thawService,
+  };
 
   async function route(method: string, url: string, body: string): Promise<[number, unknown?]> {
-    const service = /^\/services\/([a-z0-9]+)\/(stop|start)$/.exec(url);
+    const service = /^\/services\/([a-z0-9]+)\/(stop|start|freeze|thaw)$/.exec(url);
     if (method === 'POST' && service) {
       const name = service[1] as ServiceName; // the stack rejects a name it does not know
-      await (service[2] === 'stop' ? stack.stopService(name) : stack.startService(name));
+      await actions[service[2] as ServiceAction](name);
       return [204];
     }
     if (url === '/apis' && method === 'POST') {
@@ -63,6 +67,8 @@ export function controlClient(controlUrl: string) {
   return {
     stopService: async (name: ServiceName) => void (await call('POST', `/services/${name}/stop`)),
     startService: async (name: ServiceName) => void (await call('POST', `/services/${name}/start`)),
+    freezeService: async (name: ServiceName) => void (await call('POST', `/services/${name}/freeze`)),
+    thawService: async (name: ServiceName) => void (await call('POST', `/services/${name}/thaw`)),
     startExtraApi: async (env: Record<string, string>) => (await call('POST', '/apis', env)) as { url: string },
     stopExtraApis: async () => void (await call('DELETE', '/apis')),
   };

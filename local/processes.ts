@@ -25,6 +25,9 @@ export interface Child {
 export interface Service {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** A child process's: SIGSTOP to its group (it keeps its sockets and memory, answers nothing), then SIGCONT. */
+  freeze?(): Promise<void>;
+  thaw?(): Promise<void>;
 }
 
 const STOP_GRACE_MS = 10_000;
@@ -81,6 +84,12 @@ export function childService(spec: SpawnSpec, ready: () => Promise<boolean>, rea
       current = undefined;
       await entry?.child.stop();
     },
+    async freeze() {
+      if (!current?.running || !signalGroup(current.child.pid, 'SIGSTOP')) throw new Error(`${spec.name} is not running`);
+    },
+    async thaw() {
+      if (!current?.running || !signalGroup(current.child.pid, 'SIGCONT')) throw new Error(`${spec.name} is not running`);
+    },
   };
 }
 
@@ -126,6 +135,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 async function stopGroup(pid: number, exited: Promise<number | null>): Promise<void> {
   if (!signalGroup(pid, 'SIGTERM')) return;
+  // A frozen group only sees its SIGTERM once it runs again.
+  signalGroup(pid, 'SIGCONT');
   if (await waitGroupGone(pid, STOP_GRACE_MS)) return;
   signalGroup(pid, 'SIGKILL');
   await Promise.race([exited, sleep(2_000)]);

@@ -4,7 +4,11 @@
 // others come back when their visibility timeout (which the consumer may have extended to back
 // off) runs out, and after the queue's last receive the queue moves them to the dead-letter queue.
 // serverless-offline itself ignores `sqs` events, so this relay is the only thing that drives it.
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { nodeChildSpec } from './node-child';
+import { childService, type Service } from './processes';
 
 export interface RelayOptions {
   sqsEndpoint: string;
@@ -15,14 +19,21 @@ export interface RelayOptions {
   functionName: string;
   /** serverless.yml: the `sqs` event's batchSize. */
   batchSize?: number;
+  /** Batches handled at once (Lambda's concurrent consumers); by default sized to the machine. */
+  maxInFlight?: number;
 }
 
 export interface Relay {
   stop(): Promise<void>;
 }
 
-/** Batches being handled at once, as Lambda would run several concurrent consumers. */
-const MAX_IN_FLIGHT = 4;
+/**
+ * Batches being handled at once, as Lambda would run several concurrent consumers. The consumer
+ * waits on the database and SMTP more than it computes, so a few per core keep it busy.
+ */
+const DEFAULT_MAX_IN_FLIGHT = Math.max(4, 3 * os.availableParallelism());
+/** What the relay's process prints once it polls (relayService waits for it). */
+export const RELAY_STARTED = 'relay: polling the events queue';
 /** Pause between empty receives: local-aws-sqs answers a long poll only when the batch is full or the wait is over, so the relay polls briefly and often instead. */
 const IDLE_POLL_MS = 50;
 
@@ -37,6 +48,7 @@ export function startRelay(o: RelayOptions): Relay {
   });
   const queueArn = `arn:aws:sqs:${o.region}:${o.queueUrl.split('/').slice(-2).join(':')}`;
   const inFlight = new Set<Promise<void>>();
+  const maxInFlight = o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   let running = true;
 
   async function handleBatch(messages: Message[]): Promise<void> {
@@ -87,7 +99,7 @@ export function startRelay(o: RelayOptions): Relay {
 
   async function loop(): Promise<void> {
     while (running) {
-      if (inFlight.size >= MAX_IN_FLIGHT) {
+      if (inFlight.size >= maxInFlight) {
         await Promise.race(inFlight);
         continue;
       }
@@ -125,3 +137,23 @@ export function startRelay(o: RelayOptions): Relay {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The relay as a service of the stack, in a process of its own: stopping or freezing it is Lambda's
+ * event source mapping paused (messages wait in the queue); it is ready once it polls.
+ */
+export function relayService(o: RelayOptions & { logsDir: string }): Service {
+  const { logsDir, ...options } = o;
+  const spec = nodeChildSpec('relay', 'relay-main.ts', options, logsDir);
+  // The log is appended to across restarts: ready when it says so once more than before.
+  const startsLogged = async () => (await readFile(spec.logFile, 'utf8').catch(() => '')).split(RELAY_STARTED).length - 1;
+  let before = 0;
+  const child = childService(spec, async () => (await startsLogged()) > before, 30_000);
+  return {
+    ...child,
+    async start() {
+      before = await startsLogged();
+      await child.start();
+    },
+  };
+}

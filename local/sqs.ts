@@ -1,10 +1,12 @@
-// The events queue on this machine: local-aws-sqs (an SQS-compatible endpoint, pure JS) in the
-// launcher's process, with the queue and dead-letter queue of serverless/queue.yml. The API
-// reaches it through AWS_ENDPOINT_URL_SQS; local/relay.ts feeds its messages to the consumer.
+// The events queue on this machine: local-aws-sqs (an SQS-compatible endpoint, pure JS) in a child
+// process of its own (local/sqs-main.ts), with the queue and dead-letter queue of
+// serverless/queue.yml. The API reaches it through AWS_ENDPOINT_URL_SQS; local/relay.ts, another
+// child, feeds its messages to the consumer.
 import http from 'node:http';
 import { createRequestHandler } from 'local-aws-sqs';
-import type { Service } from './processes';
-import { startRelay, type Relay } from './relay';
+import { nodeChildSpec } from './node-child';
+import { isListening } from './ports';
+import { childService, type Service } from './processes';
 import { listenOnLoopback } from './loopback';
 
 export const LOCAL_REGION = 'eu-central-1';
@@ -47,11 +49,13 @@ export function localAwsEnv(endpoint: string): Record<string, string> {
   };
 }
 
+export interface LocalSqsOptions { port: number; visibilityTimeoutSeconds: number }
+
 /**
  * `visibilityTimeoutSeconds` is short locally (a crashed batch comes back quickly), and queues live
  * in memory: a restart starts empty, as after a purge.
  */
-export async function startLocalSqs(o: { port: number; visibilityTimeoutSeconds: number }): Promise<LocalSqs> {
+export async function startLocalSqs(o: LocalSqsOptions): Promise<LocalSqs> {
   const { requestHandler, service } = createRequestHandler({
     port: o.port,
     hostname: '127.0.0.1',
@@ -130,23 +134,12 @@ function countOnlyReceives(queue: QueueInternals): void {
 }
 
 /**
- * The queue and its relay as one service of the stack: stopping it is SQS being unreachable (the
- * API's publishing fails, the outbox keeps the rows); a restart starts with empty queues.
+ * The queue as a service of the stack, in a process of its own: stopping it is SQS being
+ * unreachable (the API's publishing fails, the outbox keeps the rows) and loses every message, as
+ * a crash would; a restart starts with empty queues. Freezing it is a queue that accepts
+ * connections and answers nothing.
  */
-export function eventsQueueService(o: { port: number; lambdaUrl: string; visibilityTimeoutSeconds: number }): Service {
-  let running: { sqs: LocalSqs; relay: Relay } | undefined;
-  return {
-    async start() {
-      if (running) return;
-      const sqs = await startLocalSqs(o);
-      const relay = startRelay({ sqsEndpoint: sqs.endpoint, region: LOCAL_REGION, queueUrl: sqs.queueUrl, lambdaUrl: o.lambdaUrl, functionName: 'execorder-local-events' });
-      running = { sqs, relay };
-    },
-    async stop() {
-      const current = running;
-      running = undefined;
-      await current?.relay.stop();
-      await current?.sqs.close();
-    },
-  };
+export function sqsService(o: LocalSqsOptions & { logsDir: string }): Service {
+  const { logsDir, ...options } = o;
+  return childService(nodeChildSpec('sqs', 'sqs-main.ts', options, logsDir), () => isListening(o.port), 30_000);
 }

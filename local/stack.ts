@@ -15,7 +15,8 @@ import { assertPortsFree, freePorts, freeStackPorts, portsFromEnv } from './port
 import type { Service } from './processes';
 import { robokassaPageUrl, startRobokassaEmulator, type RobokassaEmulator } from './robokassa';
 import { buildSite, startSite, type Site } from './site';
-import { eventsQueueService, localAwsEnv, localSqsUrls } from './sqs';
+import { relayService } from './relay';
+import { LOCAL_REGION, localAwsEnv, localSqsUrls, sqsService } from './sqs';
 import { startTelegramSink, type TelegramSink } from './telegram';
 
 export interface StackOptions {
@@ -31,7 +32,7 @@ export interface StackOptions {
   log?: (line: string) => void;
 }
 
-export type ServiceName = 'primary' | 'replica' | 'memcached1' | 'memcached2' | 'maildev' | 'api' | 'sqs';
+export type ServiceName = 'primary' | 'replica' | 'memcached1' | 'memcached2' | 'maildev' | 'api' | 'sqs' | 'relay';
 
 export interface StackUrls {
   site: string;
@@ -60,6 +61,10 @@ export interface Stack {
   stopService(name: ServiceName): Promise<void>;
   /** Starts a stopped service again on the same port and data; a restarted primary is replicated again. */
   startService(name: ServiceName): Promise<void>;
+  /** SIGSTOP to a service's process group: it holds its connections and answers nothing until thawed. */
+  freezeService(name: ServiceName): Promise<void>;
+  /** SIGCONT: a frozen service goes on where it stopped. */
+  thawService(name: ServiceName): Promise<void>;
   /** Another API on free ports over the same databases and caches, with env overrides. */
   startExtraApi(env: Record<string, string>): Promise<ExtraApi>;
   /** Stops every child process and server. */
@@ -132,7 +137,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     maildev: maildevService({ smtpPort: ports.SMTP_PORT, uiPort: ports.MAIL_UI_PORT, logsDir }),
     api: apiService({ name: 'api', port: ports.API_PORT, lambdaPort: ports.LAMBDA_PORT, env, dataDir, logsDir }),
     // A short visibility timeout: a batch whose consumer crashed comes back within seconds.
-    sqs: eventsQueueService({ port: ports.SQS_PORT, lambdaUrl: urls.lambda, visibilityTimeoutSeconds: 10 }),
+    sqs: sqsService({ port: ports.SQS_PORT, visibilityTimeoutSeconds: 10, logsDir }),
+    relay: relayService({
+      sqsEndpoint: urls.sqs, region: LOCAL_REGION, queueUrl: localSqsUrls(ports.SQS_PORT).queueUrl,
+      lambdaUrl: urls.lambda, functionName: 'execorder-local-events', logsDir,
+    }),
   };
   const extraApis = new Set<ExtraApi>();
   let site: Site | undefined;
@@ -197,6 +206,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     env,
     stopService: (name) => serviceNamed(services, name).stop(),
     startService: (name) => serviceNamed(services, name).start(),
+    freezeService: (name) => frozenOrThawed(serviceNamed(services, name), name, 'freeze'),
+    thawService: (name) => frozenOrThawed(serviceNamed(services, name), name, 'thaw'),
     startExtraApi,
     stop,
   };
@@ -211,7 +222,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     timed(`API :${ports.API_PORT}`, () => services.api.start()),
     timed(`site :${ports.WEB_PORT}`, async () => (site = await startSite({ port: ports.WEB_PORT, apiPort: ports.API_PORT }))),
     timed('site built into frontend/dist', buildSite),
-    timed(`SQS events queue :${ports.SQS_PORT}`, () => services.sqs.start()),
+    timed(`SQS events queue :${ports.SQS_PORT} and its relay`, async () => {
+      await services.sqs.start();
+      await services.relay.start();
+    }),
     timed(`Telegram sink :${ports.TELEGRAM_PORT}`, async () => (telegram = await startTelegramSink({
       port: ports.TELEGRAM_PORT, botToken: parseConfig(env).TELEGRAM_BOT_TOKEN,
     }))),
@@ -237,6 +251,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 function serviceNamed(services: Record<ServiceName, Service>, name: ServiceName): Service {
   if (!Object.hasOwn(services, name)) throw new Error(`no service named ${name}; known: ${Object.keys(services).join(', ')}`);
   return services[name];
+}
+
+async function frozenOrThawed(service: Service, name: ServiceName, action: 'freeze' | 'thaw'): Promise<void> {
+  const signal = service[action];
+  if (!signal) throw new Error(`${name} cannot be frozen (not a single child process)`);
+  await signal.call(service);
 }
 
 /** The variables of shared/config.ts that are set in `env`. */

@@ -72,6 +72,10 @@ const ConfigSchema = z.object({
   ORIGIN_SECRET: z.string().default(''),
   /** In AWS the value lives in Secrets Manager under this name, read once per container. */
   ORIGIN_SECRET_ARN: z.string().default(''),
+  /** The longest a request waits, after its commit, for its events' publish (one try; the outbox publisher sends what it misses). */
+  PUBLISH_TIMEOUT_MS: int(300),
+  /** Open SMTP connections per consumer container (a pool: one connection per message costs a handshake each). */
+  SMTP_MAX_CONNECTIONS: int(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

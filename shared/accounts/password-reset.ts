@@ -1,5 +1,5 @@
-// Password reset by e-mail. The request only writes an outbox event (the same answer whether or not
-// the account exists); the token is made when the e-mail is sent and only its hash is kept, for an
+// Password reset by e-mail. The request only writes an outbox event, and does the same work whether
+// or not the account exists, so neither its answer nor its timing tells; the token is made when the e-mail is sent and only its hash is kept, for an
 // hour and one use. Spending it sets the password and ends every session of the account.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -25,9 +25,12 @@ export async function requestPasswordReset(db: RequestDb, input: z.output<typeof
   const key = `pwreset:${createHash('sha256').update(input.email).digest('base64url')}`;
   const count = await cacheCount(key, 3600);
   if (count !== null && count > MAX_PER_HOUR) return;
-  const [account] = await db.strongRows<{ id: number }>('SELECT id FROM account WHERE email = ?', [input.email]);
-  if (!account) return;
-  await db.transaction((tx) => enqueue(tx, { type: 'password_reset_requested', accountId: account.id }));
+  // An unknown address gets its event too, naming no account: one lookup, one outbox row, one
+  // commit and one publish in both cases. The consumer finds nobody to mail.
+  await db.transaction(async (tx) => {
+    const [account] = await tx.rows<{ id: number }>('SELECT id FROM account WHERE email = ?', [input.email]);
+    await enqueue(tx, { type: 'password_reset_requested', accountId: account?.id ?? null });
+  });
 }
 
 /**

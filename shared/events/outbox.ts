@@ -1,7 +1,7 @@
 // Events are rows written in the caller's transaction: they exist exactly when the change does.
 // Each is published to the events queue once that transaction has committed, never from inside it.
 import type { Tx } from '../db/request-db';
-import { publish } from './publisher';
+import { publishCommitted } from './publisher';
 
 export type DomainEvent =
   | { type: 'task_created'; taskId: number }
@@ -14,13 +14,22 @@ export type DomainEvent =
   | { type: 'balance_topped_up'; paymentId: number; accountId: number }
   | { type: 'payout_approved'; payoutId: number; accountId: number }
   | { type: 'payout_rejected'; payoutId: number; accountId: number }
-  | { type: 'password_reset_requested'; accountId: number };
+  /** `accountId` null: the address has no account (the request does the same work either way). */
+  | { type: 'password_reset_requested'; accountId: number | null };
+
+/** The events of each open transaction, published together once it has committed. */
+const eventsOfTx = new WeakMap<Tx, number[]>();
 
 export async function enqueue(tx: Tx, event: DomainEvent): Promise<number> {
   const { type, ...payload } = event;
   const res = await tx.exec('INSERT INTO outbox (event_type, payload) VALUES (?, ?)', [type, JSON.stringify(payload)]);
   const outboxId = res.insertId;
-  // A failed send never fails the request: the row stays unpublished for the scheduled publisher.
-  tx.onCommit(() => publish([outboxId]).catch((err) => console.error(`outbox ${outboxId}: publish failed, left to the schedule`, err)));
+  const committed = eventsOfTx.get(tx);
+  if (committed) committed.push(outboxId);
+  else {
+    const ids = [outboxId];
+    eventsOfTx.set(tx, ids);
+    tx.onCommit(() => publishCommitted(ids));
+  }
   return outboxId;
 }

@@ -19,11 +19,23 @@ export const MAX_RECEIVES = 5;
 const MAX_VISIBILITY_SECONDS = 43_200;
 const SEND_BATCH = 10;
 
-let client: SQSClient | undefined;
+/**
+ * Who is waiting for a send: a request that has committed (one try, cut off at PUBLISH_TIMEOUT_MS,
+ * since the outbox publisher sends whatever it misses), or background work (the consumer, the
+ * schedules) that may take the SDK's retries.
+ */
+export type Sender = 'request' | 'background';
 
-function sqs(): SQSClient {
-  // Publishing runs inside API requests: a dead queue must cost about a second, not the SDK's defaults.
-  client ??= new SQSClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } });
+const clients = new Map<Sender, SQSClient>();
+
+function sqs(sender: Sender): SQSClient {
+  let client = clients.get(sender);
+  if (!client) {
+    client = sender === 'request'
+      ? new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: config.PUBLISH_TIMEOUT_MS, requestTimeout: config.PUBLISH_TIMEOUT_MS } })
+      : new SQSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 2000, requestTimeout: 10_000 } });
+    clients.set(sender, client);
+  }
   return client;
 }
 
@@ -31,18 +43,24 @@ export function queueConfigured(): boolean {
   return config.SQS_QUEUE_URL !== '';
 }
 
-/** Sends the messages in batches of ten; throws unless every one was accepted. */
-export async function sendMessages(messages: QueueMessage[]): Promise<void> {
+/**
+ * Sends the messages in batches of ten (in parallel); throws unless every one was accepted. A
+ * request's send gives up after PUBLISH_TIMEOUT_MS in all, whatever the queue does (a frozen queue
+ * accepts the connection and never answers).
+ */
+export async function sendMessages(messages: QueueMessage[], sender: Sender = 'background'): Promise<void> {
   if (!queueConfigured()) throw new Error('SQS_QUEUE_URL is not set');
-  for (let i = 0; i < messages.length; i += SEND_BATCH) {
-    const chunk = messages.slice(i, i + SEND_BATCH);
-    const res = await sqs().send(new SendMessageBatchCommand({
+  const abortSignal = sender === 'request' ? AbortSignal.timeout(config.PUBLISH_TIMEOUT_MS) : undefined;
+  const chunks: QueueMessage[][] = [];
+  for (let i = 0; i < messages.length; i += SEND_BATCH) chunks.push(messages.slice(i, i + SEND_BATCH));
+  await Promise.all(chunks.map(async (chunk) => {
+    const res = await sqs(sender).send(new SendMessageBatchCommand({
       QueueUrl: config.SQS_QUEUE_URL,
       Entries: chunk.map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) })),
-    }));
+    }), { abortSignal });
     const failed = res.Failed ?? [];
     if (failed.length > 0) throw new Error(`SQS refused ${failed.length} of ${chunk.length} messages: ${failed[0]?.Message ?? failed[0]?.Code}`);
-  }
+  }));
 }
 
 /** Exponential backoff for the try that follows receive number `receiveCount`. */
@@ -50,7 +68,17 @@ export function retryDelaySeconds(receiveCount: number): number {
   return Math.min(config.JOB_RETRY_BASE_SECONDS * 2 ** Math.max(0, receiveCount - 1), MAX_VISIBILITY_SECONDS);
 }
 
+/**
+ * How long a message may go without its consumer acting on it before it is taken as lost (the
+ * queue lost it, or it was never sent): twice the longest a failed try hides it, and at least a
+ * minute. The reconcilers send again what waits longer; a message that was only slow is then
+ * handled twice, which the consumer makes harmless.
+ */
+export function lostAfterSeconds(): number {
+  return Math.max(60, 2 * retryDelaySeconds(MAX_RECEIVES - 1));
+}
+
 /** Keeps a received message hidden for `seconds` from now: that is when SQS delivers it again. */
 export async function delayRedelivery(receiptHandle: string, seconds: number): Promise<void> {
-  await sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: config.SQS_QUEUE_URL, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+  await sqs('background').send(new ChangeMessageVisibilityCommand({ QueueUrl: config.SQS_QUEUE_URL, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
 }

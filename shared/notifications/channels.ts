@@ -6,13 +6,23 @@ import type { Rendered } from './messages';
 
 let mailer: Transporter | undefined;
 
+/** Errors of the connection rather than of the message: a pooled connection that died while idle. */
+const CONNECTION_ERRORS = new Set(['ECONNECTION', 'ESOCKET']);
+
 export async function sendEmail(to: string, mail: Rendered): Promise<void> {
-  // One connection per message, no pool: a pooled connection would go stale while the function is frozen.
+  // A pool of connections kept open: a handshake per message would cap the consumer at a few
+  // hundred e-mails a second. A connection the server closed while the function was frozen shows
+  // as a connection error on first use, so that send is tried once more on a fresh one.
   mailer ??= nodemailer.createTransport(
-    { url: config.SMTP_URL, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 },
+    { url: config.SMTP_URL, pool: true, maxConnections: config.SMTP_MAX_CONNECTIONS, maxMessages: 1000,
+      connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 },
     { from: config.MAIL_FROM });
+  const message = { to, subject: mail.subject, text: mail.text, html: mail.html };
   try {
-    await mailer.sendMail({ to, subject: mail.subject, text: mail.text, html: mail.html });
+    await mailer.sendMail(message).catch((err: { code?: string }) => {
+      if (CONNECTION_ERRORS.has(err.code ?? '')) return mailer!.sendMail(message);
+      throw err;
+    });
   } catch (err) {
     const e = err as { code?: string; responseCode?: number; message?: string };
     throw new Error(`SMTP: ${e.responseCode ?? e.code ?? 'error'} ${(e.message ?? '').replace(/\/\/[^@\s]*@/g, '//***@')}`.trim());

@@ -11,7 +11,7 @@ import { delayRedelivery, MAX_RECEIVES, QueueMessage, retryDelaySeconds } from '
 import { logError } from '../http/observability';
 import { sendEmail, sendTelegram } from './channels';
 import { expandEvent, loadEvent, type OutboxEvent } from './expand';
-import { claimJob, markFailed, markSent, type JobRow } from './jobs';
+import { claimJobs, markFailed, markSent, type JobRow } from './jobs';
 import { asEmail, asTelegram, composeMessage, passwordResetLink } from './messages';
 
 /** Time kept in hand at the end of an invocation: one more send may take this long (channels.ts timeouts). */
@@ -24,15 +24,13 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
   let message: QueueMessage | undefined;
   try {
     message = QueueMessage.parse(JSON.parse(record.body));
-    // Every read on the primary: the event or job may be newer than the replica.
-    const db = new RequestDb().strong;
+    const requestDb = new RequestDb();
     if (message.kind === 'event') {
-      const event = await loadEvent(db, message.outboxId);
       // Published only after its commit, so a missing row was removed since (retention): nothing to do.
-      if (!event) return console.warn(`outbox ${message.outboxId}: no such event`);
-      await expandEvent(db, event);
+      if (!(await expandEvent(requestDb, message.outboxId))) return console.warn(`outbox ${message.outboxId}: no such event`);
     } else {
-      const { failed, deferred } = await deliverJobs(db, message.jobIds, lastTry, deadline);
+      // Every read on the primary: the event or job may be newer than the replica.
+      const { failed, deferred } = await deliverJobs(requestDb.strong, message.jobIds, lastTry, deadline);
       if (failed > 0) throw new Error(`${failed} of ${message.jobIds.length} jobs failed${lastTry ? ' for the last time' : ''}`);
       if (deferred > 0) throw new Error(`${deferred} of ${message.jobIds.length} jobs left for the next try: out of time`);
     }
@@ -59,43 +57,70 @@ async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err:
   }
 }
 
-/** Sends each job that is still pending, one after the other; a failure of one never stops the rest. */
+/**
+ * Jobs claimed (and then marked) per round, sent side by side; the SMTP pool bounds how many
+ * connections that takes. A round is the unit the deadline and a crash cut at.
+ */
+export const CLAIM_ROUND = 4;
+
+/** Sends each job that is still pending, a round at a time; a failure of one never stops the rest. */
 export async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
   Promise<{ sent: number; skipped: number; failed: number; deferred: number }> {
   const events = new Map<number, Promise<OutboxEvent | null>>();
+  // The facts of a message (the task, the names) are the same for every recipient of one event.
+  const facts = memoizedReads(db);
   const counts = { sent: 0, skipped: 0, failed: 0, deferred: 0 };
-  for (const [i, jobId] of jobIds.entries()) {
+  for (let i = 0; i < jobIds.length; i += CLAIM_ROUND) {
     if (Date.now() > deadline) {
       counts.deferred = jobIds.length - i;
       break;
     }
-    const job = await claimJob(db, jobId);
-    if (!job) {
-      counts.skipped++;
-      continue;
-    }
-    if (!events.has(job.outboxId)) events.set(job.outboxId, loadEvent(db, job.outboxId));
-    try {
-      await send(db, job, await events.get(job.outboxId)!);
-    } catch (err) {
-      const reason = (err as Error).message || String(err);
-      console.error(`job ${job.id} (${job.eventType}:${job.channel}) attempt ${job.attempts} failed: ${reason}`);
-      await markFailed(db, job.id, reason, lastTry);
-      counts.failed++;
-      continue;
-    }
-    await markSent(db, job.id);
-    counts.sent++;
+    const round = jobIds.slice(i, i + CLAIM_ROUND);
+    const jobs = await claimJobs(db, round);
+    counts.skipped += round.length - jobs.length;
+    const sent: number[] = [];
+    await Promise.all(jobs.map(async (job) => {
+      if (!events.has(job.outboxId)) events.set(job.outboxId, loadEvent(db, job.outboxId));
+      try {
+        await send(db, facts, job, await events.get(job.outboxId)!);
+        sent.push(job.id);
+      } catch (err) {
+        const reason = (err as Error).message || String(err);
+        console.error(`job ${job.id} (${job.eventType}:${job.channel}) attempt ${job.attempts} failed: ${reason}`);
+        await markFailed(db, job.id, reason, lastTry);
+        counts.failed++;
+      }
+    }));
+    await markSent(db, sent);
+    counts.sent += sent.length;
   }
   return counts;
 }
 
-async function send(db: Sql, job: JobRow, event: OutboxEvent | null): Promise<void> {
+/** Reads through `db`, each distinct query asked once (for the reads of one delivery, which change nothing). */
+function memoizedReads(db: Sql): Sql {
+  const seen = new Map<string, Promise<unknown[]>>();
+  return {
+    rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+      const key = JSON.stringify([sql, params]);
+      let rows = seen.get(key);
+      if (!rows) {
+        rows = db.rows(sql, params);
+        seen.set(key, rows);
+        rows.catch(() => seen.delete(key));
+      }
+      return rows as Promise<T[]>;
+    },
+    exec: (sql, params) => db.exec(sql, params),
+  };
+}
+
+async function send(db: Sql, facts: Sql, job: JobRow, event: OutboxEvent | null): Promise<void> {
   if (!event) throw new Error(`outbox event ${job.outboxId} no longer exists`);
   const resetLink = event.type === 'password_reset_requested'
     ? passwordResetLink(await issueResetToken(db, event.id, job.accountId))
     : undefined;
-  const message = await composeMessage(db, event, job.accountId, resetLink);
+  const message = await composeMessage(facts, event, job.accountId, resetLink);
   if (job.channel === 'email') await sendEmail(job.destination, asEmail(message));
   else await sendTelegram(job.destination, asTelegram(message));
 }

@@ -1,19 +1,19 @@
 // An outbox event becomes jobs: one per recipient and enabled channel (API.md, "Notifications"),
-// inserted idempotently, then handed to the queue as deliver messages. A new task fans out to every
-// subscribed executor of its category in pages, each page one INSERT … SELECT per channel.
-import type { Sql } from '../db/request-db';
+// inserted idempotently in one transaction that also marks the event processed, then handed to the
+// queue as deliver messages. A new task fans out to every subscribed executor of its category.
+import type { RequestDb, Sql } from '../db/request-db';
 import { sendMessages } from '../events/queue';
 import { deliverMessages } from './jobs';
 
 export interface OutboxEvent { id: number; type: string; payload: Record<string, unknown> }
 
-/** Subscribers per page of the fan-out. */
-const FANOUT_PAGE = 100;
+interface EventRow { id: number; type: string; payload: string; processedAt: Date | null }
+
+const asEvent = (row: EventRow): OutboxEvent => ({ id: Number(row.id), type: row.type, payload: JSON.parse(row.payload) as Record<string, unknown> });
 
 export async function loadEvent(db: Sql, outboxId: number): Promise<OutboxEvent | null> {
-  const [row] = await db.rows<{ id: number; type: string; payload: string }>(
-    'SELECT id, event_type AS type, payload FROM outbox WHERE id = ?', [outboxId]);
-  return row ? { id: Number(row.id), type: row.type, payload: JSON.parse(row.payload) as Record<string, unknown> } : null;
+  const [row] = await db.rows<EventRow>('SELECT id, event_type AS type, payload FROM outbox WHERE id = ?', [outboxId]);
+  return row ? asEvent(row) : null;
 }
 
 const idOf = (payload: Record<string, unknown>, key: string): number => {
@@ -29,27 +29,34 @@ async function taskParties(db: Sql, taskId: number): Promise<{ customerId: numbe
   return task;
 }
 
-/** The accounts an event speaks to directly (a new task's subscribers come on top, by fanOut). */
-async function directRecipients(db: Sql, event: OutboxEvent): Promise<number[]> {
+/** Who an event speaks to: accounts by id, and for a new task its category's subscribers (but the customer). */
+interface Recipients { direct: number[]; subscribersOf?: { categoryId: number; exceptAccountId: number } }
+
+async function recipients(db: Sql, event: OutboxEvent): Promise<Recipients> {
   const p = event.payload;
   switch (event.type) {
-    case 'task_created': // the customer: balance charged
+    case 'task_created': { // the customer (balance charged), and the executors who follow the category
+      const task = await taskParties(db, idOf(p, 'taskId'));
+      return { direct: [task.customerId], subscribersOf: { categoryId: task.categoryId, exceptAccountId: task.customerId } };
+    }
     case 'task_taken':
     case 'task_applied':
     case 'work_submitted':
-      return [(await taskParties(db, idOf(p, 'taskId'))).customerId];
+      return { direct: [(await taskParties(db, idOf(p, 'taskId'))).customerId] };
     case 'executor_chosen':
     case 'work_accepted':
     case 'work_rejected':
-      return [idOf(p, 'executorId')];
+      return { direct: [idOf(p, 'executorId')] };
     case 'balance_topped_up':
     case 'payout_approved':
     case 'payout_rejected':
+      return { direct: [idOf(p, 'accountId')] };
     case 'password_reset_requested':
-      return [idOf(p, 'accountId')];
+      // Written for an unknown address too (the request does the same work either way): nobody to tell.
+      return { direct: p.accountId === null ? [] : [idOf(p, 'accountId')] };
     default:
       console.warn(`outbox ${event.id}: no notifications for event type ${event.type}`);
-      return [];
+      return { direct: [] };
   }
 }
 
@@ -61,61 +68,56 @@ function channelSql(event: OutboxEvent): { email: string; telegram: string | nul
   return { email: 'a.notify_email = 1', telegram: 'a.telegram_chat_id IS NOT NULL' };
 }
 
-/** Inserts the missing jobs of the accounts `where` selects (`a` is the account, `s` a subscription when joined). */
-async function insertJobs(db: Sql, event: OutboxEvent, from: string, where: string, params: unknown[]): Promise<void> {
-  const channels = channelSql(event);
-  await db.exec(
-    `INSERT IGNORE INTO notification_job (outbox_id, account_id, channel, event_type, destination)
-     SELECT ?, a.id, 'email', ?, a.email FROM ${from} WHERE ${where} AND ${channels.email}`,
-    [event.id, event.type, ...params]);
-  if (channels.telegram) {
-    await db.exec(
-      `INSERT IGNORE INTO notification_job (outbox_id, account_id, channel, event_type, destination)
-       SELECT ?, a.id, 'telegram', ?, a.telegram_chat_id FROM ${from} WHERE ${where} AND ${channels.telegram}`,
-      [event.id, event.type, ...params]);
+/** Every missing job of the event in one INSERT … SELECT: each recipient set on each channel. */
+async function insertJobs(tx: Sql, event: OutboxEvent, to: Recipients): Promise<void> {
+  const sources: { from: string; where: string; params: unknown[] }[] = [];
+  if (to.direct.length > 0) sources.push({ from: 'account a', where: 'a.id IN (?)', params: [to.direct] });
+  if (to.subscribersOf) {
+    sources.push({
+      from: 'subscription s JOIN account a ON a.id = s.account_id',
+      where: 's.category_id = ? AND s.account_id <> ?',
+      params: [to.subscribersOf.categoryId, to.subscribersOf.exceptAccountId],
+    });
   }
-}
-
-async function pendingJobIds(db: Sql, outboxId: number, accountWhere: string, params: unknown[]): Promise<number[]> {
-  const rows = await db.rows<{ id: number }>(
-    `SELECT id FROM notification_job WHERE outbox_id = ? AND ${accountWhere} AND status = 'pending' ORDER BY id`,
-    [outboxId, ...params]);
-  return rows.map((r) => Number(r.id));
+  const channels = channelSql(event);
+  const selects: string[] = [];
+  const params: unknown[] = [];
+  for (const source of sources) {
+    selects.push(`SELECT ?, a.id, 'email', ?, a.email FROM ${source.from} WHERE ${source.where} AND ${channels.email}`);
+    params.push(event.id, event.type, ...source.params);
+    if (channels.telegram) {
+      selects.push(`SELECT ?, a.id, 'telegram', ?, a.telegram_chat_id FROM ${source.from} WHERE ${source.where} AND ${channels.telegram}`);
+      params.push(event.id, event.type, ...source.params);
+    }
+  }
+  if (selects.length === 0) return;
+  await tx.exec(
+    `INSERT IGNORE INTO notification_job (outbox_id, account_id, channel, event_type, destination) ${selects.join(' UNION ALL ')}`, params);
 }
 
 /**
- * Makes the event's jobs and queues them. Safe to repeat: existing jobs are kept, and only jobs
- * still pending are queued again (a done job would be skipped by its consumer anyway).
+ * Makes the event's jobs and marks it processed, in one transaction, then queues the jobs still
+ * pending. Safe to repeat and to run twice at once: the event row is locked, a processed event gets
+ * no new jobs, and a job queued twice is sent once (its delivery claims it). Null when the event
+ * no longer exists.
  */
-export async function expandEvent(db: Sql, event: OutboxEvent): Promise<{ jobs: number }> {
-  let jobs = 0;
-  const direct = await directRecipients(db, event);
-  if (direct.length > 0) {
-    await insertJobs(db, event, 'account a', 'a.id IN (?)', [direct]);
-    const ids = await pendingJobIds(db, event.id, 'account_id IN (?)', [direct]);
-    await sendMessages(deliverMessages(ids));
-    jobs += ids.length;
-  }
-  if (event.type === 'task_created') jobs += await fanOut(db, event);
-  return { jobs };
-}
-
-/** Every executor subscribed to the new task's category, except the customer's own account. */
-async function fanOut(db: Sql, event: OutboxEvent): Promise<number> {
-  const { customerId, categoryId } = await taskParties(db, idOf(event.payload, 'taskId'));
-  let jobs = 0;
-  let after = 0;
-  for (;;) {
-    const page = await db.rows<{ accountId: number }>(
-      `SELECT account_id AS accountId FROM subscription WHERE category_id = ? AND account_id > ? AND account_id <> ?
-        ORDER BY account_id LIMIT ${FANOUT_PAGE}`, [categoryId, after, customerId]);
-    if (page.length === 0) return jobs;
-    const last = page[page.length - 1]!.accountId;
-    await insertJobs(db, event, 'subscription s JOIN account a ON a.id = s.account_id',
-      's.category_id = ? AND s.account_id > ? AND s.account_id <= ? AND s.account_id <> ?', [categoryId, after, last, customerId]);
-    const ids = await pendingJobIds(db, event.id, 'account_id > ? AND account_id <= ? AND account_id <> ?', [after, last, customerId]);
-    await sendMessages(deliverMessages(ids));
-    jobs += ids.length;
-    after = last;
-  }
+export async function expandEvent(db: RequestDb, outboxId: number): Promise<{ jobs: number } | null> {
+  const pending = await db.transaction(async (tx) => {
+    const [row] = await tx.rows<EventRow>(
+      'SELECT id, event_type AS type, payload, processed_at AS processedAt FROM outbox WHERE id = ? FOR UPDATE', [outboxId]);
+    if (!row) return null;
+    if (row.processedAt === null) {
+      const event = asEvent(row);
+      await insertJobs(tx, event, await recipients(tx, event));
+      await tx.exec('UPDATE outbox SET processed_at = NOW(3), published_at = COALESCE(published_at, NOW(3)) WHERE id = ?', [outboxId]);
+    }
+    const jobs = await tx.rows<{ id: number }>(
+      "SELECT id FROM notification_job WHERE outbox_id = ? AND status = 'pending' ORDER BY id", [outboxId]);
+    return jobs.map((j) => Number(j.id));
+  });
+  if (pending === null) return null;
+  // After the commit: should this send fail, the jobs are pending without a message, which the
+  // stuck-jobs schedule finds; the failure also brings this event's message back to try again.
+  await sendMessages(deliverMessages(pending));
+  return { jobs: pending.length };
 }

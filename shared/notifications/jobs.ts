@@ -1,8 +1,9 @@
 // Notification jobs: one message to one recipient on one channel. Their state changes are
 // conditional updates, so concurrent or repeated deliveries of the same job agree on who sends it.
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
-import { sendMessages, type QueueMessage } from '../events/queue';
+import { lostAfterSeconds, sendMessages, type QueueMessage } from '../events/queue';
 import { invalidState, notFound } from '../http/errors';
 import { PageQuery, toPage, type Page } from '../http/pagination';
 
@@ -23,8 +24,6 @@ export interface JobRow {
 export const DELIVER_CHUNK = 25;
 /** A job running this long belongs to a consumer that died (the consumer's timeout is far shorter). */
 const STUCK_RUNNING_MINUTES = 5;
-/** A pending job this old has lost its message (a failed send after a retry): longer than the whole backoff. */
-const STUCK_PENDING_MINUTES = 30;
 
 export function deliverMessages(jobIds: number[]): QueueMessage[] {
   const messages: QueueMessage[] = [];
@@ -32,21 +31,27 @@ export function deliverMessages(jobIds: number[]): QueueMessage[] {
   return messages;
 }
 
-/** Takes a pending job for this consumer; false when it is done, failed, or another consumer has it. */
-export async function claimJob(db: Sql, jobId: number): Promise<JobRow | null> {
+/**
+ * Takes the jobs still pending for this delivery, in one conditional UPDATE: a job that is done,
+ * failed, or claimed by another delivery is left out. `claim` tells this delivery's rows apart.
+ */
+export async function claimJobs(db: Sql, jobIds: number[]): Promise<JobRow[]> {
+  if (jobIds.length === 0) return [];
+  const claim = randomBytes(8).toString('hex');
   const res = await db.exec(
-    `UPDATE notification_job SET status = 'running', attempts = attempts + 1, started_at = NOW(3)
-      WHERE id = ? AND status = 'pending'`, [jobId]);
-  if (res.affectedRows === 0) return null;
-  const [job] = await db.rows<JobRow>(
+    `UPDATE notification_job SET status = 'running', attempts = attempts + 1, started_at = NOW(3), claim = ?
+      WHERE id IN (?) AND status = 'pending'`, [claim, jobIds]);
+  if (res.affectedRows === 0) return [];
+  const jobs = await db.rows<JobRow>(
     `SELECT id, outbox_id AS outboxId, account_id AS accountId, channel, event_type AS eventType, destination, attempts
-       FROM notification_job WHERE id = ?`, [jobId]);
-  return job ? { ...job, id: Number(job.id), outboxId: Number(job.outboxId) } : null;
+       FROM notification_job WHERE id IN (?) AND claim = ? AND status = 'running' ORDER BY id`, [jobIds, claim]);
+  return jobs.map((job) => ({ ...job, id: Number(job.id), outboxId: Number(job.outboxId) }));
 }
 
-export async function markSent(db: Sql, jobId: number): Promise<void> {
+export async function markSent(db: Sql, jobIds: number[]): Promise<void> {
+  if (jobIds.length === 0) return;
   await db.exec(
-    "UPDATE notification_job SET status = 'done', sent_at = NOW(3), last_error = NULL WHERE id = ? AND status = 'running'", [jobId]);
+    "UPDATE notification_job SET status = 'done', sent_at = NOW(3), last_error = NULL WHERE id IN (?) AND status = 'running'", [jobIds]);
 }
 
 /** Back to pending for the next try, or failed after the last one. */
@@ -99,14 +104,14 @@ export async function retryJob(db: RequestDb, jobId: number): Promise<JobView> {
     if (!row) throw notFound('Job');
     if (res.affectedRows === 0) throw invalidState(`The job is ${row.status}; only a failed job can be retried`);
     // Should the send fail, the job is pending without a message: the stuck-jobs schedule finds it.
-    tx.onCommit(() => sendMessages(deliverMessages([jobId])).catch((err) => console.error(`job ${jobId}: re-enqueue failed`, err)));
+    tx.onCommit(() => sendMessages(deliverMessages([jobId]), 'request').catch((err) => console.error(`job ${jobId}: re-enqueue failed`, err)));
     return jobView(row);
   });
 }
 
 /**
  * Jobs whose consumer died while sending (running too long) go back to pending, and they and every
- * pending job that lost its message go back onto the queue. A job that died mid-send may have been
+ * pending job that lost its message (unchanged for lostAfterSeconds) go back onto the queue. A job that died mid-send may have been
  * sent already: this is where at-least-once may send twice.
  */
 export async function requeueStuckJobs(db: RequestDb): Promise<{ requeued: number }> {
@@ -120,9 +125,12 @@ export async function requeueStuckJobs(db: RequestDb): Promise<{ requeued: numbe
         WHERE id IN (?) AND status = 'running' AND started_at < NOW(3) - INTERVAL ${STUCK_RUNNING_MINUTES} MINUTE`, [stuck]);
   }
   const lost = (await db.strongRows<{ id: number }>(
-    `SELECT id FROM notification_job WHERE status = 'pending' AND updated_at < NOW(3) - INTERVAL ${STUCK_PENDING_MINUTES} MINUTE
+    `SELECT id FROM notification_job WHERE status = 'pending' AND updated_at < NOW(3) - INTERVAL ${lostAfterSeconds()} SECOND
       ORDER BY id LIMIT 5000`)).map((r) => Number(r.id));
   const ids = [...new Set([...stuck, ...lost])];
-  if (ids.length > 0) await sendMessages(deliverMessages(ids));
+  if (ids.length === 0) return { requeued: 0 };
+  await sendMessages(deliverMessages(ids));
+  // Their grace starts again: a slow queue is not asked for the same jobs every minute.
+  await db.exec("UPDATE notification_job SET updated_at = NOW(3) WHERE id IN (?) AND status = 'pending'", [ids]);
   return { requeued: ids.length };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { query } from '../helpers/db';
+import { eventually, query } from '../helpers/db';
 import { call, errorOf, stack } from '../helpers/http';
-import { mailsTo, outboxIdOf, allDelivered, theMail } from '../helpers/notifications';
+import { allDelivered, jobsOf, mailsTo, outboxIdOf, theMail } from '../helpers/notifications';
 import { login, register, uniqueEmail } from '../helpers/users';
 
 const requestReset = (email: string) => call('POST', '/api/password-resets', { body: { email } });
@@ -65,10 +65,30 @@ describe('password reset', () => {
     expect((await requestReset(person.email)).status).toBe(202);
     await mailedToken(person.email);
     const resets = await query<{ payload: string }>('primary',
-      "SELECT payload FROM outbox WHERE id > ? AND event_type = 'password_reset_requested'", [before]);
-    expect(resets.map((r) => JSON.parse(r.payload))).toEqual([{ accountId: person.id }]);
+      "SELECT payload FROM outbox WHERE id > ? AND event_type = 'password_reset_requested' ORDER BY id", [before]);
+    expect(resets.map((r) => JSON.parse(r.payload))).toEqual([{ accountId: null }, { accountId: person.id }]);
     expect(await mailsTo(nobody)).toEqual([]);
     expect(errorOf(await call('POST', '/api/password-resets', { body: { email: 'not an e-mail' } }))).toEqual({ status: 400, code: 'validation_failed' });
+  });
+
+  it('does the same work for an address with an account and one without: one event, published and processed', async () => {
+    const person = await register('customer');
+    const nobody = uniqueEmail('nobody');
+    const before = (await query<{ last: number }>('primary', 'SELECT COALESCE(MAX(id), 0) AS last FROM outbox'))[0]!.last;
+    expect((await requestReset(nobody)).status).toBe(202);
+    expect((await requestReset(person.email)).status).toBe(202);
+    await mailedToken(person.email);
+    const events = await eventually(async () => {
+      const rows = await query<{ id: number; accountId: number | null; published: number; processed: number }>('primary',
+        `SELECT id, JSON_VALUE(payload, '$.accountId') AS accountId, published_at IS NOT NULL AS published, processed_at IS NOT NULL AS processed
+           FROM outbox WHERE id > ? AND event_type = 'password_reset_requested' ORDER BY id`, [before]);
+      expect(rows.map((r) => [r.published, r.processed])).toEqual([[1, 1], [1, 1]]);
+      return rows;
+    });
+    // The two events differ only in whom they name; the unknown address's has no job behind it.
+    expect(events.map((e) => e.accountId === null ? null : Number(e.accountId))).toEqual([null, person.id]);
+    expect(await jobsOf(Number(events[0]!.id))).toEqual([]);
+    expect(await jobsOf(Number(events[1]!.id))).toHaveLength(1);
   });
 
   it('sends at most three e-mails an hour to one address, answering 202 alike', async () => {

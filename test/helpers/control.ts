@@ -5,7 +5,7 @@ import { stack } from './http';
 
 const control = controlClient(stack.urls.control!);
 
-export const { stopService, startService, stopExtraApis } = control;
+export const { stopService, startService, freezeService, thawService, stopExtraApis } = control;
 
 /** Another API over the same databases and caches, with environment overrides (e.g. low rate limits). */
 export async function extraApi(env: Record<string, string>): Promise<string> {
