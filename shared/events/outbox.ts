@@ -8,9 +8,10 @@ export type DomainEvent =
   | { type: 'task_taken'; taskId: number; executorId: number }
   | { type: 'task_applied'; taskId: number; executorId: number; applicationId: number }
   | { type: 'executor_chosen'; taskId: number; executorId: number }
-  | { type: 'work_submitted'; taskId: number }
+  // A step's event carries its own comment: a later step changes the task, never this message.
+  | { type: 'work_submitted'; taskId: number; historyId: number; comment: string | null }
   | { type: 'work_accepted'; taskId: number; executorId: number; automatic: boolean }
-  | { type: 'work_rejected'; taskId: number; executorId: number }
+  | { type: 'work_rejected'; taskId: number; executorId: number; historyId: number; comment: string }
   | { type: 'balance_topped_up'; paymentId: number; accountId: number }
   | { type: 'payout_approved'; payoutId: number; accountId: number }
   | { type: 'payout_rejected'; payoutId: number; accountId: number }

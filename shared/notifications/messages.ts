@@ -48,6 +48,13 @@ async function amountOf(db: Sql, table: 'payment' | 'payout', id: number): Promi
   return row;
 }
 
+/** The comment of the step an event is about: its own (events since the task history), else the task's last. */
+function stepComment(event: OutboxEvent, task: TaskFacts): string | null {
+  const own = event.payload.comment;
+  if ('comment' in event.payload) return typeof own === 'string' && own !== '' ? own : null;
+  return task.comment;
+}
+
 /**
  * The message of `event` for `recipientId`. Facts are read when the message is sent, from the
  * primary (the event may be newer than the replica). `resetLink` is the password-reset link.
@@ -102,7 +109,7 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       return {
         subject: `Работа по заданию «${task.title}» сдана`,
         paragraphs: [`${task.executorName ?? 'Исполнитель'} сдал(а) работу по заданию «${task.title}». Проверьте её и примите или отклоните.`,
-          ...(task.comment ? [`Комментарий исполнителя: ${task.comment}`] : [])],
+          ...(stepComment(event, task) ? [`Комментарий исполнителя: ${stepComment(event, task)}`] : [])],
         link: taskLink(task.id),
       };
     }
@@ -123,7 +130,7 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       return {
         subject: `Работа по заданию «${task.title}» возвращена на доработку`,
         paragraphs: [`${task.customerName} отклонил(а) работу по заданию «${task.title}».`,
-          ...(task.comment ? [`Комментарий заказчика: ${task.comment}`] : [])],
+          ...(stepComment(event, task) ? [`Комментарий заказчика: ${stepComment(event, task)}`] : [])],
         link: taskLink(task.id),
       };
     }

@@ -9,6 +9,7 @@ import { commissionOf, formatMoney, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer, type Leg } from '../money/ledger';
 import { accountNames } from '../cache/names';
 import { invalidateFeed } from './feed-cache';
+import { recordStep } from './history';
 import { loadTaskView, TASK_COLUMNS, type TaskRow, type TaskStatus, type TaskView } from './view';
 
 type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
@@ -65,6 +66,7 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
     }
     check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'first' });
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executor.accountId]);
+    await recordStep(tx, taskId, executor.accountId, 'take');
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
     db.onCommit(invalidateFeed);
     return loadTaskView(tx, taskId);
@@ -96,6 +98,7 @@ export async function assignExecutor(db: RequestDb, taskId: number, customer: Se
     const [application] = await tx.rows('SELECT id FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executorId]);
     if (!application) throw notFound('Application of this executor');
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executorId]);
+    await recordStep(tx, taskId, customer.accountId, 'assign');
     await enqueue(tx, { type: 'executor_chosen', taskId, executorId });
     db.onCommit(invalidateFeed);
   });
@@ -106,6 +109,7 @@ export async function abandonTask(db: RequestDb, taskId: number, executor: Sessi
     await setStatus(tx, taskId, "status = 'actual', executor_id = NULL", []);
     // Having given the task up, the executor is no longer among those the customer can choose.
     await tx.exec('DELETE FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executor.accountId]);
+    await recordStep(tx, taskId, executor.accountId, 'abandon');
     db.onCommit(invalidateFeed);
   });
 }
@@ -113,7 +117,8 @@ export async function abandonTask(db: RequestDb, taskId: number, executor: Sessi
 export async function submitWork(db: RequestDb, taskId: number, executor: Session, comment: string | undefined): Promise<TaskView> {
   return transition(db, taskId, executor, { who: 'assignee', from: ['in_work'] }, async (tx) => {
     await setStatus(tx, taskId, "status = 'review', submitted_at = NOW(3), comment = ?", [comment || null]);
-    await enqueue(tx, { type: 'work_submitted', taskId });
+    const historyId = await recordStep(tx, taskId, executor.accountId, 'submit', comment);
+    await enqueue(tx, { type: 'work_submitted', taskId, historyId, comment: comment || null });
   });
 }
 
@@ -133,19 +138,24 @@ async function payForTask(tx: Tx, task: TaskRow, automatic: boolean): Promise<vo
 }
 
 export async function acceptWork(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
-  return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, (tx, task) => payForTask(tx, task, false));
+  return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, async (tx, task) => {
+    await payForTask(tx, task, false);
+    await recordStep(tx, taskId, customer.accountId, 'accept');
+  });
 }
 
 export async function rejectWork(db: RequestDb, taskId: number, customer: Session, comment: string): Promise<TaskView> {
   return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, async (tx, task) => {
-    await setStatus(tx, taskId, "status = 'in_work', submitted_at = NULL, comment = ?", [comment]);
-    await enqueue(tx, { type: 'work_rejected', taskId, executorId: task.executorId ?? 0 });
+    await setStatus(tx, taskId, "status = 'in_work', submitted_at = NULL, comment = ?, rejections = rejections + 1", [comment]);
+    const historyId = await recordStep(tx, taskId, customer.accountId, 'reject', comment);
+    await enqueue(tx, { type: 'work_rejected', taskId, executorId: task.executorId ?? 0, historyId, comment });
   });
 }
 
 export async function cancelTask(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
   return transition(db, taskId, customer, { who: 'owner', from: ['actual'] }, async (tx, task) => {
     await setStatus(tx, taskId, "status = 'cancelled'", []);
+    await recordStep(tx, taskId, customer.accountId, 'cancel');
     await moveMoney(tx, {
       kind: 'task_refund', taskId,
       legs: transfer(toKopecks(task.reward), { accountId: task.customerId, bucket: 'balance_held' }, { accountId: task.customerId, bucket: 'balance' }),
@@ -157,6 +167,7 @@ export async function cancelTask(db: RequestDb, taskId: number, customer: Sessio
 export async function freezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskView> {
   return transition(db, taskId, admin, { who: 'admin', from: ['actual', 'in_work', 'review'] }, async (tx) => {
     await setStatus(tx, taskId, "frozen_from = status, status = 'frozen', comment = ?", [comment]);
+    await recordStep(tx, taskId, admin.accountId, 'freeze', comment);
     db.onCommit(invalidateFeed);
   });
 }
@@ -166,6 +177,7 @@ export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session
     // A task frozen in review waits the full auto-accept time again from now.
     await setStatus(tx, taskId,
       "status = frozen_from, frozen_from = NULL, comment = ?, submitted_at = IF(submitted_at IS NULL, NULL, NOW(3))", [comment]);
+    await recordStep(tx, taskId, admin.accountId, 'unfreeze', comment);
     db.onCommit(invalidateFeed);
   });
 }
@@ -183,6 +195,7 @@ export async function autoAcceptDue(db: RequestDb, batch = 100): Promise<number>
         const task = await lockTask(tx, id);
         if (task.status !== 'review') return false; // the customer decided meanwhile
         await payForTask(tx, task, true);
+        await recordStep(tx, id, null, 'auto_accept');
         return true;
       });
       if (paid) accepted++;
