@@ -9,16 +9,19 @@ import { findCategory } from './categories';
 import { cachedFeedPage } from './feed-cache';
 import type { ApplicationsQuery, FeedQuery, MyTasksQuery } from './schemas';
 import type { ApplicationView } from './transitions';
-import { TASK_COLUMNS, toTaskViews, type TaskRow, type TaskView } from './view';
+import { asSeenBy, publicPart, type TaskAnswer } from './details';
+import { TASK_COLUMNS, toTaskViews, type TaskRow } from './view';
 
 const before = (cursor: (number | string)[] | undefined) => (cursor ? Number(cursor[0]) : 4_294_967_296);
 
-async function taskPage(db: RequestDb, rows: TaskRow[], limit: number): Promise<Page<TaskView>> {
+/** A page as `viewer` may see it; the feed (cached, one page for everyone) shows everyone the public part. */
+async function taskPage(db: RequestDb, rows: TaskRow[], limit: number, viewer: Session | 'public'): Promise<Page<TaskAnswer>> {
   const page = toPage(rows, limit, (r) => [r.id], (r) => r);
-  return { items: await toTaskViews(db, page.items), nextCursor: page.nextCursor };
+  const views = await toTaskViews(db, page.items);
+  return { items: viewer === 'public' ? views.map(publicPart) : await asSeenBy(db, views, viewer), nextCursor: page.nextCursor };
 }
 
-export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Promise<Page<TaskView>> {
+export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Promise<Page<TaskAnswer>> {
   let categoryId: number | undefined;
   if (query.category !== undefined) {
     categoryId = (await findCategory(db, query.category))?.id;
@@ -31,7 +34,7 @@ export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Pr
     const params = [...(categoryId === undefined ? [] : [categoryId]), before(query.cursor), query.limit + 1];
     // A cache fill reads the primary: a lagging replica must not put a taken task back in the cache.
     const rows = strong ? await db.strongRows<TaskRow>(sql, params) : await db.rows<TaskRow>(sql, params);
-    return taskPage(db, rows, query.limit);
+    return taskPage(db, rows, query.limit, 'public');
   };
   if (query.cursor) return load(false);
   return cachedFeedPage(`${categoryId ?? 'all'}:${query.limit}`, () => load(true));
@@ -46,13 +49,13 @@ export async function warmFeed(db: RequestDb, limit = 20): Promise<{ pages: numb
   return { pages: categories.length + 1 };
 }
 
-export async function myTasks(db: RequestDb, session: Session, query: z.output<typeof MyTasksQuery>): Promise<Page<TaskView>> {
+export async function myTasks(db: RequestDb, session: Session, query: z.output<typeof MyTasksQuery>): Promise<Page<TaskAnswer>> {
   const column = session.role === 'customer' ? 'customer_id' : 'executor_id';
   const rows = await db.rows<TaskRow>(
     `SELECT ${TASK_COLUMNS} FROM task WHERE ${column} = ? ${query.status ? 'AND status = ?' : ''} AND id < ?
       ORDER BY id DESC LIMIT ?`,
     [session.accountId, ...(query.status ? [query.status] : []), before(query.cursor), query.limit + 1]);
-  return taskPage(db, rows, query.limit);
+  return taskPage(db, rows, query.limit, session);
 }
 
 export async function taskApplications(db: RequestDb, taskId: number, customer: Session,

@@ -10,7 +10,8 @@ import { moveMoney, transfer, type Leg } from '../money/ledger';
 import { accountNames } from '../cache/names';
 import { invalidateFeed } from './feed-cache';
 import { recordStep } from './history';
-import { loadTaskView, TASK_COLUMNS, type TaskRow, type TaskStatus, type TaskView } from './view';
+import { taskFor, type TaskAnswer } from './details';
+import { TASK_COLUMNS, type TaskRow, type TaskStatus } from './view';
 
 type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
 
@@ -45,19 +46,19 @@ function check(task: TaskRow, actor: Session, rule: Rule): void {
 
 /** Locks, checks, runs `change`, and answers the task as it stands after the change. */
 async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
-  change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskView> {
+  change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskAnswer> {
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     check(task, actor, rule);
     await change(tx, task);
-    return loadTaskView(tx, taskId);
+    return taskFor(tx, taskId, actor);
   });
 }
 
 const setStatus = (tx: Tx, taskId: number, assignments: string, params: unknown[]) =>
   tx.exec(`UPDATE task SET ${assignments} WHERE id = ?`, [...params, taskId]);
 
-export async function takeTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskView> {
+export async function takeTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskAnswer> {
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     // The winner of a race has moved the task on; the others learn it was taken, not a generic state error.
@@ -69,7 +70,7 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
     await recordStep(tx, taskId, executor.accountId, 'take');
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
     db.onCommit(invalidateFeed);
-    return loadTaskView(tx, taskId);
+    return taskFor(tx, taskId, executor);
   });
 }
 
@@ -92,7 +93,7 @@ export async function applyToTask(db: RequestDb, taskId: number, executor: Sessi
   });
 }
 
-export async function assignExecutor(db: RequestDb, taskId: number, customer: Session, executorId: number): Promise<TaskView> {
+export async function assignExecutor(db: RequestDb, taskId: number, customer: Session, executorId: number): Promise<TaskAnswer> {
   return transition(db, taskId, customer, { who: 'owner', from: ['actual'], assignment: 'choose' }, async (tx, task) => {
     if (executorId === task.customerId) throw forbidden('You cannot work on a task of your own account');
     const [application] = await tx.rows('SELECT id FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executorId]);
@@ -104,7 +105,7 @@ export async function assignExecutor(db: RequestDb, taskId: number, customer: Se
   });
 }
 
-export async function abandonTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskView> {
+export async function abandonTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskAnswer> {
   return transition(db, taskId, executor, { who: 'assignee', from: ['in_work'] }, async (tx) => {
     await setStatus(tx, taskId, "status = 'actual', executor_id = NULL", []);
     // Having given the task up, the executor is no longer among those the customer can choose.
@@ -114,7 +115,7 @@ export async function abandonTask(db: RequestDb, taskId: number, executor: Sessi
   });
 }
 
-export async function submitWork(db: RequestDb, taskId: number, executor: Session, comment: string | undefined): Promise<TaskView> {
+export async function submitWork(db: RequestDb, taskId: number, executor: Session, comment: string | undefined): Promise<TaskAnswer> {
   return transition(db, taskId, executor, { who: 'assignee', from: ['in_work'] }, async (tx) => {
     await setStatus(tx, taskId, "status = 'review', submitted_at = NOW(3), comment = ?", [comment || null]);
     const historyId = await recordStep(tx, taskId, executor.accountId, 'submit', comment);
@@ -137,14 +138,14 @@ async function payForTask(tx: Tx, task: TaskRow, automatic: boolean): Promise<vo
   await enqueue(tx, { type: 'work_accepted', taskId: task.id, executorId: task.executorId, automatic });
 }
 
-export async function acceptWork(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
+export async function acceptWork(db: RequestDb, taskId: number, customer: Session): Promise<TaskAnswer> {
   return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, async (tx, task) => {
     await payForTask(tx, task, false);
     await recordStep(tx, taskId, customer.accountId, 'accept');
   });
 }
 
-export async function rejectWork(db: RequestDb, taskId: number, customer: Session, comment: string): Promise<TaskView> {
+export async function rejectWork(db: RequestDb, taskId: number, customer: Session, comment: string): Promise<TaskAnswer> {
   return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, async (tx, task) => {
     await setStatus(tx, taskId, "status = 'in_work', submitted_at = NULL, comment = ?, rejections = rejections + 1", [comment]);
     const historyId = await recordStep(tx, taskId, customer.accountId, 'reject', comment);
@@ -152,7 +153,7 @@ export async function rejectWork(db: RequestDb, taskId: number, customer: Sessio
   });
 }
 
-export async function cancelTask(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
+export async function cancelTask(db: RequestDb, taskId: number, customer: Session): Promise<TaskAnswer> {
   return transition(db, taskId, customer, { who: 'owner', from: ['actual'] }, async (tx, task) => {
     await setStatus(tx, taskId, "status = 'cancelled'", []);
     await recordStep(tx, taskId, customer.accountId, 'cancel');
@@ -164,7 +165,7 @@ export async function cancelTask(db: RequestDb, taskId: number, customer: Sessio
   });
 }
 
-export async function freezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskView> {
+export async function freezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskAnswer> {
   return transition(db, taskId, admin, { who: 'admin', from: ['actual', 'in_work', 'review'] }, async (tx) => {
     await setStatus(tx, taskId, "frozen_from = status, status = 'frozen', comment = ?", [comment]);
     await recordStep(tx, taskId, admin.accountId, 'freeze', comment);
@@ -172,7 +173,7 @@ export async function freezeTask(db: RequestDb, taskId: number, admin: Session, 
   });
 }
 
-export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskView> {
+export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskAnswer> {
   return transition(db, taskId, admin, { who: 'admin', from: ['frozen'] }, async (tx) => {
     // A task frozen in review waits the full auto-accept time again from now.
     await setStatus(tx, taskId,
