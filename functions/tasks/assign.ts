@@ -3,5 +3,5 @@ import { IdParams } from '../../shared/http/schemas';
 import { AssignBody } from '../../shared/tasks/schemas';
 import { assignExecutor } from '../../shared/tasks/transitions';
 
-export const handler = httpHandler({ access: 'customer', params: IdParams, body: AssignBody },
+export const handler = httpHandler({ access: 'customer', params: IdParams, body: AssignBody, idempotent: true },
   async ({ db, session, params, body }) => ({ status: 200, body: await assignExecutor(db, params.id, session, body.executorId) }));
