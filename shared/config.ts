@@ -54,6 +54,9 @@ const ConfigSchema = z.object({
   JOB_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   ADMIN_EMAIL: z.string().default(''),
   ADMIN_PASSWORD: z.string().default(''),
+  /** Deals (API v2): hours, fractions allowed so that tests can shorten a deadline. */
+  OVERDUE_RELEASE_HOURS: z.coerce.number().min(0).default(24),
+  DISPUTE_RESPONSE_HOURS: z.coerce.number().min(0).default(72),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -15,7 +15,18 @@ export type DomainEvent =
   | { type: 'balance_topped_up'; paymentId: number; accountId: number }
   | { type: 'payout_approved'; payoutId: number; accountId: number }
   | { type: 'payout_rejected'; payoutId: number; accountId: number }
-  | { type: 'password_reset_requested'; accountId: number };
+  | { type: 'password_reset_requested'; accountId: number }
+  // Deals (API v2): each carries what its message quotes, as it was at that step.
+  | { type: 'offer_changed'; taskId: number; executorId: number; applicationId: number; withdrawn: boolean;
+      message: string | null; price: string | null; days: number | null }
+  | { type: 'deadline_extended'; taskId: number; executorId: number; historyId: number; days: number; dueAt: string; comment: string | null }
+  | { type: 'overdue_released'; taskId: number; executorId: number; historyId: number }
+  | { type: 'dispute_opened'; taskId: number; disputeId: number; recipientId: number; historyId: number;
+      openedBy: 'customer' | 'executor'; reason: string; executorAmount: string; respondBy: string }
+  | { type: 'dispute_answered'; taskId: number; disputeId: number; recipientId: number; historyId: number;
+      executorAmount: string; comment: string | null }
+  | { type: 'dispute_resolved'; taskId: number; disputeId: number; historyId: number; by: 'agreement' | 'timeout' | 'admin';
+      executorAmount: string; executorEarned: string; customerRefund: string; comment: string | null };
 
 export async function enqueue(tx: Tx, event: DomainEvent): Promise<number> {
   const { type, ...payload } = event;

@@ -37,11 +37,21 @@ async function directRecipients(db: Sql, event: OutboxEvent): Promise<number[]> 
     case 'task_taken':
     case 'task_applied':
     case 'work_submitted':
+    case 'offer_changed':
       return [(await taskParties(db, idOf(p, 'taskId'))).customerId];
     case 'executor_chosen':
     case 'work_accepted':
     case 'work_rejected':
+    case 'deadline_extended':
+    case 'overdue_released':
       return [idOf(p, 'executorId')];
+    case 'dispute_opened':
+    case 'dispute_answered':
+      return [idOf(p, 'recipientId')];
+    case 'dispute_resolved': {
+      const { customerId, executorId } = await taskParties(db, idOf(p, 'taskId'));
+      return executorId === null ? [customerId] : [customerId, executorId];
+    }
     case 'balance_topped_up':
     case 'payout_approved':
     case 'payout_rejected':

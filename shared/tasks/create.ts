@@ -18,9 +18,9 @@ export async function createTask(db: RequestDb, customer: Session, input: z.outp
   return db.transaction(async (tx) => {
     await lockAccount(tx, customer.accountId);
     const res = await tx.exec(
-      `INSERT INTO task (customer_id, category_id, title, description, reward, assignment)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-      [customer.accountId, input.categoryId, input.title, input.description, formatMoney(input.reward), input.assignment]);
+      `INSERT INTO task (customer_id, category_id, title, description, reward, days, assignment)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [customer.accountId, input.categoryId, input.title, input.description, formatMoney(input.reward), input.days, input.assignment]);
     const taskId = res.insertId;
     await moveMoney(tx, {
       kind: 'task_hold', taskId,

@@ -1,14 +1,12 @@
-// Reading tasks: the public feed (first pages cached), a role's own tasks, applications.
+// Reading tasks: the public feed (first pages cached) and a role's own tasks.
 import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
-import { accountNames } from '../cache/names';
 import type { RequestDb } from '../db/request-db';
-import { forbidden, notFound, validationFailed } from '../http/errors';
+import { validationFailed } from '../http/errors';
 import { toPage, type Page } from '../http/pagination';
 import { findCategory } from './categories';
 import { cachedFeedPage } from './feed-cache';
-import type { ApplicationsQuery, FeedQuery, MyTasksQuery } from './schemas';
-import type { ApplicationView } from './transitions';
+import type { FeedQuery, MyTasksQuery } from './schemas';
 import { asSeenBy, publicPart, type TaskAnswer } from './details';
 import { TASK_COLUMNS, toTaskViews, type TaskRow } from './view';
 
@@ -56,18 +54,4 @@ export async function myTasks(db: RequestDb, session: Session, query: z.output<t
       ORDER BY id DESC LIMIT ?`,
     [session.accountId, ...(query.status ? [query.status] : []), before(query.cursor), query.limit + 1]);
   return taskPage(db, rows, query.limit, session);
-}
-
-export async function taskApplications(db: RequestDb, taskId: number, customer: Session,
-  query: z.output<typeof ApplicationsQuery>): Promise<Page<ApplicationView>> {
-  const [task] = await db.rows<{ customerId: number }>('SELECT customer_id AS customerId FROM task WHERE id = ?', [taskId]);
-  if (!task) throw notFound('Task');
-  if (task.customerId !== customer.accountId) throw forbidden('Only the customer who posted the task sees its applications');
-  const rows = await db.rows<{ id: number; executorId: number; createdAt: Date }>(
-    `SELECT id, executor_id AS executorId, created_at AS createdAt FROM task_application
-      WHERE task_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, [taskId, before(query.cursor), query.limit + 1]);
-  const names = await accountNames(db, rows.map((r) => r.executorId));
-  return toPage(rows, query.limit, (r) => [r.id], (r) => ({
-    id: r.id, executor: { id: r.executorId, name: names.get(r.executorId) ?? '' }, createdAt: r.createdAt.toISOString(),
-  }));
 }

@@ -7,7 +7,6 @@ import { enqueue } from '../events/outbox';
 import { conflict, forbidden, invalidState, notFound } from '../http/errors';
 import { commissionOf, formatMoney, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer, type Leg } from '../money/ledger';
-import { accountNames } from '../cache/names';
 import { invalidateFeed } from './feed-cache';
 import { recordStep } from './history';
 import { taskFor, type TaskAnswer } from './details';
@@ -15,15 +14,15 @@ import { TASK_COLUMNS, type TaskRow, type TaskStatus } from './view';
 
 type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
 
-interface Rule { who: Who; from: TaskStatus[]; assignment?: 'first' | 'choose' }
+export interface Rule { who: Who; from: TaskStatus[]; assignment?: 'first' | 'choose' }
 
-async function lockTask(tx: Tx, taskId: number): Promise<TaskRow> {
+export async function lockTask(tx: Tx, taskId: number): Promise<TaskRow> {
   const [task] = await tx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE id = ? FOR UPDATE`, [taskId]);
   if (!task) throw notFound('Task');
   return task;
 }
 
-function check(task: TaskRow, actor: Session, rule: Rule): void {
+export function check(task: TaskRow, actor: Session, rule: Rule): void {
   const allowed = {
     owner: task.customerId === actor.accountId,
     assignee: task.executorId === actor.accountId,
@@ -45,7 +44,7 @@ function check(task: TaskRow, actor: Session, rule: Rule): void {
 }
 
 /** Locks, checks, runs `change`, and answers the task as it stands after the change. */
-async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
+export async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
   change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskAnswer> {
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
@@ -55,7 +54,7 @@ async function transition(db: RequestDb, taskId: number, actor: Session, rule: R
   });
 }
 
-const setStatus = (tx: Tx, taskId: number, assignments: string, params: unknown[]) =>
+export const setStatus = (tx: Tx, taskId: number, assignments: string, params: unknown[]) =>
   tx.exec(`UPDATE task SET ${assignments} WHERE id = ?`, [...params, taskId]);
 
 export async function takeTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskAnswer> {
@@ -66,7 +65,8 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
       throw conflict('task_taken', 'Another executor has already taken this task');
     }
     check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'first' });
-    await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executor.accountId]);
+    // The due date runs from the start of the work (null without days).
+    await setStatus(tx, taskId, "status = 'in_work', executor_id = ?, due_at = NOW(3) + INTERVAL days DAY", [executor.accountId]);
     await recordStep(tx, taskId, executor.accountId, 'take');
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
     db.onCommit(invalidateFeed);
@@ -74,40 +74,9 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
   });
 }
 
-export interface ApplicationView { id: number; executor: { id: number; name: string }; createdAt: string }
-
-export async function applyToTask(db: RequestDb, taskId: number, executor: Session): Promise<ApplicationView> {
-  return db.transaction(async (tx) => {
-    const task = await lockTask(tx, taskId);
-    check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'choose' });
-    const res = await tx.exec('INSERT IGNORE INTO task_application (task_id, executor_id) VALUES (?, ?)', [taskId, executor.accountId]);
-    if (res.affectedRows === 0) throw conflict('conflict', 'You have already applied to this task');
-    await enqueue(tx, { type: 'task_applied', taskId, executorId: executor.accountId, applicationId: res.insertId });
-    const [row] = await tx.rows<{ createdAt: Date }>('SELECT created_at AS createdAt FROM task_application WHERE id = ?', [res.insertId]);
-    const names = await accountNames(tx, [executor.accountId]);
-    return {
-      id: res.insertId,
-      executor: { id: executor.accountId, name: names.get(executor.accountId) ?? '' },
-      createdAt: (row?.createdAt ?? new Date()).toISOString(),
-    };
-  });
-}
-
-export async function assignExecutor(db: RequestDb, taskId: number, customer: Session, executorId: number): Promise<TaskAnswer> {
-  return transition(db, taskId, customer, { who: 'owner', from: ['actual'], assignment: 'choose' }, async (tx, task) => {
-    if (executorId === task.customerId) throw forbidden('You cannot work on a task of your own account');
-    const [application] = await tx.rows('SELECT id FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executorId]);
-    if (!application) throw notFound('Application of this executor');
-    await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executorId]);
-    await recordStep(tx, taskId, customer.accountId, 'assign');
-    await enqueue(tx, { type: 'executor_chosen', taskId, executorId });
-    db.onCommit(invalidateFeed);
-  });
-}
-
 export async function abandonTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskAnswer> {
   return transition(db, taskId, executor, { who: 'assignee', from: ['in_work'] }, async (tx) => {
-    await setStatus(tx, taskId, "status = 'actual', executor_id = NULL", []);
+    await setStatus(tx, taskId, "status = 'actual', executor_id = NULL, due_at = NULL", []);
     // Having given the task up, the executor is no longer among those the customer can choose.
     await tx.exec('DELETE FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executor.accountId]);
     await recordStep(tx, taskId, executor.accountId, 'abandon');
@@ -154,7 +123,11 @@ export async function rejectWork(db: RequestDb, taskId: number, customer: Sessio
 }
 
 export async function cancelTask(db: RequestDb, taskId: number, customer: Session): Promise<TaskAnswer> {
-  return transition(db, taskId, customer, { who: 'owner', from: ['actual'] }, async (tx, task) => {
+  return transition(db, taskId, customer, { who: 'owner', from: ['actual', 'in_work'] }, async (tx, task) => {
+    // Work under way may be cancelled only once its due date has passed (API v2, "Deadlines").
+    if (task.status === 'in_work' && !(task.dueAt && task.dueAt.getTime() < Date.now())) {
+      throw invalidState('The task is in work and not overdue');
+    }
     await setStatus(tx, taskId, "status = 'cancelled'", []);
     await recordStep(tx, taskId, customer.accountId, 'cancel');
     await moveMoney(tx, {
