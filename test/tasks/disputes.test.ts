@@ -88,7 +88,6 @@ describe('disputes', () => {
   it('withdraws back to review with the auto-accept clock restarted, and a new dispute may follow', async () => {
     const { customer, executor, taskId } = await deal({ submitted: true });
     await query('primary', 'UPDATE task SET submitted_at = NOW(3) - INTERVAL 5 DAY WHERE id = ?', [taskId]);
-    await executor.as('executor');
     await customer.post(`/api/tasks/${taskId}/dispute`, { reason: 'r', executorAmount: '50' });
     expect(errorOf(await executor.post(`/api/tasks/${taskId}/dispute/withdraw`))).toEqual({ status: 403, code: 'forbidden' });
     const back = await customer.post(`/api/tasks/${taskId}/dispute/withdraw`);

@@ -39,7 +39,7 @@ describe('task history', () => {
       ['auto_accept', null, null],
     ]);
     expect(seen.rejections).toBe(1);
-    expect(seen.comment).toBe('всё в порядке');
+    expect(seen.comment).toBe('вторая версия');
     for (const step of seen.history) expect(new Date(step.at).toISOString()).toBe(step.at);
   });
 
