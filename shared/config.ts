@@ -76,6 +76,9 @@ const ConfigSchema = z.object({
   PUBLISH_TIMEOUT_MS: int(300),
   /** Open SMTP connections per consumer container (a pool: one connection per message costs a handshake each). */
   SMTP_MAX_CONNECTIONS: int(5),
+  /** Deals (API v2): hours, fractions allowed so that tests can shorten a deadline. */
+  OVERDUE_RELEASE_HOURS: z.coerce.number().min(0).default(24),
+  DISPUTE_RESPONSE_HOURS: z.coerce.number().min(0).default(72),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

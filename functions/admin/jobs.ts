@@ -5,5 +5,5 @@ import { JobsQuery, listJobs, retryJob } from '../../shared/notifications/jobs';
 export const list = httpHandler({ access: 'admin', query: JobsQuery },
   async ({ db, query }) => ({ status: 200, body: await listJobs(db, query) }));
 
-export const retry = httpHandler({ access: 'admin', params: IdParams },
+export const retry = httpHandler({ access: 'admin', params: IdParams, idempotent: true },
   async ({ db, params }) => ({ status: 200, body: await retryJob(db, params.id) }));

@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/http/handler';
 import { IdParams } from '../../shared/http/schemas';
-import { taskApplications } from '../../shared/tasks/queries';
+import { taskApplications } from '../../shared/tasks/offers';
 import { ApplicationsQuery } from '../../shared/tasks/schemas';
 
 export const handler = httpHandler({ access: 'customer', params: IdParams, query: ApplicationsQuery },

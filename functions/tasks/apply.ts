@@ -1,6 +1,7 @@
 import { httpHandler } from '../../shared/http/handler';
 import { IdParams } from '../../shared/http/schemas';
-import { applyToTask } from '../../shared/tasks/transitions';
+import { applyToTask } from '../../shared/tasks/offers';
+import { ApplyBody } from '../../shared/tasks/schemas';
 
-export const handler = httpHandler({ access: 'executor', params: IdParams },
-  async ({ db, session, params }) => ({ status: 201, body: await applyToTask(db, params.id, session) }));
+export const handler = httpHandler({ access: 'executor', params: IdParams, body: ApplyBody, idempotent: true },
+  async ({ db, session, params, body }) => ({ status: 201, body: await applyToTask(db, params.id, session, body) }));

@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/http/handler';
 import { IdParams } from '../../shared/http/schemas';
-import { loadTaskView } from '../../shared/tasks/view';
+import { taskFor } from '../../shared/tasks/details';
 
 export const handler = httpHandler({ access: 'anyone', params: IdParams },
-  async ({ db, params }) => ({ status: 200, body: await loadTaskView(db, params.id) }));
+  async ({ db, params, session }) => ({ status: 200, body: await taskFor(db, params.id, session) }));

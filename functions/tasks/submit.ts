@@ -3,5 +3,5 @@ import { IdParams } from '../../shared/http/schemas';
 import { SubmitBody } from '../../shared/tasks/schemas';
 import { submitWork } from '../../shared/tasks/transitions';
 
-export const handler = httpHandler({ access: 'executor', params: IdParams, body: SubmitBody },
+export const handler = httpHandler({ access: 'executor', params: IdParams, body: SubmitBody, idempotent: true },
   async ({ db, session, params, body }) => ({ status: 200, body: await submitWork(db, params.id, session, body.comment) }));

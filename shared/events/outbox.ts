@@ -8,14 +8,26 @@ export type DomainEvent =
   | { type: 'task_taken'; taskId: number; executorId: number }
   | { type: 'task_applied'; taskId: number; executorId: number; applicationId: number }
   | { type: 'executor_chosen'; taskId: number; executorId: number }
-  | { type: 'work_submitted'; taskId: number }
+  // A step's event carries its own comment: a later step changes the task, never this message.
+  | { type: 'work_submitted'; taskId: number; historyId: number; comment: string | null }
   | { type: 'work_accepted'; taskId: number; executorId: number; automatic: boolean }
-  | { type: 'work_rejected'; taskId: number; executorId: number }
+  | { type: 'work_rejected'; taskId: number; executorId: number; historyId: number; comment: string }
   | { type: 'balance_topped_up'; paymentId: number; accountId: number }
   | { type: 'payout_approved'; payoutId: number; accountId: number }
   | { type: 'payout_rejected'; payoutId: number; accountId: number }
   /** `accountId` null: the address has no account (the request does the same work either way). */
-  | { type: 'password_reset_requested'; accountId: number | null };
+  | { type: 'password_reset_requested'; accountId: number | null }
+  // Deals (API v2): each carries what its message quotes, as it was at that step.
+  | { type: 'offer_changed'; taskId: number; executorId: number; applicationId: number; withdrawn: boolean;
+      message: string | null; price: string | null; days: number | null }
+  | { type: 'deadline_extended'; taskId: number; executorId: number; historyId: number; days: number; dueAt: string; comment: string | null }
+  | { type: 'overdue_released'; taskId: number; executorId: number; historyId: number }
+  | { type: 'dispute_opened'; taskId: number; disputeId: number; recipientId: number; historyId: number;
+      openedBy: 'customer' | 'executor'; reason: string; executorAmount: string; respondBy: string }
+  | { type: 'dispute_answered'; taskId: number; disputeId: number; recipientId: number; historyId: number;
+      executorAmount: string; comment: string | null }
+  | { type: 'dispute_resolved'; taskId: number; disputeId: number; historyId: number; by: 'agreement' | 'timeout' | 'admin';
+      executorAmount: string; executorEarned: string; customerRefund: string; comment: string | null };
 
 /** The events of each open transaction, published together once it has committed. */
 const eventsOfTx = new WeakMap<Tx, number[]>();

@@ -24,7 +24,7 @@ export interface HandlerSpec<B extends ZodType, Q extends ZodType, P extends Zod
   body?: B;
   query?: Q;
   params?: P;
-  /** Money POSTs: honour Idempotency-Key. */
+  /** State-changing POSTs (API v2): honour Idempotency-Key. */
   idempotent?: boolean;
   /** Robokassa posts form fields and has its own, higher limit. */
   form?: boolean;

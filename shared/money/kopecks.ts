@@ -22,22 +22,28 @@ export function formatMoney(k: number): string {
   return k < 0 ? `-${text}` : text;
 }
 
-/** Amount input of the contract: a string or JSON number, positive, at most two decimals, at most 999999.99. */
-export const MoneyInput = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx): Kopecks => {
-    const text = typeof value === 'number' ? String(value) : value;
-    if (!/^\d{1,6}(\.\d{1,2})?$/.test(text)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a positive amount with at most two decimals, up to 999999.99' });
-      return z.NEVER;
-    }
-    const k = toKopecks(text);
-    if (k <= 0) {
-      ctx.addIssue({ code: 'custom', message: 'must be greater than zero' });
-      return z.NEVER;
-    }
-    return k;
-  });
+/** Amount input of the contract: a string or JSON number, at most two decimals, at most 999999.99; positive unless `zero` is allowed. */
+function amountInput(zero: 'zero allowed' | 'positive') {
+  return z
+    .union([z.string(), z.number()])
+    .transform((value, ctx): Kopecks => {
+      const text = typeof value === 'number' ? String(value) : value;
+      if (!/^\d{1,6}(\.\d{1,2})?$/.test(text)) {
+        ctx.addIssue({ code: 'custom', message: 'must be an amount with at most two decimals, up to 999999.99' });
+        return z.NEVER;
+      }
+      const k = toKopecks(text);
+      if (k <= 0 && zero === 'positive') {
+        ctx.addIssue({ code: 'custom', message: 'must be greater than zero' });
+        return z.NEVER;
+      }
+      return k;
+    });
+}
+
+export const MoneyInput = amountInput('positive');
+/** A dispute's amounts may be 0.00 (API v2, the one exception to the rule against zero). */
+export const MoneyOrZeroInput = amountInput('zero allowed');
 
 /** reward × percent / 100, rounded half-up to the kopeck, in integers (percent may have two decimals). */
 export function commissionOf(reward: Kopecks, percent: number): Kopecks {

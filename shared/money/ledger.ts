@@ -8,7 +8,8 @@ import { formatMoney, type Kopecks } from './kopecks';
 export type Bucket = 'balance' | 'balance_held' | 'salary' | 'salary_held' | 'commission' | 'external';
 
 export type MovementKind =
-  | 'topup' | 'task_hold' | 'task_refund' | 'task_payment' | 'payout_hold' | 'payout_paid' | 'payout_refund';
+  | 'topup' | 'task_hold' | 'task_refund' | 'task_payment' | 'payout_hold' | 'payout_paid' | 'payout_refund'
+  | 'dispute_settlement';
 
 export interface Leg { accountId: number | null; bucket: Bucket; amount: number }
 

@@ -42,11 +42,21 @@ async function recipients(db: Sql, event: OutboxEvent): Promise<Recipients> {
     case 'task_taken':
     case 'task_applied':
     case 'work_submitted':
+    case 'offer_changed':
       return { direct: [(await taskParties(db, idOf(p, 'taskId'))).customerId] };
     case 'executor_chosen':
     case 'work_accepted':
     case 'work_rejected':
+    case 'deadline_extended':
+    case 'overdue_released':
       return { direct: [idOf(p, 'executorId')] };
+    case 'dispute_opened':
+    case 'dispute_answered':
+      return { direct: [idOf(p, 'recipientId')] };
+    case 'dispute_resolved': {
+      const { customerId, executorId } = await taskParties(db, idOf(p, 'taskId'));
+      return { direct: executorId === null ? [customerId] : [customerId, executorId] };
+    }
     case 'balance_topped_up':
     case 'payout_approved':
     case 'payout_rejected':

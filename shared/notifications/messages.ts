@@ -48,6 +48,13 @@ async function amountOf(db: Sql, table: 'payment' | 'payout', id: number): Promi
   return row;
 }
 
+/** The comment of the step an event is about: its own (events since the task history), else the task's last. */
+function stepComment(event: OutboxEvent, task: TaskFacts): string | null {
+  const own = event.payload.comment;
+  if ('comment' in event.payload) return typeof own === 'string' && own !== '' ? own : null;
+  return task.comment;
+}
+
 /**
  * The message of `event` for `recipientId`. Facts are read when the message is sent, from the
  * primary (the event may be newer than the replica). `resetLink` is the password-reset link.
@@ -102,7 +109,7 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       return {
         subject: `Работа по заданию «${task.title}» сдана`,
         paragraphs: [`${task.executorName ?? 'Исполнитель'} сдал(а) работу по заданию «${task.title}». Проверьте её и примите или отклоните.`,
-          ...(task.comment ? [`Комментарий исполнителя: ${task.comment}`] : [])],
+          ...(stepComment(event, task) ? [`Комментарий исполнителя: ${stepComment(event, task)}`] : [])],
         link: taskLink(task.id),
       };
     }
@@ -123,10 +130,17 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       return {
         subject: `Работа по заданию «${task.title}» возвращена на доработку`,
         paragraphs: [`${task.customerName} отклонил(а) работу по заданию «${task.title}».`,
-          ...(task.comment ? [`Комментарий заказчика: ${task.comment}`] : [])],
+          ...(stepComment(event, task) ? [`Комментарий заказчика: ${stepComment(event, task)}`] : [])],
         link: taskLink(task.id),
       };
     }
+    case 'offer_changed':
+    case 'deadline_extended':
+    case 'overdue_released':
+    case 'dispute_opened':
+    case 'dispute_answered':
+    case 'dispute_resolved':
+      return dealMessage(event, await taskFacts(db, Number(p.taskId)), recipientId);
     case 'balance_topped_up': {
       const payment = await amountOf(db, 'payment', Number(p.paymentId));
       return {
@@ -163,6 +177,67 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
     }
     default:
       throw new Error(`no message for event type ${event.type}`);
+  }
+}
+
+const moscowTime = (iso: unknown) => new Date(String(iso)).toLocaleString('ru-RU', { timeZone: 'Europe/Moscow' });
+
+/** Offers, deadlines and disputes (API v2): every quoted value comes from the event, as it was at that step. */
+function dealMessage(event: OutboxEvent, task: TaskFacts, recipientId: number): Message {
+  const p = event.payload;
+  const said = (label: string) => (typeof p.comment === 'string' && p.comment ? [`${label}: ${p.comment}`] : []);
+  const amount = (key: string) => rub(String(p[key]));
+  const party = (opener: unknown) => (opener === 'customer' ? 'Заказчик' : 'Исполнитель');
+  switch (event.type) {
+    case 'offer_changed':
+      return {
+        subject: p.withdrawn ? `Отклик на задание «${task.title}» отозван` : `Отклик на задание «${task.title}» изменён`,
+        paragraphs: p.withdrawn ? ['Исполнитель отозвал свой отклик на ваше задание.'] : [
+          'Исполнитель изменил свой отклик на ваше задание.',
+          `Цена: ${p.price ? amount('price') : `${rub(task.reward)} (как в задании)`}; срок: ${p.days ? `${String(p.days)} дн.` : 'как в задании'}.`,
+          ...(typeof p.message === 'string' && p.message ? [`Сообщение: ${p.message}`] : [])],
+        link: taskLink(task.id),
+      };
+    case 'deadline_extended':
+      return {
+        subject: `Срок задания «${task.title}» продлён`,
+        paragraphs: [`${task.customerName} продлил(а) срок на ${String(p.days)} дн. Новый срок: ${moscowTime(p.dueAt)} (МСК).`,
+          ...said('Комментарий заказчика')],
+        link: taskLink(task.id),
+      };
+    case 'overdue_released':
+      return {
+        subject: `Задание «${task.title}» снято с вас: срок истёк`,
+        paragraphs: ['Срок выполнения задания истёк, и оно вернулось в ленту для других исполнителей.'],
+        link: taskLink(task.id),
+      };
+    case 'dispute_opened':
+      return {
+        subject: `Открыт спор по заданию «${task.title}»`,
+        paragraphs: [`${party(p.openedBy)} открыл(а) спор. Предложение: исполнителю ${amount('executorAmount')} из ${rub(task.reward)}.`,
+          `Причина: ${String(p.reason)}`,
+          `Ответьте до ${moscowTime(p.respondBy)} (МСК), иначе спор решится по этому предложению.`],
+        link: taskLink(task.id),
+      };
+    case 'dispute_answered':
+      return {
+        subject: `Ответ в споре по заданию «${task.title}»`,
+        paragraphs: [`Вторая сторона предложила исполнителю ${amount('executorAmount')} из ${rub(task.reward)}. Спор передан администратору.`,
+          ...said('Комментарий')],
+        link: taskLink(task.id),
+      };
+    case 'dispute_resolved': {
+      const how = { agreement: 'по соглашению сторон', timeout: 'по истечении срока ответа', admin: 'решением администратора' }[String(p.by)] ?? '';
+      return {
+        subject: `Спор по заданию «${task.title}» решён`,
+        paragraphs: [`Спор решён ${how}: исполнителю ${amount('executorAmount')} из ${rub(task.reward)}.`,
+          recipientId === task.customerId ? `На ваш баланс вернулось ${amount('customerRefund')}.` : `На ваш счёт зачислено ${amount('executorEarned')}.`,
+          ...said('Комментарий')],
+        link: taskLink(task.id),
+      };
+    }
+    default:
+      throw new Error(`no deal message for event type ${event.type}`);
   }
 }
 

@@ -9,18 +9,18 @@ import { formatMoney } from '../money/kopecks';
 import { findCategory } from './categories';
 import { invalidateFeed } from './feed-cache';
 import type { CreateTaskBody } from './schemas';
-import { loadTaskView, type TaskView } from './view';
+import { taskFor, type TaskAnswer } from './details';
 
-export async function createTask(db: RequestDb, customer: Session, input: z.output<typeof CreateTaskBody>): Promise<TaskView> {
+export async function createTask(db: RequestDb, customer: Session, input: z.output<typeof CreateTaskBody>): Promise<TaskAnswer> {
   if (!(await findCategory(db, input.categoryId))) {
     throw validationFailed([{ path: 'categoryId', message: 'no such category' }]);
   }
   return db.transaction(async (tx) => {
     await lockAccount(tx, customer.accountId);
     const res = await tx.exec(
-      `INSERT INTO task (customer_id, category_id, title, description, reward, assignment)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-      [customer.accountId, input.categoryId, input.title, input.description, formatMoney(input.reward), input.assignment]);
+      `INSERT INTO task (customer_id, category_id, title, description, reward, days, assignment)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [customer.accountId, input.categoryId, input.title, input.description, formatMoney(input.reward), input.days, input.assignment]);
     const taskId = res.insertId;
     await moveMoney(tx, {
       kind: 'task_hold', taskId,
@@ -28,6 +28,6 @@ export async function createTask(db: RequestDb, customer: Session, input: z.outp
     });
     await enqueue(tx, { type: 'task_created', taskId });
     db.onCommit(invalidateFeed);
-    return loadTaskView(tx, taskId);
+    return taskFor(tx, taskId, customer);
   });
 }

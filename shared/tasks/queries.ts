@@ -1,24 +1,25 @@
-// Reading tasks: the public feed (first pages cached), a role's own tasks, applications.
+// Reading tasks: the public feed (first pages cached) and a role's own tasks.
 import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
-import { accountNames } from '../cache/names';
 import type { RequestDb } from '../db/request-db';
-import { forbidden, notFound, validationFailed } from '../http/errors';
+import { validationFailed } from '../http/errors';
 import { toPage, type Page } from '../http/pagination';
 import { findCategory } from './categories';
 import { cachedFeedPage } from './feed-cache';
-import type { ApplicationsQuery, FeedQuery, MyTasksQuery } from './schemas';
-import type { ApplicationView } from './transitions';
-import { TASK_COLUMNS, toTaskViews, type TaskRow, type TaskView } from './view';
+import type { FeedQuery, MyTasksQuery } from './schemas';
+import { asSeenBy, publicPart, type TaskAnswer } from './details';
+import { TASK_COLUMNS, toTaskViews, type TaskRow } from './view';
 
 const before = (cursor: (number | string)[] | undefined) => (cursor ? Number(cursor[0]) : 4_294_967_296);
 
-async function taskPage(db: RequestDb, rows: TaskRow[], limit: number): Promise<Page<TaskView>> {
+/** A page as `viewer` may see it; the feed (cached, one page for everyone) shows everyone the public part. */
+async function taskPage(db: RequestDb, rows: TaskRow[], limit: number, viewer: Session | 'public'): Promise<Page<TaskAnswer>> {
   const page = toPage(rows, limit, (r) => [r.id], (r) => r);
-  return { items: await toTaskViews(db, page.items), nextCursor: page.nextCursor };
+  const views = await toTaskViews(db, page.items);
+  return { items: viewer === 'public' ? views.map(publicPart) : await asSeenBy(db, views, viewer), nextCursor: page.nextCursor };
 }
 
-export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Promise<Page<TaskView>> {
+export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Promise<Page<TaskAnswer>> {
   let categoryId: number | undefined;
   if (query.category !== undefined) {
     categoryId = (await findCategory(db, query.category))?.id;
@@ -31,7 +32,7 @@ export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Pr
     const params = [...(categoryId === undefined ? [] : [categoryId]), before(query.cursor), query.limit + 1];
     // A cache fill reads the primary: a lagging replica must not put a taken task back in the cache.
     const rows = strong ? await db.strongRows<TaskRow>(sql, params) : await db.rows<TaskRow>(sql, params);
-    return taskPage(db, rows, query.limit);
+    return taskPage(db, rows, query.limit, 'public');
   };
   if (query.cursor) return load(false);
   return cachedFeedPage(`${categoryId ?? 'all'}:${query.limit}`, () => load(true));
@@ -46,25 +47,11 @@ export async function warmFeed(db: RequestDb, limit = 20): Promise<{ pages: numb
   return { pages: categories.length + 1 };
 }
 
-export async function myTasks(db: RequestDb, session: Session, query: z.output<typeof MyTasksQuery>): Promise<Page<TaskView>> {
+export async function myTasks(db: RequestDb, session: Session, query: z.output<typeof MyTasksQuery>): Promise<Page<TaskAnswer>> {
   const column = session.role === 'customer' ? 'customer_id' : 'executor_id';
   const rows = await db.rows<TaskRow>(
     `SELECT ${TASK_COLUMNS} FROM task WHERE ${column} = ? ${query.status ? 'AND status = ?' : ''} AND id < ?
       ORDER BY id DESC LIMIT ?`,
     [session.accountId, ...(query.status ? [query.status] : []), before(query.cursor), query.limit + 1]);
-  return taskPage(db, rows, query.limit);
-}
-
-export async function taskApplications(db: RequestDb, taskId: number, customer: Session,
-  query: z.output<typeof ApplicationsQuery>): Promise<Page<ApplicationView>> {
-  const [task] = await db.rows<{ customerId: number }>('SELECT customer_id AS customerId FROM task WHERE id = ?', [taskId]);
-  if (!task) throw notFound('Task');
-  if (task.customerId !== customer.accountId) throw forbidden('Only the customer who posted the task sees its applications');
-  const rows = await db.rows<{ id: number; executorId: number; createdAt: Date }>(
-    `SELECT id, executor_id AS executorId, created_at AS createdAt FROM task_application
-      WHERE task_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, [taskId, before(query.cursor), query.limit + 1]);
-  const names = await accountNames(db, rows.map((r) => r.executorId));
-  return toPage(rows, query.limit, (r) => [r.id], (r) => ({
-    id: r.id, executor: { id: r.executorId, name: names.get(r.executorId) ?? '' }, createdAt: r.createdAt.toISOString(),
-  }));
+  return taskPage(db, rows, query.limit, session);
 }

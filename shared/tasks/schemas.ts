@@ -3,7 +3,10 @@ import { PageQuery } from '../http/pagination';
 import { Id, text } from '../http/schemas';
 import { MoneyInput } from '../money/kopecks';
 
-const STATUSES = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen'] as const;
+const STATUSES = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen', 'disputed'] as const;
+
+/** Working time in days (API v2, "Deadlines"). */
+export const Days = z.number().int().min(1).max(365);
 
 export const CreateTaskBody = z.strictObject({
   title: text(1, 100),
@@ -11,6 +14,7 @@ export const CreateTaskBody = z.strictObject({
   reward: MoneyInput,
   categoryId: Id,
   assignment: z.enum(['first', 'choose']).default('first'),
+  days: Days.nullable().default(null),
 });
 
 export const FeedQuery = z.strictObject({
@@ -24,4 +28,13 @@ export const ApplicationsQuery = z.strictObject(PageQuery);
 
 export const SubmitBody = z.strictObject({ comment: text(0, 1000, true).optional() }).default({});
 export const CommentBody = z.strictObject({ comment: text(1, 1000, true) });
-export const AssignBody = z.strictObject({ executorId: Id });
+export const AssignBody = z.union([z.strictObject({ applicationId: Id }), z.strictObject({ executorId: Id })]);
+
+/** An offer (API v2, "Offers"): `price` null means the posted reward, `days` null the task's days. */
+const offer = { message: text(1, 1000, true).nullable(), price: MoneyInput.nullable(), days: Days.nullable() };
+export const ApplyBody = z.strictObject({
+  message: offer.message.default(null), price: offer.price.default(null), days: offer.days.default(null),
+}).default({ message: null, price: null, days: null });
+export const OfferBody = z.strictObject(offer);
+
+export const ExtendBody = z.strictObject({ days: Days, comment: text(1, 1000, true).optional() });

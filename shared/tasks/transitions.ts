@@ -7,21 +7,22 @@ import { enqueue } from '../events/outbox';
 import { conflict, forbidden, invalidState, notFound } from '../http/errors';
 import { commissionOf, formatMoney, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer, type Leg } from '../money/ledger';
-import { accountNames } from '../cache/names';
 import { invalidateFeed } from './feed-cache';
-import { loadTaskView, TASK_COLUMNS, type TaskRow, type TaskStatus, type TaskView } from './view';
+import { recordStep } from './history';
+import { taskFor, type TaskAnswer } from './details';
+import { TASK_COLUMNS, type TaskRow, type TaskStatus } from './view';
 
 type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
 
-interface Rule { who: Who; from: TaskStatus[]; assignment?: 'first' | 'choose' }
+export interface Rule { who: Who; from: TaskStatus[]; assignment?: 'first' | 'choose' }
 
-async function lockTask(tx: Tx, taskId: number): Promise<TaskRow> {
+export async function lockTask(tx: Tx, taskId: number): Promise<TaskRow> {
   const [task] = await tx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE id = ? FOR UPDATE`, [taskId]);
   if (!task) throw notFound('Task');
   return task;
 }
 
-function check(task: TaskRow, actor: Session, rule: Rule): void {
+export function check(task: TaskRow, actor: Session, rule: Rule): void {
   const allowed = {
     owner: task.customerId === actor.accountId,
     assignee: task.executorId === actor.accountId,
@@ -43,20 +44,20 @@ function check(task: TaskRow, actor: Session, rule: Rule): void {
 }
 
 /** Locks, checks, runs `change`, and answers the task as it stands after the change. */
-async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
-  change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskView> {
+export async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
+  change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskAnswer> {
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     check(task, actor, rule);
     await change(tx, task);
-    return loadTaskView(tx, taskId);
+    return taskFor(tx, taskId, actor);
   });
 }
 
-const setStatus = (tx: Tx, taskId: number, assignments: string, params: unknown[]) =>
+export const setStatus = (tx: Tx, taskId: number, assignments: string, params: unknown[]) =>
   tx.exec(`UPDATE task SET ${assignments} WHERE id = ?`, [...params, taskId]);
 
-export async function takeTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskView> {
+export async function takeTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskAnswer> {
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     // The winner of a race has moved the task on; the others learn it was taken, not a generic state error.
@@ -64,56 +65,30 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
       throw conflict('task_taken', 'Another executor has already taken this task');
     }
     check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'first' });
-    await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executor.accountId]);
+    // The due date runs from the start of the work (null without days).
+    await setStatus(tx, taskId, "status = 'in_work', executor_id = ?, due_at = NOW(3) + INTERVAL days DAY", [executor.accountId]);
+    await recordStep(tx, taskId, executor.accountId, 'take');
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
     db.onCommit(invalidateFeed);
-    return loadTaskView(tx, taskId);
+    return taskFor(tx, taskId, executor);
   });
 }
 
-export interface ApplicationView { id: number; executor: { id: number; name: string }; createdAt: string }
-
-export async function applyToTask(db: RequestDb, taskId: number, executor: Session): Promise<ApplicationView> {
-  return db.transaction(async (tx) => {
-    const task = await lockTask(tx, taskId);
-    check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'choose' });
-    const res = await tx.exec('INSERT IGNORE INTO task_application (task_id, executor_id) VALUES (?, ?)', [taskId, executor.accountId]);
-    if (res.affectedRows === 0) throw conflict('conflict', 'You have already applied to this task');
-    await enqueue(tx, { type: 'task_applied', taskId, executorId: executor.accountId, applicationId: res.insertId });
-    const [row] = await tx.rows<{ createdAt: Date }>('SELECT created_at AS createdAt FROM task_application WHERE id = ?', [res.insertId]);
-    const names = await accountNames(tx, [executor.accountId]);
-    return {
-      id: res.insertId,
-      executor: { id: executor.accountId, name: names.get(executor.accountId) ?? '' },
-      createdAt: (row?.createdAt ?? new Date()).toISOString(),
-    };
-  });
-}
-
-export async function assignExecutor(db: RequestDb, taskId: number, customer: Session, executorId: number): Promise<TaskView> {
-  return transition(db, taskId, customer, { who: 'owner', from: ['actual'], assignment: 'choose' }, async (tx, task) => {
-    if (executorId === task.customerId) throw forbidden('You cannot work on a task of your own account');
-    const [application] = await tx.rows('SELECT id FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executorId]);
-    if (!application) throw notFound('Application of this executor');
-    await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executorId]);
-    await enqueue(tx, { type: 'executor_chosen', taskId, executorId });
-    db.onCommit(invalidateFeed);
-  });
-}
-
-export async function abandonTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskView> {
+export async function abandonTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskAnswer> {
   return transition(db, taskId, executor, { who: 'assignee', from: ['in_work'] }, async (tx) => {
-    await setStatus(tx, taskId, "status = 'actual', executor_id = NULL", []);
+    await setStatus(tx, taskId, "status = 'actual', executor_id = NULL, due_at = NULL", []);
     // Having given the task up, the executor is no longer among those the customer can choose.
     await tx.exec('DELETE FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executor.accountId]);
+    await recordStep(tx, taskId, executor.accountId, 'abandon');
     db.onCommit(invalidateFeed);
   });
 }
 
-export async function submitWork(db: RequestDb, taskId: number, executor: Session, comment: string | undefined): Promise<TaskView> {
+export async function submitWork(db: RequestDb, taskId: number, executor: Session, comment: string | undefined): Promise<TaskAnswer> {
   return transition(db, taskId, executor, { who: 'assignee', from: ['in_work'] }, async (tx) => {
     await setStatus(tx, taskId, "status = 'review', submitted_at = NOW(3), comment = ?", [comment || null]);
-    await enqueue(tx, { type: 'work_submitted', taskId });
+    const historyId = await recordStep(tx, taskId, executor.accountId, 'submit', comment);
+    await enqueue(tx, { type: 'work_submitted', taskId, historyId, comment: comment || null });
   });
 }
 
@@ -132,20 +107,29 @@ async function payForTask(tx: Tx, task: TaskRow, automatic: boolean): Promise<vo
   await enqueue(tx, { type: 'work_accepted', taskId: task.id, executorId: task.executorId, automatic });
 }
 
-export async function acceptWork(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
-  return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, (tx, task) => payForTask(tx, task, false));
-}
-
-export async function rejectWork(db: RequestDb, taskId: number, customer: Session, comment: string): Promise<TaskView> {
+export async function acceptWork(db: RequestDb, taskId: number, customer: Session): Promise<TaskAnswer> {
   return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, async (tx, task) => {
-    await setStatus(tx, taskId, "status = 'in_work', submitted_at = NULL, comment = ?", [comment]);
-    await enqueue(tx, { type: 'work_rejected', taskId, executorId: task.executorId ?? 0 });
+    await payForTask(tx, task, false);
+    await recordStep(tx, taskId, customer.accountId, 'accept');
   });
 }
 
-export async function cancelTask(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
-  return transition(db, taskId, customer, { who: 'owner', from: ['actual'] }, async (tx, task) => {
+export async function rejectWork(db: RequestDb, taskId: number, customer: Session, comment: string): Promise<TaskAnswer> {
+  return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, async (tx, task) => {
+    await setStatus(tx, taskId, "status = 'in_work', submitted_at = NULL, comment = ?, rejections = rejections + 1", [comment]);
+    const historyId = await recordStep(tx, taskId, customer.accountId, 'reject', comment);
+    await enqueue(tx, { type: 'work_rejected', taskId, executorId: task.executorId ?? 0, historyId, comment });
+  });
+}
+
+export async function cancelTask(db: RequestDb, taskId: number, customer: Session): Promise<TaskAnswer> {
+  return transition(db, taskId, customer, { who: 'owner', from: ['actual', 'in_work'] }, async (tx, task) => {
+    // Work under way may be cancelled only once its due date has passed (API v2, "Deadlines").
+    if (task.status === 'in_work' && !(task.dueAt && task.dueAt.getTime() < Date.now())) {
+      throw invalidState('The task is in work and not overdue');
+    }
     await setStatus(tx, taskId, "status = 'cancelled'", []);
+    await recordStep(tx, taskId, customer.accountId, 'cancel');
     await moveMoney(tx, {
       kind: 'task_refund', taskId,
       legs: transfer(toKopecks(task.reward), { accountId: task.customerId, bucket: 'balance_held' }, { accountId: task.customerId, bucket: 'balance' }),
@@ -154,18 +138,20 @@ export async function cancelTask(db: RequestDb, taskId: number, customer: Sessio
   });
 }
 
-export async function freezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskView> {
+export async function freezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskAnswer> {
   return transition(db, taskId, admin, { who: 'admin', from: ['actual', 'in_work', 'review'] }, async (tx) => {
     await setStatus(tx, taskId, "frozen_from = status, status = 'frozen', comment = ?", [comment]);
+    await recordStep(tx, taskId, admin.accountId, 'freeze', comment);
     db.onCommit(invalidateFeed);
   });
 }
 
-export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskView> {
+export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskAnswer> {
   return transition(db, taskId, admin, { who: 'admin', from: ['frozen'] }, async (tx) => {
     // A task frozen in review waits the full auto-accept time again from now.
     await setStatus(tx, taskId,
       "status = frozen_from, frozen_from = NULL, comment = ?, submitted_at = IF(submitted_at IS NULL, NULL, NOW(3))", [comment]);
+    await recordStep(tx, taskId, admin.accountId, 'unfreeze', comment);
     db.onCommit(invalidateFeed);
   });
 }
@@ -183,6 +169,7 @@ export async function autoAcceptDue(db: RequestDb, batch = 100): Promise<number>
         const task = await lockTask(tx, id);
         if (task.status !== 'review') return false; // the customer decided meanwhile
         await payForTask(tx, task, true);
+        await recordStep(tx, id, null, 'auto_accept');
         return true;
       });
       if (paid) accepted++;

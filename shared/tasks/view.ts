@@ -5,7 +5,7 @@ import { notFound } from '../http/errors';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { listCategories, type Category } from './categories';
 
-export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen';
+export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen' | 'disputed';
 export type Assignment = 'first' | 'choose';
 
 export interface TaskRow {
@@ -16,6 +16,9 @@ export interface TaskRow {
   title: string;
   description: string;
   reward: string;
+  days: number | null;
+  dueAt: Date | null;
+  rejections: number;
   assignment: Assignment;
   status: TaskStatus;
   frozenFrom: TaskStatus | null;
@@ -25,7 +28,7 @@ export interface TaskRow {
 }
 
 export const TASK_COLUMNS = `id, customer_id AS customerId, executor_id AS executorId, category_id AS categoryId,
-  title, description, reward, assignment, status, frozen_from AS frozenFrom, comment,
+  title, description, reward, days, due_at AS dueAt, rejections, assignment, status, frozen_from AS frozenFrom, comment,
   created_at AS createdAt, updated_at AS updatedAt`;
 
 export interface TaskView {
@@ -33,6 +36,10 @@ export interface TaskView {
   title: string;
   description: string;
   reward: string;
+  days: number | null;
+  dueAt: string | null;
+  overdue: boolean;
+  rejections: number;
   category: Category;
   assignment: Assignment;
   status: TaskStatus;
@@ -52,6 +59,10 @@ export async function toTaskViews(db: Sql, rows: TaskRow[]): Promise<TaskView[]>
     title: r.title,
     description: r.description,
     reward: formatMoney(toKopecks(r.reward)),
+    days: r.days,
+    dueAt: r.dueAt ? r.dueAt.toISOString() : null,
+    overdue: r.status === 'in_work' && r.dueAt !== null && Date.now() > r.dueAt.getTime(),
+    rejections: r.rejections,
     category: categories.find((c) => c.id === r.categoryId) ?? { id: r.categoryId, slug: '', name: '' },
     assignment: r.assignment,
     status: r.status,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../helpers/http';
 import { expectBooksBalanced, expectMoney, topUp } from '../helpers/money';
+import { postTask } from '../helpers/tasks';
 import { register } from '../helpers/users';
 
 const body = { title: 'Один раз', description: 'd', reward: '70.00', categoryId: 3 };
@@ -64,5 +65,30 @@ describe('Idempotency-Key', () => {
     expect(again.status).toBe(409);
     expect(again.body).toEqual(first.body);
     await expectMoney(customer, { balance: '100.00', balanceHeld: '0.00' });
+  });
+
+  it('answers a repeated take and a repeated submit with their first answers, doing each once', async () => {
+    const customer = await register('customer');
+    const executor = await register('executor');
+    await topUp(customer, '100.00');
+    const task = await postTask(customer, { reward: '100.00' });
+    const take = { 'idempotency-key': `take-${task.id}` };
+    const taken = await executor.post(`/api/tasks/${task.id}/take`, undefined, { headers: take });
+    expect(taken.status).toBe(200);
+    const retook = await executor.post(`/api/tasks/${task.id}/take`, undefined, { headers: take });
+    expect(retook.status).toBe(200);
+    expect(retook.body).toEqual(taken.body);
+    // Without the key a second take is a new request, refused.
+    expect(errorOf(await executor.post(`/api/tasks/${task.id}/take`)).status).toBe(409);
+
+    const submit = { 'idempotency-key': `submit-${task.id}` };
+    const [first, ...repeats] = await Promise.all([1, 2, 3].map(() =>
+      executor.post(`/api/tasks/${task.id}/submit`, { comment: 'готово' }, { headers: submit })));
+    expect(first!.status).toBe(200);
+    for (const r of repeats) expect(r.body).toEqual(first!.body);
+    const seen = await customer.get(`/api/tasks/${task.id}`);
+    expect(seen.body.history.map((h: { action: string }) => h.action)).toEqual(['take', 'submit']);
+    const other = await executor.post(`/api/tasks/${task.id}/submit`, { comment: 'другое' }, { headers: submit });
+    expect(errorOf(other)).toEqual({ status: 409, code: 'idempotency_key_reused' });
   });
 });

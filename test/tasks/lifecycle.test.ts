@@ -128,7 +128,7 @@ describe('assignment choose: apply, applications, assign', () => {
 
     const list = await customer.get(`/api/tasks/${task.id}/applications`);
     expect(list.status).toBe(200);
-    expect(list.body.items.map((a: { executor: { id: number } }) => a.executor.id)).toEqual([second.id, executor.id]);
+    expect(list.body.items.map((a: { executor: { id: number } }) => a.executor.id)).toEqual([executor.id, second.id]);
     expect(errorOf(await (await register('customer')).get(`/api/tasks/${task.id}/applications`))).toEqual({ status: 403, code: 'forbidden' });
 
     const stranger = await register('executor');
