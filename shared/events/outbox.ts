@@ -14,7 +14,11 @@ export type DomainEvent =
   | { type: 'balance_topped_up'; paymentId: number; accountId: number }
   | { type: 'payout_approved'; payoutId: number; accountId: number }
   | { type: 'payout_rejected'; payoutId: number; accountId: number }
-  | { type: 'password_reset_requested'; accountId: number };
+  | { type: 'password_reset_requested'; accountId: number }
+  | { type: 'message_received'; messageId: number; taskId: number; accountId: number }
+  | { type: 'account_blocked'; accountId: number; reason: string }
+  | { type: 'account_unblocked'; accountId: number; comment: string }
+  | { type: 'appeal_decided'; appealId: number; accountId: number };
 
 export async function enqueue(tx: Tx, event: DomainEvent): Promise<number> {
   const { type, ...payload } = event;

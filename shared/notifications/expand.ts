@@ -46,6 +46,10 @@ async function directRecipients(db: Sql, event: OutboxEvent): Promise<number[]> 
     case 'payout_approved':
     case 'payout_rejected':
     case 'password_reset_requested':
+    case 'message_received':
+    case 'account_blocked':
+    case 'account_unblocked':
+    case 'appeal_decided':
       return [idOf(p, 'accountId')];
     default:
       console.warn(`outbox ${event.id}: no notifications for event type ${event.type}`);

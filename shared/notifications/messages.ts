@@ -4,6 +4,7 @@ import { config } from '../config';
 import type { Sql } from '../db/request-db';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import type { OutboxEvent } from './expand';
+import { composeTrustMessage } from './trust-messages';
 
 export interface Message {
   subject: string;
@@ -15,8 +16,8 @@ export interface Message {
 export interface Rendered { subject: string; text: string; html: string }
 
 const rub = (decimal: string) => `${formatMoney(toKopecks(decimal))} ₽`;
-const site = (route: string) => `${config.SITE_URL.replace(/\/+$/, '')}/#/${route}`;
-const taskLink = (taskId: number) => ({ url: site(`tasks/${taskId}`), label: 'Открыть задание' });
+export const site = (route: string) => `${config.SITE_URL.replace(/\/+$/, '')}/#/${route}`;
+export const taskLink = (taskId: number) => ({ url: site(`tasks/${taskId}`), label: 'Открыть задание' });
 
 export const passwordResetLink = (token: string) => site(`password-reset?token=${encodeURIComponent(token)}`);
 
@@ -161,6 +162,11 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
         link: { url: resetLink, label: 'Задать новый пароль' },
       };
     }
+    case 'message_received':
+    case 'account_blocked':
+    case 'account_unblocked':
+    case 'appeal_decided':
+      return composeTrustMessage(db, event);
     default:
       throw new Error(`no message for event type ${event.type}`);
   }
