@@ -39,7 +39,7 @@ export async function composeTrustMessage(db: Sql, event: OutboxEvent): Promise<
       return {
         subject: 'Блокировка вашей учётной записи execorder снята',
         paragraphs: [`Комментарий администратора: ${String(p.comment)}`],
-        link: { url: site('tasks'), label: 'Открыть execorder' },
+        link: { url: site('feed'), label: 'Открыть execorder' },
       };
     case 'appeal_decided': {
       const [appeal] = await db.rows<{ status: string; answer: string | null }>('SELECT status, answer FROM appeal WHERE id = ?', [Number(p.appealId)]);
