@@ -2,7 +2,8 @@
 // conversation, a block, its lifting and an appeal's decision. Facts are read at sending time.
 import type { Sql } from '../db/request-db';
 import type { OutboxEvent } from './expand';
-import { site, taskLink, type Message } from './messages';
+import { site, taskLink } from './links';
+import type { Message } from './messages';
 
 /** A quote long enough to know what it is about; the whole text is on the site. */
 const QUOTE_CHARS = 300;
