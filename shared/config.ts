@@ -79,6 +79,14 @@ const ConfigSchema = z.object({
   /** Deals (API v2): hours, fractions allowed so that tests can shorten a deadline. */
   OVERDUE_RELEASE_HOURS: z.coerce.number().min(0).default(24),
   DISPUTE_RESPONSE_HOURS: z.coerce.number().min(0).default(72),
+  /** Messages a session may post per minute (429 beyond); 0 turns the limit off. */
+  MESSAGE_LIMIT_PER_MINUTE: int(20),
+  /** At most one message_received notification per conversation and recipient this often. */
+  MESSAGE_NOTIFY_MINUTES: z.coerce.number().min(0).default(10),
+  /** How long after a task is done its parties may review each other; reviews are published when it closes. */
+  REVIEW_WINDOW_DAYS: z.coerce.number().min(0).default(14),
+  /** The answer an appeal is promised by (its `answerBy`). */
+  APPEAL_ANSWER_DAYS: z.coerce.number().min(0).default(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

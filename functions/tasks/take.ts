@@ -2,5 +2,5 @@ import { httpHandler } from '../../shared/http/handler';
 import { IdParams } from '../../shared/http/schemas';
 import { takeTask } from '../../shared/tasks/transitions';
 
-export const handler = httpHandler({ access: 'executor', params: IdParams, idempotent: true },
+export const handler = httpHandler({ access: 'executor', params: IdParams, idempotent: true, refuseBlocked: true },
   async ({ db, session, params }) => ({ status: 200, body: await takeTask(db, params.id, session) }));

@@ -4,6 +4,7 @@ import type { RequestDb, Sql } from '../db/request-db';
 import { conflict, forbidden, invalidCredentials, notFound } from '../http/errors';
 import { text } from '../http/schemas';
 import { formatMoney, toKopecks } from '../money/kopecks';
+import { BLOCK_COLUMNS, blockOf, type Block, type BlockRow } from './blocks';
 import { hashPassword, passwordMatches } from './passwords';
 import { createSession, currentSessionView, revokeOtherSessions, type Role, type Session, type SessionView } from './sessions';
 
@@ -43,22 +44,22 @@ export async function register(db: RequestDb, input: z.output<typeof RegisterBod
   }
 }
 
-interface AccountRow extends AccountView { passwordHash: string; isAdmin: number }
+interface AccountRow extends AccountView, BlockRow { passwordHash: string; isAdmin: number }
 
-const ACCOUNT_COLUMNS = 'id, email, fname, sname, phone, password_hash AS passwordHash, is_admin AS isAdmin';
+const ACCOUNT_COLUMNS = `id, email, fname, sname, phone, password_hash AS passwordHash, is_admin AS isAdmin, ${BLOCK_COLUMNS}`;
 
 export async function login(
   db: RequestDb, input: z.output<typeof LoginBody>, ip: string, userAgent: string,
-): Promise<{ token: string; session: SessionView; account: AccountView }> {
+): Promise<{ token: string; session: SessionView; account: AccountView & { blocked: Block | null } }> {
   const [row] = await db.strongRows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE email = ?`, [input.email]);
   if (!(await passwordMatches(input.password, row?.passwordHash)) || !row) throw invalidCredentials();
   if (input.role === 'admin' && !row.isAdmin) throw forbidden('This account is not an administrator');
   const { token, sessionId } = await createSession(db, row.id, input.role as Role, ip, userAgent);
-  return { token, session: await currentSessionView(db, sessionId), account: accountView(row) };
+  return { token, session: await currentSessionView(db, sessionId), account: { ...accountView(row), blocked: blockOf(row) } };
 }
 
 export interface MeView extends AccountView {
-  role: Role; balance: string; balanceHeld: string; salary: string; salaryHeld: string;
+  role: Role; balance: string; balanceHeld: string; salary: string; salaryHeld: string; blocked: Block | null;
 }
 
 export async function me(db: Sql, session: Session): Promise<MeView> {
@@ -70,6 +71,8 @@ export async function me(db: Sql, session: Session): Promise<MeView> {
   return {
     ...accountView(row), role: session.role,
     balance: money(row.balance), balanceHeld: money(row.balanceHeld), salary: money(row.salary), salaryHeld: money(row.salaryHeld),
+    // As the session lookup read it on the primary, the same block the refusals go by (the replica may lag).
+    blocked: session.blocked,
   };
 }
 

@@ -2,6 +2,7 @@
 import type { RequestDb, Sql } from '../db/request-db';
 import { dbNodes } from '../db/nodes';
 import { notFound } from '../http/errors';
+import { blockOf, type Block, type BlockRow } from './blocks';
 import { hashToken, newToken } from './tokens';
 
 export type Role = 'customer' | 'executor' | 'admin';
@@ -10,6 +11,8 @@ export interface Session {
   id: number;
   accountId: number;
   role: Role;
+  /** The account's block as of this request: handlers with `refuseBlocked` answer 403 with it. */
+  blocked: Block | null;
 }
 
 /** Sessions end after this long without activity. */
@@ -25,15 +28,20 @@ export async function createSession(
   return { token, sessionId: res.insertId };
 }
 
-/** The live session a bearer token names, or null. Read on the primary so that a revoked token is dead at once. */
+/**
+ * The live session a bearer token names, or null. Read on the primary so that a revoked token is
+ * dead at once and a block applies to the next request; the account row comes by primary key.
+ */
 export async function sessionByToken(db: RequestDb, token: string): Promise<Session | null> {
-  const [row] = await db.strongRows<{ id: number; accountId: number; role: Role; stale: number }>(
-    `SELECT id, account_id AS accountId, role, last_active_at < NOW(3) - INTERVAL 1 MINUTE AS stale
-       FROM session WHERE token_hash = ? AND last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY`,
+  const [row] = await db.strongRows<BlockRow & { id: number; accountId: number; role: Role; stale: number }>(
+    `SELECT s.id, s.account_id AS accountId, s.role, s.last_active_at < NOW(3) - INTERVAL 1 MINUTE AS stale,
+            a.blocked_reason AS blockedReason, a.blocked_at AS blockedAt
+       FROM session s JOIN account a ON a.id = s.account_id
+      WHERE s.token_hash = ? AND s.last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY`,
     [hashToken(token)]);
   if (!row) return null;
   if (row.stale) await touchSession(row.id);
-  return { id: row.id, accountId: row.accountId, role: row.role };
+  return { id: row.id, accountId: row.accountId, role: row.role, blocked: blockOf(row) };
 }
 
 /** Activity is recorded at most once a minute, and never fails the request (the primary may be down). */

@@ -27,7 +27,12 @@ export type DomainEvent =
   | { type: 'dispute_answered'; taskId: number; disputeId: number; recipientId: number; historyId: number;
       executorAmount: string; comment: string | null }
   | { type: 'dispute_resolved'; taskId: number; disputeId: number; historyId: number; by: 'agreement' | 'timeout' | 'admin';
-      executorAmount: string; executorEarned: string; customerRefund: string; comment: string | null };
+      executorAmount: string; executorEarned: string; customerRefund: string; comment: string | null }
+  // Trust (API v2): messages, blocks and appeals.
+  | { type: 'message_received'; messageId: number; taskId: number; accountId: number }
+  | { type: 'account_blocked'; accountId: number; reason: string }
+  | { type: 'account_unblocked'; accountId: number; comment: string }
+  | { type: 'appeal_decided'; appealId: number; accountId: number };
 
 /** The events of each open transaction, published together once it has committed. */
 const eventsOfTx = new WeakMap<Tx, number[]>();

@@ -19,6 +19,8 @@ export const validationFailed = (details: ErrorDetail[]) =>
 export const unauthenticated = (message = 'Authentication required') => new AppError(401, 'unauthenticated', message);
 export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Wrong email or password');
 export const forbidden = (message = 'Not allowed') => new AppError(403, 'forbidden', message);
+/** A blocked account's refused action: the block's reason is the message. */
+export const accountBlocked = (reason: string) => new AppError(403, 'account_blocked', reason);
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found`);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const invalidState = (message: string) => new AppError(409, 'invalid_state', message);

@@ -9,7 +9,7 @@ import { cacheGet, cacheSet } from '../cache/memcache';
 import { overLimitFor } from '../cache/rate-limit';
 import { config } from '../config';
 import { RequestDb } from '../db/request-db';
-import { AppError, forbidden, rateLimited, unauthenticated, validationFailed } from './errors';
+import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, validationFailed } from './errors';
 import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
 import { logError, recordTiming } from './observability';
 import { clientIp, parseBody } from './request';
@@ -29,6 +29,8 @@ export interface HandlerSpec<B extends ZodType, Q extends ZodType, P extends Zod
   /** Robokassa posts form fields and has its own, higher limit. */
   form?: boolean;
   limits?: 'api' | 'robokassa';
+  /** Actions a blocked account may not take: 403 account_blocked with the block's reason. */
+  refuseBlocked?: boolean;
 }
 
 export interface HandlerInput<B, Q, P> {
@@ -105,7 +107,7 @@ function parseStep(spec: HandlerSpec<ZodType, ZodType, ZodType>) {
   };
 }
 
-function authStep(access: Access) {
+function authStep(access: Access, refuseBlocked: boolean) {
   return {
     before: async (request: Request) => {
       const state = request.context.execorder;
@@ -119,6 +121,7 @@ function authStep(access: Access) {
         const roles: readonly Role[] | null = access === 'session' ? null : typeof access === 'string' ? [access] : access;
         if (roles && !roles.includes(session.role)) throw forbidden(`This action needs the ${roles.join(' or ')} role`);
         state.session = session;
+        if (refuseBlocked && session.blocked) throw accountBlocked(session.blocked.reason);
       }
       if (state.session && (await cacheGet(`ryw:${state.session.id}`)) !== null) state.db.readFromPrimary = true;
     },
@@ -197,6 +200,6 @@ export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends Zo
     .use(finishStep)
     .use(requestIdStep)
     .use(parseStep(spec as HandlerSpec<ZodType, ZodType, ZodType>))
-    .use(authStep(spec.access))
+    .use(authStep(spec.access, spec.refuseBlocked ?? false))
     .use(rateLimitStep(spec.limits ?? 'api'));
 }

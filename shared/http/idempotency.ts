@@ -37,8 +37,9 @@ export async function withIdempotency(
     } catch (err) {
       // Another request with this key committed first: its answer is ours.
       if ((err as { errno?: number }).errno === DUPLICATE && attempt < 3) continue;
-      // A refused action changed nothing; its answer is still the first answer to this key.
-      if (err instanceof AppError && err.status < 500) {
+      // A refused action changed nothing; its answer is still the first answer to this key. A rate
+      // limit is not an answer about the action: a retry after Retry-After must get to try it.
+      if (err instanceof AppError && err.status < 500 && err.status !== 429) {
         const reply: Reply = { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } } };
         await db.exec('INSERT IGNORE INTO idempotency_key (account_id, idem_key, fingerprint, status, response) VALUES (?, ?, ?, ?, ?)',
           [accountId, key, fingerprint, reply.status, JSON.stringify(reply)]).catch(() => undefined);

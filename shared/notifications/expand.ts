@@ -64,6 +64,11 @@ async function recipients(db: Sql, event: OutboxEvent): Promise<Recipients> {
     case 'password_reset_requested':
       // Written for an unknown address too (the request does the same work either way): nobody to tell.
       return { direct: p.accountId === null ? [] : [idOf(p, 'accountId')] };
+    case 'message_received':
+    case 'account_blocked':
+    case 'account_unblocked':
+    case 'appeal_decided':
+      return { direct: [idOf(p, 'accountId')] };
     default:
       console.warn(`outbox ${event.id}: no notifications for event type ${event.type}`);
       return { direct: [] };

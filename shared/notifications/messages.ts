@@ -1,9 +1,10 @@
 // What each event says to each recipient, in Russian, with a link back to the site; then as an
 // e-mail (text and HTML, every value escaped) and as a Telegram message (plain text: nothing to escape).
-import { config } from '../config';
 import type { Sql } from '../db/request-db';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import type { OutboxEvent } from './expand';
+import { site, taskLink } from './links';
+import { composeTrustMessage } from './trust-messages';
 
 export interface Message {
   subject: string;
@@ -15,8 +16,6 @@ export interface Message {
 export interface Rendered { subject: string; text: string; html: string }
 
 const rub = (decimal: string) => `${formatMoney(toKopecks(decimal))} ₽`;
-const site = (route: string) => `${config.SITE_URL.replace(/\/+$/, '')}/#/${route}`;
-const taskLink = (taskId: number) => ({ url: site(`tasks/${taskId}`), label: 'Открыть задание' });
 
 export const passwordResetLink = (token: string) => site(`password-reset?token=${encodeURIComponent(token)}`);
 
@@ -175,6 +174,11 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
         link: { url: resetLink, label: 'Задать новый пароль' },
       };
     }
+    case 'message_received':
+    case 'account_blocked':
+    case 'account_unblocked':
+    case 'appeal_decided':
+      return composeTrustMessage(db, event);
     default:
       throw new Error(`no message for event type ${event.type}`);
   }

@@ -3,6 +3,7 @@ import { accountNames } from '../cache/names';
 import type { Sql } from '../db/request-db';
 import { notFound } from '../http/errors';
 import { formatMoney, toKopecks } from '../money/kopecks';
+import { ratingsOf } from '../reviews/ratings';
 import { listCategories, type Category } from './categories';
 
 export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen' | 'disputed';
@@ -43,7 +44,7 @@ export interface TaskView {
   category: Category;
   assignment: Assignment;
   status: TaskStatus;
-  customer: { id: number; name: string };
+  customer: { id: number; name: string; rating: string | null; reviews: number };
   executor: { id: number; name: string } | null;
   comment: string | null;
   createdAt: string;
@@ -52,7 +53,8 @@ export interface TaskView {
 
 export async function toTaskViews(db: Sql, rows: TaskRow[]): Promise<TaskView[]> {
   const ids = rows.flatMap((r) => (r.executorId ? [r.customerId, r.executorId] : [r.customerId]));
-  const [names, categories] = await Promise.all([accountNames(db, ids), listCategories(db)]);
+  const [names, categories, customerRatings] = await Promise.all([
+    accountNames(db, ids), listCategories(db), ratingsOf(db, rows.map((r) => r.customerId), 'customer')]);
   const person = (id: number) => ({ id, name: names.get(id) ?? '' });
   return rows.map((r) => ({
     id: r.id,
@@ -66,7 +68,7 @@ export async function toTaskViews(db: Sql, rows: TaskRow[]): Promise<TaskView[]>
     category: categories.find((c) => c.id === r.categoryId) ?? { id: r.categoryId, slug: '', name: '' },
     assignment: r.assignment,
     status: r.status,
-    customer: person(r.customerId),
+    customer: { ...person(r.customerId), ...customerRatings.get(r.customerId)! },
     executor: r.executorId ? person(r.executorId) : null,
     comment: r.comment,
     createdAt: r.createdAt.toISOString(),

@@ -43,6 +43,11 @@ const CONTRACT_ROUTES = [
   'POST /api/admin/payouts/{id}/approve', 'POST /api/admin/payouts/{id}/reject', 'GET /api/admin/ledger/check',
   // Admin and operations
   'GET /api/admin/stats', 'GET /api/admin/errors', 'GET /api/admin/jobs', 'POST /api/admin/jobs/{id}/retry', 'GET /api/health',
+  // v2: conversations, reviews and profiles, blocks and appeals
+  'POST /api/tasks/{id}/messages', 'GET /api/tasks/{id}/messages', 'GET /api/me/conversations',
+  'POST /api/tasks/{id}/review', 'GET /api/accounts/{id}/profile', 'GET /api/accounts/{id}/reviews', 'GET /api/tasks/{id}/reviews',
+  'POST /api/admin/reviews/{id}/hide', 'POST /api/admin/accounts/{id}/block', 'POST /api/admin/accounts/{id}/unblock',
+  'POST /api/me/appeals', 'GET /api/me/appeals', 'GET /api/admin/appeals', 'POST /api/admin/appeals/{id}/decide',
 ];
 
 // Names of shared/config.ts an AWS function does without, and why; every other one must be set.
