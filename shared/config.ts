@@ -54,6 +54,17 @@ const ConfigSchema = z.object({
   JOB_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   ADMIN_EMAIL: z.string().default(''),
   ADMIN_PASSWORD: z.string().default(''),
+
+  /** Peers that are proxies of ours (locally the site's): only they may name the client in X-Forwarded-For. */
+  TRUSTED_PROXIES: z.string().default('').transform((list) => list.split(',').map((a) => a.trim()).filter(Boolean)),
+  /** A header our edge sets to the viewer's `address:port` (AWS: cloudfront-viewer-address), read only with EDGE_SECRET. */
+  CLIENT_IP_HEADER: z.string().toLowerCase().default(''),
+  /** What the edge sends as X-Edge-Secret on every request it forwards: proof that CLIENT_IP_HEADER is the edge's. */
+  EDGE_SECRET: z.string().default(''),
+  /** Requests with an unknown, expired or revoked token per address and minute before 429 (0: no limit). */
+  AUTH_FAILURES_PER_MINUTE: int(30),
+  /** A request still running this long before the function's time limit answers 503 unavailable itself. */
+  HANDLER_TIMEOUT_MARGIN_MS: int(1000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,5 +1,6 @@
 // The one middy stack every HTTP function uses, in the contract's order:
-// request id → body parse → zod → auth → role → rate limit → handler (timed) → error mapper.
+// request id → body parse → zod → auth (failures counted per address) → role → rate limit → handler
+// (timed) → error mapper, the whole raced against the function's time limit (deadline.ts).
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +10,9 @@ import { cacheGet, cacheSet } from '../cache/memcache';
 import { overLimitFor } from '../cache/rate-limit';
 import { config } from '../config';
 import { RequestDb } from '../db/request-db';
-import { AppError, forbidden, rateLimited, unauthenticated, validationFailed } from './errors';
+import { countAuthFailure, refuseWhileGuessing } from './auth-failures';
+import { answerBeforeTimeout } from './deadline';
+import { AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from './errors';
 import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
 import { logError, recordTiming } from './observability';
 import { clientIp, parseBody } from './request';
@@ -112,6 +115,7 @@ function authStep(access: Access) {
       const header = request.event.headers?.authorization ?? '';
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       const session = token ? await sessionByToken(state.db, token) : null;
+      if (token && !session) await countAuthFailure(clientIp(request.event));
       if (access === 'anyone') {
         state.session = session;
       } else {
@@ -124,6 +128,13 @@ function authStep(access: Access) {
     },
   };
 }
+
+/** An address that has been guessing tokens is refused before its next token is looked up. */
+const tokenGuessingStep = {
+  before: async (request: Request) => {
+    if (request.event.headers?.authorization) await refuseWhileGuessing(clientIp(request.event));
+  },
+};
 
 function rateLimitStep(kind: 'api' | 'robokassa') {
   const limits = kind === 'robokassa'
@@ -172,8 +183,19 @@ function mapError(request: Request): APIGatewayProxyResultV2 {
     void logError(state.requestId, state.route, err?.message ?? String(err), err?.stack);
     return toResponse(state as PipelineState, { status: 500, body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } } });
   }
+  return toResponse(state as PipelineState, errorReply(appError));
+}
+
+function errorReply(appError: AppError): Reply {
   const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
-  return toResponse(state as PipelineState, { status: appError.status, body, headers: appError.headers });
+  return { status: appError.status, body, headers: appError.headers };
+}
+
+/** What a request still running near the function's time limit answers (see deadline.ts). */
+function lateAnswer(context: PipelineContext): APIGatewayProxyResultV2 {
+  const state = context.execorder ?? { requestId: randomUUID(), route: 'unknown' };
+  console.error(`[${state.requestId}] ${state.route}: answered 503, still running ${config.HANDLER_TIMEOUT_MARGIN_MS} ms before the time limit`);
+  return toResponse(state as PipelineState, errorReply(unavailable('The request took too long; try again', 1)));
 }
 
 export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends ZodType = ZodType<unknown>, P extends ZodType = ZodType<unknown>, A extends Access = Access>(
@@ -193,10 +215,12 @@ export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends Zo
       : await run(input);
     return toResponse(state, reply);
   };
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, PipelineContext>(base)
+  const pipeline = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, PipelineContext>(base, { timeoutEarlyInMillis: 0 })
     .use(finishStep)
     .use(requestIdStep)
     .use(parseStep(spec as HandlerSpec<ZodType, ZodType, ZodType>))
+    .use(tokenGuessingStep)
     .use(authStep(spec.access))
     .use(rateLimitStep(spec.limits ?? 'api'));
+  return answerBeforeTimeout(pipeline, config.HANDLER_TIMEOUT_MARGIN_MS, lateAnswer);
 }

@@ -58,7 +58,8 @@ export const ResultForm = z.object({
 export async function handleRobokassaResult(db: RequestDb, fields: Record<string, string>, requestId: string): Promise<string> {
   const invId = Number(fields.InvId);
   const refuse = async (why: string) => {
-    await logError(requestId, 'POST /api/robokassa/result', `robokassa callback refused: ${why}`, JSON.stringify({ ...fields, SignatureValue: '…' }));
+    // At most 2 KiB of the form per refusal: anyone can post refused callbacks, and the log is not theirs to fill.
+    await logError(requestId, 'POST /api/robokassa/result', `robokassa callback refused: ${why}`, JSON.stringify({ ...fields, SignatureValue: '…' }).slice(0, 2048));
     return new AppError(400, 'bad_request', why);
   };
   if (!resultSignatureValid(config.ROBOKASSA_HASH, config.ROBOKASSA_PASSWORD2, fields)) throw await refuse('Bad signature');
