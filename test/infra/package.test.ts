@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECURITY_HEADERS } from '../../local/site';
 import { parseConfig } from '../../shared/config';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -45,6 +46,7 @@ const NOT_IN_AWS: Record<string, string> = {
   API_PORT: 'local stack only', WEB_PORT: 'local stack only', MAIL_UI_PORT: 'local stack only',
   ADMIN_EMAIL: 'the migrate function only', ADMIN_PASSWORD: 'the migrate function only',
   RATE_LIMIT_KEY_PREFIX: 'keeps side-by-side test APIs apart; one API per stack needs only the default',
+  TRUSTED_PROXIES: 'no proxy of ours has a fixed address in AWS: CloudFront is believed by its secret (EDGE_SECRET)',
 };
 const SECRET_NAMES = ['DB_PASSWORD', 'ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'TELEGRAM_BOT_TOKEN', 'SMTP_URL'];
 // Set in the packaging process's environment: none may reach the template.
@@ -250,6 +252,41 @@ describe('serverless package --stage prod', () => {
     // The edges are found (the site's distribution points at the API), and they make no loop.
     expect(graph.get('SiteDistribution')).toContain('HttpApi');
     expect(findCycle(graph)).toBeNull();
+  });
+});
+
+describe('the edge: security headers, CORS and the viewer address', () => {
+  const distribution = () => only('AWS::CloudFront::Distribution')[1].Properties.DistributionConfig;
+
+  it('adds the security headers of the local site, and HSTS, to every answer of the site and the API', () => {
+    const [policyId, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(headers.ContentSecurityPolicy).toEqual({ ContentSecurityPolicy: SECURITY_HEADERS['content-security-policy'], Override: true });
+    expect(headers.ContentTypeOptions).toEqual({ Override: true });
+    expect(headers.ReferrerPolicy).toEqual({ ReferrerPolicy: SECURITY_HEADERS['referrer-policy'], Override: true });
+    expect(headers.FrameOptions).toEqual({ FrameOption: SECURITY_HEADERS['x-frame-options'], Override: true });
+    expect(headers.StrictTransportSecurity).toMatchObject({ Override: true });
+    expect(headers.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
+    const config = distribution();
+    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
+      expect(behavior.ResponseHeadersPolicyId, behavior.PathPattern ?? 'default').toEqual({ Ref: policyId });
+    }
+  });
+
+  it('lets no other origin use the API: no CORS configuration, so no CORS header', () => {
+    const [, api] = only('AWS::ApiGatewayV2::Api');
+    expect(api.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('proves its requests to the API with a secret from Secrets Manager, the one the functions check', () => {
+    const apiOrigin = distribution().Origins.find((o: Json) => o.Id === 'api');
+    const header = apiOrigin.OriginCustomHeaders.find((h: Json) => h.HeaderName.toLowerCase() === 'x-edge-secret');
+    expect(header.HeaderValue).toMatch(/^\{\{resolve:secretsmanager:.+:SecretString:EDGE_SECRET\}\}$/);
+    for (const props of lambdas()) {
+      const env = props.Environment.Variables;
+      expect(env.EDGE_SECRET, props.FunctionName).toBe(header.HeaderValue);
+      expect(env.CLIENT_IP_HEADER, props.FunctionName).toBe('cloudfront-viewer-address');
+    }
   });
 });
 
