@@ -57,6 +57,12 @@ describe('rate limiting', () => {
     expect(burst.map((r) => r.status)).toEqual(Array(8).fill(400));
   });
 
+  it('takes the address from the connection, so rotating X-Forwarded-For does not escape the limit', async () => {
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => callFrom('127.0.0.9', 'GET', `${perSecondApi}/api/categories`,
+      { headers: { 'x-forwarded-for': `198.51.100.${i + 1}` } })));
+    expect(burst.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(5);
+  });
+
   it('limits anonymous clients by address', async () => {
     const burst = await Promise.all(Array.from({ length: 8 }, () => callFrom('127.0.0.7', 'GET', `${perSecondApi}/api/categories`)));
     expect(burst.some((r) => r.status === 429)).toBe(true);
