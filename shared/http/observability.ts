@@ -51,3 +51,12 @@ export async function logError(requestId: string, route: string, message: string
       [requestId, route.slice(0, 120), message.slice(0, 1000), detail ?? null])
     .catch(() => undefined);
 }
+
+/** At most `bytes` bytes of `text` as UTF-8, cut on a character boundary (for what goes into the log). */
+export function utf8Prefix(text: string, bytes: number): string {
+  const encoded = Buffer.from(text, 'utf8');
+  if (encoded.length <= bytes) return text;
+  let end = bytes;
+  while (end > 0 && ((encoded[end] ?? 0) & 0xc0) === 0x80) end--;
+  return encoded.subarray(0, end).toString('utf8');
+}
