@@ -1,5 +1,6 @@
 // The site as CloudFront will serve it: static files from frontend/dist, and /api/* forwarded
-// to the API with the client's address added to X-Forwarded-For.
+// to the API with the client's address added to X-Forwarded-For, every answer with the security
+// headers of the site's CloudFront response-headers policy (serverless/site.yml).
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { createReadStream, type Stats } from 'node:fs';
@@ -42,6 +43,27 @@ const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
 ]);
 
+/**
+ * The address the proxy connects to the API from, which the API trusts (TRUSTED_PROXIES) to name
+ * the client in X-Forwarded-For. Not 127.0.0.1, where a client calling the API directly comes from:
+ * Linux routes all of 127.0.0.0/8 to loopback.
+ */
+export const SITE_PROXY_ADDRESS = '127.0.0.2';
+
+/**
+ * What CloudFront adds to every answer in AWS (serverless/site.yml, held to the same values by
+ * test/infra/security-headers.test.ts), less Strict-Transport-Security, which means nothing over
+ * plain http. The CSP is the one in index.html's meta tag plus what a meta tag cannot say
+ * (frame-ancestors): scripts and styles are bundles of our own, no inline code, no other origin.
+ */
+export const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    + "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+} as const;
+
 export interface Site {
   url: string;
   close(): Promise<void>;
@@ -50,6 +72,7 @@ export interface Site {
 export async function startSite(o: { port: number; apiPort: number; distDir?: string }): Promise<Site> {
   const distDir = o.distDir ?? DIST_DIR;
   const server = http.createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (req.url === '/api' || req.url?.startsWith('/api/')) proxy(req, res, o.apiPort);
     else void serveStatic(req, res, distDir);
   });
@@ -57,10 +80,11 @@ export async function startSite(o: { port: number; apiPort: number; distDir?: st
 }
 
 function proxy(req: http.IncomingMessage, res: http.ServerResponse, apiPort: number): void {
-  const client = req.socket.remoteAddress ?? '';
+  const client = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   const forwardedFor = req.headers['x-forwarded-for'];
   const upstream = http.request({
     host: '127.0.0.1',
+    localAddress: SITE_PROXY_ADDRESS,
     port: apiPort,
     method: req.method,
     path: req.url,
@@ -143,7 +167,7 @@ function statOrNull(file: string): Promise<Stats | null> {
 
 const PLACEHOLDER = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>execorder</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto">
+<body>
 <h1>execorder</h1>
 <p>The site is not built yet: <code>frontend/dist/</code> does not exist.</p>
 <p>The API answers under <a href="/api/health">/api/health</a>.</p>

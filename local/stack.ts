@@ -14,7 +14,7 @@ import { memcachedService } from './memcached';
 import { assertPortsFree, freePorts, freeStackPorts, portsFromEnv } from './ports';
 import type { Service } from './processes';
 import { robokassaPageUrl, startRobokassaEmulator, type RobokassaEmulator } from './robokassa';
-import { buildSite, startSite, type Site } from './site';
+import { buildSite, SITE_PROXY_ADDRESS, startSite, type Site } from './site';
 import { relayService } from './relay';
 import { LOCAL_REGION, localAwsEnv, localSqsUrls, sqsService } from './sqs';
 import { startTelegramSink, type TelegramSink } from './telegram';
@@ -123,7 +123,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // environment (a real SMTP server, Robokassa's own test page) wins over them.
   const defaults = {
     SITE_URL: urls.site, TELEGRAM_API_URL: urls.telegram, SMTP_URL: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
-    ROBOKASSA_URL: urls.robokassa, ...LOCAL_ROBOKASSA,
+    ROBOKASSA_URL: urls.robokassa, ...LOCAL_ROBOKASSA, TRUSTED_PROXIES: SITE_PROXY_ADDRESS,
   };
   const env = { ...defaults, ...configVariables(process.env), ...facts, ...opts.env };
   // The emulator signs and checks with whatever the API ends up with, so the two always agree.

@@ -87,6 +87,14 @@ const ConfigSchema = z.object({
   REVIEW_WINDOW_DAYS: z.coerce.number().min(0).default(14),
   /** The answer an appeal is promised by (its `answerBy`). */
   APPEAL_ANSWER_DAYS: z.coerce.number().min(0).default(5),
+  /** Peers that are proxies of ours (locally the site's): only they may name the client in X-Forwarded-For. */
+  TRUSTED_PROXIES: z.string().default('').transform((list) => list.split(',').map((a) => a.trim()).filter(Boolean)),
+  /** A header our edge sets to the viewer's `address:port` (AWS: cloudfront-viewer-address), read only with the origin check on. */
+  CLIENT_IP_HEADER: z.string().toLowerCase().default(''),
+  /** Requests with an unknown, expired or revoked token per address and minute before 429 (0: no limit). */
+  AUTH_FAILURES_PER_MINUTE: int(30),
+  /** A request still running this long before the function's time limit answers 503 unavailable itself. */
+  HANDLER_TIMEOUT_MARGIN_MS: int(1000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -6,6 +6,7 @@ import { text } from '../http/schemas';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { BLOCK_COLUMNS, blockOf, type Block, type BlockRow } from './blocks';
 import { hashPassword, passwordMatches } from './passwords';
+import { spendResetLinks } from './reset-links';
 import { createSession, currentSessionView, revokeOtherSessions, type Role, type Session, type SessionView } from './sessions';
 
 export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
@@ -76,7 +77,7 @@ export async function me(db: Sql, session: Session): Promise<MeView> {
   };
 }
 
-/** Changes the password after checking the current one; every other session of the account ends. */
+/** Changes the password after checking the current one; every other session and every open reset link of the account end. */
 export async function changePassword(db: RequestDb, session: Session, input: z.output<typeof ChangePasswordBody>): Promise<void> {
   const [row] = await db.strongRows<{ passwordHash: string }>('SELECT password_hash AS passwordHash FROM account WHERE id = ?', [session.accountId]);
   if (!(await passwordMatches(input.currentPassword, row?.passwordHash))) throw invalidCredentials();
@@ -84,6 +85,7 @@ export async function changePassword(db: RequestDb, session: Session, input: z.o
   await db.transaction(async (tx) => {
     await tx.exec('UPDATE account SET password_hash = ? WHERE id = ?', [passwordHash, session.accountId]);
     await revokeOtherSessions(tx, session.accountId, session.id);
+    await spendResetLinks(tx, session.accountId);
   });
 }
 

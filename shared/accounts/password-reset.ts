@@ -9,6 +9,7 @@ import { enqueue } from '../events/outbox';
 import { validationFailed } from '../http/errors';
 import { Email, Password } from './accounts';
 import { hashPassword } from './passwords';
+import { spendResetLinks } from './reset-links';
 import { revokeOtherSessions } from './sessions';
 import { hashToken, newToken } from './tokens';
 
@@ -59,7 +60,7 @@ export async function confirmPasswordReset(db: RequestDb, input: z.output<typeof
         WHERE token_hash = ? AND used_at IS NULL AND expires_at > NOW(3) FOR UPDATE`, [hashToken(input.token)]);
     if (!reset) throw badToken();
     // Spending it is the one decision: this and every other open link of the account end here.
-    await tx.exec('UPDATE password_reset SET used_at = NOW(3) WHERE account_id = ? AND used_at IS NULL', [reset.accountId]);
+    await spendResetLinks(tx, reset.accountId);
     await tx.exec('UPDATE account SET password_hash = ? WHERE id = ?', [passwordHash, reset.accountId]);
     await revokeOtherSessions(tx, reset.accountId, null);
   });

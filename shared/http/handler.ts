@@ -1,5 +1,6 @@
 // The one middy stack every HTTP function uses, in the contract's order:
-// request id → body parse → zod → auth → role → rate limit → handler (timed) → error mapper.
+// request id → origin check (AWS) → body parse → zod → auth (failures counted per address) → role → rate limit → handler
+// (timed) → error mapper, the whole raced against the function's time limit (deadline.ts).
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -9,9 +10,12 @@ import { cacheGet, cacheSet } from '../cache/memcache';
 import { overLimitFor } from '../cache/rate-limit';
 import { config } from '../config';
 import { RequestDb } from '../db/request-db';
-import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, validationFailed } from './errors';
+import { countAuthFailure, refuseWhileGuessing } from './auth-failures';
+import { answerBeforeTimeout } from './deadline';
+import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from './errors';
 import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
 import { logError, recordTiming } from './observability';
+import { fromOrigin } from './origin';
 import { clientIp, parseBody } from './request';
 
 export type { Reply };
@@ -77,6 +81,13 @@ const requestIdStep = {
   },
 };
 
+/** In AWS a request that skipped CloudFront (and its WAF) lacks the origin secret: it is refused first. */
+const originStep = {
+  before: async (request: Request) => {
+    if (!(await fromOrigin(request.event.headers ?? {}))) throw forbidden('Requests reach the API through the site');
+  },
+};
+
 function parseStep(spec: HandlerSpec<ZodType, ZodType, ZodType>) {
   return {
     before: (request: Request) => {
@@ -114,6 +125,7 @@ function authStep(access: Access, refuseBlocked: boolean) {
       const header = request.event.headers?.authorization ?? '';
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       const session = token ? await sessionByToken(state.db, token) : null;
+      if (token && !session) await countAuthFailure(clientIp(request.event));
       if (access === 'anyone') {
         state.session = session;
       } else {
@@ -127,6 +139,13 @@ function authStep(access: Access, refuseBlocked: boolean) {
     },
   };
 }
+
+/** An address that has been guessing tokens is refused before its next token is looked up. */
+const tokenGuessingStep = {
+  before: async (request: Request) => {
+    if (request.event.headers?.authorization) await refuseWhileGuessing(clientIp(request.event));
+  },
+};
 
 function rateLimitStep(kind: 'api' | 'robokassa') {
   const limits = kind === 'robokassa'
@@ -175,8 +194,19 @@ function mapError(request: Request): APIGatewayProxyResultV2 {
     void logError(state.requestId, state.route, err?.message ?? String(err), err?.stack);
     return toResponse(state as PipelineState, { status: 500, body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } } });
   }
+  return toResponse(state as PipelineState, errorReply(appError));
+}
+
+function errorReply(appError: AppError): Reply {
   const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
-  return toResponse(state as PipelineState, { status: appError.status, body, headers: appError.headers });
+  return { status: appError.status, body, headers: appError.headers };
+}
+
+/** What a request still running near the function's time limit answers (see deadline.ts). */
+function lateAnswer(context: PipelineContext): APIGatewayProxyResultV2 {
+  const state = context.execorder ?? { requestId: randomUUID(), route: 'unknown' };
+  console.error(`[${state.requestId}] ${state.route}: answered 503, still running ${config.HANDLER_TIMEOUT_MARGIN_MS} ms before the time limit`);
+  return toResponse(state as PipelineState, errorReply(unavailable('The request took too long; try again', 1)));
 }
 
 export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends ZodType = ZodType<unknown>, P extends ZodType = ZodType<unknown>, A extends Access = Access>(
@@ -196,10 +226,13 @@ export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends Zo
       : await run(input);
     return toResponse(state, reply);
   };
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, PipelineContext>(base)
+  const pipeline = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, PipelineContext>(base, { timeoutEarlyInMillis: 0 })
     .use(finishStep)
     .use(requestIdStep)
+    .use(originStep)
     .use(parseStep(spec as HandlerSpec<ZodType, ZodType, ZodType>))
+    .use(tokenGuessingStep)
     .use(authStep(spec.access, spec.refuseBlocked ?? false))
     .use(rateLimitStep(spec.limits ?? 'api'));
+  return answerBeforeTimeout(pipeline, config.HANDLER_TIMEOUT_MARGIN_MS, lateAnswer);
 }

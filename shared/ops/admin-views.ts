@@ -2,22 +2,35 @@
 import { z } from 'zod';
 import type { Sql } from '../db/request-db';
 import { PageQuery, toPage, type Page } from '../http/pagination';
+import { percentileOf } from './latency-histogram';
 
 export const StatsQuery = z.strictObject({ hours: z.coerce.number().int().min(1).max(24 * 30).default(24) });
 
 export interface RouteStats { route: string; count: number; p50: number; p95: number; p99: number }
 
+/**
+ * Per route over the last `hours` whole hours and the current one (the buckets are hourly), from
+ * the pre-aggregated histogram: the read is bounded by hours × routes × buckets, never by traffic.
+ */
 export async function routeStats(db: Sql, hours: number): Promise<{ hours: number; items: RouteStats[] }> {
-  const rows = await db.rows<{ route: string; count: number; p50: string; p95: string; p99: string }>(
-    `SELECT DISTINCT route,
-            COUNT(*) OVER (PARTITION BY route) AS count,
-            PERCENTILE_CONT(0.50) WITHIN GROUP (ORDER BY duration_ms) OVER (PARTITION BY route) AS p50,
-            PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY duration_ms) OVER (PARTITION BY route) AS p95,
-            PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY duration_ms) OVER (PARTITION BY route) AS p99
-       FROM request_stat WHERE created_at >= NOW(3) - INTERVAL ? HOUR
-      ORDER BY route`, [hours]);
-  const ms = (v: string) => Math.round(Number(v) * 1000) / 1000;
-  return { hours, items: rows.map((r) => ({ route: r.route, count: Number(r.count), p50: ms(r.p50), p95: ms(r.p95), p99: ms(r.p99) })) };
+  const since = new Date(Math.floor(Date.now() / 3_600_000 - hours) * 3_600_000);
+  const rows = await db.rows<{ route: string; bucket: number; count: string | number }>(
+    `SELECT route, bucket, SUM(count) AS count FROM request_stat_bucket
+      WHERE hour_start >= ? GROUP BY route, bucket ORDER BY route`, [since]);
+  const byRoute = new Map<string, [number, number][]>();
+  for (const r of rows) {
+    const counts = byRoute.get(r.route) ?? [];
+    counts.push([r.bucket, Number(r.count)]);
+    byRoute.set(r.route, counts);
+  }
+  return {
+    hours,
+    items: [...byRoute].map(([route, counts]) => ({
+      route,
+      count: counts.reduce((sum, [, n]) => sum + n, 0),
+      p50: percentileOf(counts, 0.5), p95: percentileOf(counts, 0.95), p99: percentileOf(counts, 0.99),
+    })),
+  };
 }
 
 export const ErrorsQuery = z.strictObject(PageQuery);

@@ -25,7 +25,7 @@ export async function cleanUpSessions(db: Sql): Promise<{ sessions: number }> {
  */
 export async function applyRetention(db: Sql): Promise<Record<string, number>> {
   return {
-    requestStats: await deleteInBatches(db, 'request_stat', 'created_at < NOW(3) - INTERVAL 30 DAY'),
+    requestStats: await deleteInBatches(db, 'request_stat_bucket', 'hour_start < NOW() - INTERVAL 30 DAY'),
     errors: await deleteInBatches(db, 'error_log', 'created_at < NOW(3) - INTERVAL 90 DAY'),
     idempotencyKeys: await deleteInBatches(db, 'idempotency_key', 'created_at < NOW(3) - INTERVAL 24 HOUR'),
     passwordResets: await deleteInBatches(db, 'password_reset', 'expires_at < NOW(3) - INTERVAL 1 DAY'),

@@ -6,7 +6,7 @@ import { config } from '../config';
 import type { RequestDb } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { AppError, validationFailed } from '../http/errors';
-import { logError } from '../http/observability';
+import { logError, utf8Prefix } from '../http/observability';
 import { PageQuery, toPage, type Page } from '../http/pagination';
 import { formatMoney, MoneyInput, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer } from '../money/ledger';
@@ -58,7 +58,8 @@ export const ResultForm = z.object({
 export async function handleRobokassaResult(db: RequestDb, fields: Record<string, string>, requestId: string): Promise<string> {
   const invId = Number(fields.InvId);
   const refuse = async (why: string) => {
-    await logError(requestId, 'POST /api/robokassa/result', `robokassa callback refused: ${why}`, JSON.stringify({ ...fields, SignatureValue: '…' }));
+    // At most 2 KiB of the form per refusal: anyone can post refused callbacks, and the log is not theirs to fill.
+    await logError(requestId, 'POST /api/robokassa/result', `robokassa callback refused: ${why}`, utf8Prefix(JSON.stringify({ ...fields, SignatureValue: '…' }), 2048));
     return new AppError(400, 'bad_request', why);
   };
   if (!resultSignatureValid(config.ROBOKASSA_HASH, config.ROBOKASSA_PASSWORD2, fields)) throw await refuse('Bad signature');

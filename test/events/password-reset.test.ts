@@ -110,4 +110,16 @@ describe('password reset', () => {
     expect(job!.channel).toBe('email');
     await mailedToken(person.email);
   });
+
+  it('spends an open link when the password is changed', async () => {
+    const person = await register('customer');
+    expect((await requestReset(person.email)).status).toBe(202);
+    const token = await mailedToken(person.email);
+    expect((await person.put('/api/me/password', { currentPassword: person.password, newPassword: 'changed by the owner' })).status).toBe(204);
+    const late = await confirmReset(token, 'set by whoever read the mail');
+    expect(errorOf(late)).toEqual({ status: 400, code: 'validation_failed' });
+    expect(late.body.error.details).toEqual([{ path: 'token', message: expect.any(String) }]);
+    expect((await person.get('/api/me')).status).toBe(200);
+    await login(person.email, 'changed by the owner', 'customer');
+  });
 });

@@ -74,8 +74,8 @@ describe('retention', () => {
   it('deletes request timings after 30 days, errors after 90, idempotency keys after 24 hours, and keeps younger rows', async () => {
     const person = await register('customer');
     const tag = `retention-${Date.now()}`;
-    await query('primary', `INSERT INTO request_stat (route, status, duration_ms, created_at) VALUES
-      (?, 200, 1, NOW(3) - INTERVAL 31 DAY), (?, 200, 1, NOW(3) - INTERVAL 29 DAY)`, [`${tag} old`, `${tag} young`]);
+    await query('primary', `INSERT INTO request_stat_bucket (hour_start, route, bucket, count) VALUES
+      (NOW() - INTERVAL 31 DAY, ?, 1, 1), (NOW() - INTERVAL 29 DAY, ?, 1, 1)`, [`${tag} old`, `${tag} young`]);
     await query('primary', `INSERT INTO error_log (request_id, route, message, created_at) VALUES
       (?, 'r', 'm', NOW(3) - INTERVAL 91 DAY), (?, 'r', 'm', NOW(3) - INTERVAL 89 DAY)`, [`${tag}-old`, `${tag}-young`]);
     await query('primary', `INSERT INTO idempotency_key (account_id, idem_key, fingerprint, created_at) VALUES
@@ -83,7 +83,7 @@ describe('retention', () => {
     const result = await invoke('retention');
     expect(result).toMatchObject({ requestStats: expect.any(Number), errors: expect.any(Number), idempotencyKeys: expect.any(Number) });
     expect(result.requestStats).toBeGreaterThanOrEqual(1);
-    expect((await query('primary', 'SELECT route FROM request_stat WHERE route LIKE ?', [`${tag}%`])).map((r) => r.route)).toEqual([`${tag} young`]);
+    expect((await query('primary', 'SELECT route FROM request_stat_bucket WHERE route LIKE ?', [`${tag}%`])).map((r) => r.route)).toEqual([`${tag} young`]);
     expect((await query('primary', 'SELECT request_id AS id FROM error_log WHERE request_id LIKE ?', [`${tag}%`])).map((r) => r.id)).toEqual([`${tag}-young`]);
     expect((await query('primary', 'SELECT idem_key AS k FROM idempotency_key WHERE account_id = ?', [person.id])).map((r) => r.k)).toEqual(['young']);
   });

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECURITY_HEADERS } from '../../local/site';
 import { parseConfig } from '../../shared/config';
 import { SESSION_SETTINGS } from '../../shared/db/nodes';
 
@@ -57,6 +58,7 @@ const NOT_IN_AWS: Record<string, string> = {
   DB_PASSWORD: 'no password: the functions sign in to RDS Proxy with IAM tokens',
   ADMIN_PASSWORD: 'migrate reads it from the secret named by ADMIN_SECRET_ARN',
   ORIGIN_SECRET: 'read from Secrets Manager by ORIGIN_SECRET_ARN',
+  TRUSTED_PROXIES: 'no proxy of ours has a fixed address in AWS: CloudFront is believed through the origin check',
 };
 // Names only some functions get (their group's, serverless/groups.yml): which ones, by their config.
 const isMigrate = (fn: FunctionConfig) => fn.handler.startsWith('functions/ops/migrate.');
@@ -443,6 +445,37 @@ describe('what real traffic needs (issue 15)', () => {
       .then(() => '', (err: { stdout?: string }) => err.stdout ?? String(err));
     expect(lint).toBe('');
   }, 120_000);
+});
+
+describe('the edge: security headers, CORS and the viewer address', () => {
+  const distribution = () => only('AWS::CloudFront::Distribution')[1].Properties.DistributionConfig;
+
+  it('adds the security headers of the local site, and HSTS, to every answer of the site and the API', () => {
+    const [policyId, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(headers.ContentSecurityPolicy).toEqual({ ContentSecurityPolicy: SECURITY_HEADERS['content-security-policy'], Override: true });
+    expect(headers.ContentTypeOptions).toEqual({ Override: true });
+    expect(headers.ReferrerPolicy).toEqual({ ReferrerPolicy: SECURITY_HEADERS['referrer-policy'], Override: true });
+    expect(headers.FrameOptions).toEqual({ FrameOption: SECURITY_HEADERS['x-frame-options'], Override: true });
+    expect(headers.StrictTransportSecurity).toMatchObject({ Override: true });
+    expect(headers.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
+    const config = distribution();
+    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
+      expect(behavior.ResponseHeadersPolicyId, behavior.PathPattern ?? 'default').toEqual({ Ref: policyId });
+    }
+  });
+
+  it('lets no other origin use the API: no CORS configuration, so no CORS header', () => {
+    const [, api] = only('AWS::ApiGatewayV2::Api');
+    expect(api.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('has every HTTP function read the viewer from CloudFront-Viewer-Address, behind the origin check', () => {
+    for (const props of lambdas().filter((p) => p.Environment.Variables.ORIGIN_SECRET_HEADER)) {
+      expect(props.Environment.Variables.CLIENT_IP_HEADER, props.FunctionName).toBe('cloudfront-viewer-address');
+    }
+    expect(lambdas().filter((p) => p.Environment.Variables.ORIGIN_SECRET_HEADER).length).toBeGreaterThan(40);
+  });
 });
 
 describe('serverless print --stage local', () => {

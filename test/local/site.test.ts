@@ -1,11 +1,11 @@
 // The site server on its own, in front of a stand-in API that echoes what it receives.
 import http from 'node:http';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../local/ports';
-import { startSite, type Site } from '../../local/site';
+import { DIST_DIR, SECURITY_HEADERS, startSite, type Site } from '../../local/site';
 
 let echo: http.Server;
 let site: Site;
@@ -96,3 +96,24 @@ describe('when the API is down', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'unavailable' } });
   });
 });
+
+describe('security headers', () => {
+  const expectSecurityHeaders = (res: Response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), name).toBe(value);
+  };
+
+  it("sends the CSP (frame-ancestors 'none' included), nosniff and the referrer policy on pages, files and errors", async () => {
+    expect(SECURITY_HEADERS['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(SECURITY_HEADERS['content-security-policy']).not.toContain('unsafe-inline');
+    for (const route of ['/', '/app.js', '/tasks/12', '/missing.png', '/api/health']) expectSecurityHeaders(await fetch(`${site.url}${route}`));
+  });
+
+  it('allows what the built site needs: its own bundles and styles, no inline code', async () => {
+    const html = await readFile(path.join(DIST_DIR, 'index.html'), 'utf8');
+    // Only files of the site itself, and no inline script or style for the CSP to refuse.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle=|<style/);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+});
+
