@@ -1,7 +1,7 @@
 // The local Robokassa over HTTP: its payment page checks the link, Pay makes the signed ResultURL
 // call and sends the browser back through SuccessURL, Cancel through FailURL.
 import { describe, expect, it } from 'vitest';
-import { formatOutSum } from '../../shared/payments/robokassa';
+import { formatOutSum } from '../../local/robokassa';
 import { query } from '../helpers/db';
 import { stack } from '../helpers/http';
 import { apiConfig, expectBooksBalanced, expectMoney, robokassaSignature } from '../helpers/money';
