@@ -16,9 +16,10 @@ CREATE TABLE legal_version (
   KEY legal_version_current (kind, published_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
-INSERT INTO legal_version (kind, version, url, published_at) VALUES
-  ('terms', '2026-12-01', '/#/legal/terms', '2026-12-01 00:00:00.000'),
-  ('personalData', '2026-12-01', '/#/legal/personal-data', '2026-12-01 00:00:00.000');
+-- Published when the migration runs: a version is current from its published_at on.
+INSERT INTO legal_version (kind, version, url) VALUES
+  ('terms', '2026-12-01', '/#/legal/terms'),
+  ('personalData', '2026-12-01', '/#/legal/personal-data');
 
 -- 152-FZ: each consent is its own act, kept with when and from where it was given. Never updated
 -- or deleted while the account exists: it is the record.
