@@ -220,10 +220,21 @@ describe('what Pay posts to ResultURL', () => {
 
 describe('the 54-FZ receipt', () => {
   let receiptApi: string;
+  // An SHA-256 shop of its own: an API signing with SHA-256 and an emulator checking with it.
+  let sha256Api: string;
+  let sha256Emulator: Awaited<ReturnType<typeof ownEmulator>>;
   beforeAll(async () => {
-    receiptApi = await extraApi({ ROBOKASSA_RECEIPT: '1' });
-  }, 120_000);
-  afterAll(() => stopExtraApis());
+    const [port] = (await freePorts(1)) as [number];
+    [receiptApi, sha256Api] = await Promise.all([
+      extraApi({ ROBOKASSA_RECEIPT: '1' }),
+      extraApi({ ROBOKASSA_RECEIPT: '1', ROBOKASSA_HASH: 'sha256', ROBOKASSA_URL: robokassaPageUrl(port) }),
+    ]);
+    sha256Emulator = await ownEmulator(sha256Api, 'sha256', port);
+  }, 300_000);
+  afterAll(async () => {
+    await sha256Emulator?.close();
+    await stopExtraApis();
+  });
 
   it('is on the link when ROBOKASSA_RECEIPT=1: the page checks its signature, shows its line, and Pay credits (md5)', async () => {
     const customer = await register('customer');
@@ -263,26 +274,19 @@ describe('the 54-FZ receipt', () => {
   });
 
   it('is signed and checked with SHA-256 too', async () => {
-    const [port] = (await freePorts(1)) as [number];
-    const api = await extraApi({ ROBOKASSA_RECEIPT: '1', ROBOKASSA_HASH: 'sha256', ROBOKASSA_URL: robokassaPageUrl(port) });
-    const emulator = await ownEmulator(api, 'sha256', port);
-    try {
-      const customer = await register('customer');
-      const payment = (await customer.post('/api/payments', { amount: '99.90' }, { base: api })).body as { id: number; paymentUrl: string };
-      const params = new URL(payment.paymentUrl).searchParams;
-      expect(params.get('SignatureValue')).toBe(digest('sha256', [apiConfig.ROBOKASSA_LOGIN, '99.90', payment.id, params.get('Receipt')!, apiConfig.ROBOKASSA_PASSWORD1]));
-      const { status, html } = await openPage(payment.paymentUrl);
-      expect(status, html).toBe(200);
-      expect(html).toContain('Пополнение баланса execorder');
-      const paid = await fetch(emulator.url, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual',
-        body: new URLSearchParams({ ...formOf(html), Action: 'pay' }).toString(),
-      });
-      expect(paid.status, await paid.clone().text()).toBe(303);
-      await expectMoney(customer, { balance: '99.90' });
-      await expectBooksBalanced();
-    } finally {
-      await emulator.close();
-    }
+    const customer = await register('customer');
+    const payment = (await customer.post('/api/payments', { amount: '99.90' }, { base: sha256Api })).body as { id: number; paymentUrl: string };
+    const params = new URL(payment.paymentUrl).searchParams;
+    expect(params.get('SignatureValue')).toBe(digest('sha256', [apiConfig.ROBOKASSA_LOGIN, '99.90', payment.id, params.get('Receipt')!, apiConfig.ROBOKASSA_PASSWORD1]));
+    const { status, html } = await openPage(payment.paymentUrl);
+    expect(status, html).toBe(200);
+    expect(html).toContain('Пополнение баланса execorder');
+    const paid = await fetch(sha256Emulator.url, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual',
+      body: new URLSearchParams({ ...formOf(html), Action: 'pay' }).toString(),
+    });
+    expect(paid.status, await paid.clone().text()).toBe(303);
+    await expectMoney(customer, { balance: '99.90' });
+    await expectBooksBalanced();
   });
 });
