@@ -12,7 +12,7 @@ export async function sendEmail(to: string, mail: Rendered): Promise<void> {
     { url: config.SMTP_URL, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 },
     { from: config.MAIL_FROM });
   try {
-    await mailer.sendMail({ to, subject: mail.subject, text: mail.text, html: mail.html });
+    await mailer.sendMail({ to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers });
   } catch (err) {
     const e = err as { code?: string; responseCode?: number; message?: string };
     throw new Error(`SMTP: ${e.responseCode ?? e.code ?? 'error'} ${(e.message ?? '').replace(/\/\/[^@\s]*@/g, '//***@')}`.trim());

@@ -96,6 +96,6 @@ async function send(db: Sql, job: JobRow, event: OutboxEvent | null): Promise<vo
     ? passwordResetLink(await issueResetToken(db, event.id, job.accountId))
     : undefined;
   const message = await composeMessage(db, event, job.accountId, resetLink);
-  if (job.channel === 'email') await sendEmail(job.destination, asEmail(message));
+  if (job.channel === 'email') await sendEmail(job.destination, asEmail(message, event.type !== 'password_reset_requested'));
   else await sendTelegram(job.destination, asTelegram(message));
 }
