@@ -95,6 +95,15 @@ const ConfigSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: int(30),
   /** A request still running this long before the function's time limit answers 503 unavailable itself. */
   HANDLER_TIMEOUT_MARGIN_MS: int(1000),
+  /** 54-FZ: the payment link carries Robokassa's Receipt (API.md, "Fiscal receipt on top-ups"). */
+  ROBOKASSA_RECEIPT: flag,
+  /** The shop's taxation system and a top-up's VAT rate, by Robokassa's names (docs.robokassa.ru/ru/fiscalization). */
+  FISCAL_SNO: z.enum(['osn', 'usn_income', 'usn_income_outcome', 'esn', 'patent']).default('usn_income'),
+  FISCAL_TAX: z.enum(['none', 'vat0', 'vat5', 'vat7', 'vat10', 'vat20', 'vat22', 'vat105', 'vat107', 'vat110', 'vat120', 'vat122']).default('none'),
+  /** The bot's @username without the @: the deep link that links a chat is t.me/<it>?start=<code>. */
+  TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{4,31}$/).default('execorder_local_bot'),
+  /** setWebhook's secret_token: Telegram sends it back in X-Telegram-Bot-Api-Secret-Token (1..256 of A-Za-z0-9_-). */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).default('local-webhook-secret'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

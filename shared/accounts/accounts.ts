@@ -5,6 +5,7 @@ import { conflict, forbidden, invalidCredentials, notFound } from '../http/error
 import { text } from '../http/schemas';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { BLOCK_COLUMNS, blockOf, type Block, type BlockRow } from './blocks';
+import { consentRequired, ConsentsInput, recordConsents } from './consents';
 import { hashPassword, passwordMatches } from './passwords';
 import { spendResetLinks } from './reset-links';
 import { createSession, currentSessionView, revokeOtherSessions, type Role, type Session, type SessionView } from './sessions';
@@ -18,6 +19,8 @@ export const RegisterBody = z.strictObject({
   fname: text(1, 30),
   sname: text(1, 30),
   phone: z.string().regex(/^\+\d{10,15}$/, 'must be + and 10..15 digits'),
+  /** 152-FZ: the versions of the terms and of the personal-data policy the person agreed to, each on its own. */
+  consents: ConsentsInput.optional(),
 });
 
 export const LoginBody = z.strictObject({
@@ -32,13 +35,16 @@ export interface AccountView { id: number; email: string; fname: string; sname: 
 
 const DUPLICATE = 1062;
 
-export async function register(db: RequestDb, input: z.output<typeof RegisterBody>): Promise<AccountView> {
+export async function register(db: RequestDb, input: z.output<typeof RegisterBody>, client: { ip: string; userAgent: string }): Promise<AccountView> {
   const passwordHash = await hashPassword(input.password);
   try {
-    const res = await db.exec(
-      'INSERT INTO account (email, password_hash, fname, sname, phone) VALUES (?, ?, ?, ?, ?)',
-      [input.email, passwordHash, input.fname, input.sname, input.phone]);
-    return { id: res.insertId, email: input.email, fname: input.fname, sname: input.sname, phone: input.phone };
+    return await db.transaction(async (tx) => {
+      const res = await tx.exec(
+        'INSERT INTO account (email, password_hash, fname, sname, phone) VALUES (?, ?, ?, ?, ?)',
+        [input.email, passwordHash, input.fname, input.sname, input.phone]);
+      if (input.consents) await recordConsents(tx, res.insertId, input.consents, client, 'consents.');
+      return { id: res.insertId, email: input.email, fname: input.fname, sname: input.sname, phone: input.phone };
+    });
   } catch (err) {
     if ((err as { errno?: number }).errno === DUPLICATE) throw conflict('email_taken', 'An account with this email already exists');
     throw err;
@@ -61,6 +67,8 @@ export async function login(
 
 export interface MeView extends AccountView {
   role: Role; balance: string; balanceHeld: string; salary: string; salaryHeld: string; blocked: Block | null;
+  /** The account has not agreed to the current version of the terms or of the personal-data policy. */
+  consentRequired: boolean;
 }
 
 export async function me(db: Sql, session: Session): Promise<MeView> {
@@ -74,6 +82,7 @@ export async function me(db: Sql, session: Session): Promise<MeView> {
     balance: money(row.balance), balanceHeld: money(row.balanceHeld), salary: money(row.salary), salaryHeld: money(row.salaryHeld),
     // As the session lookup read it on the primary, the same block the refusals go by (the replica may lag).
     blocked: session.blocked,
+    consentRequired: await consentRequired(db, session.accountId),
   };
 }
 

@@ -7,9 +7,10 @@ import { formatMoney, type Kopecks } from './kopecks';
 
 export type Bucket = 'balance' | 'balance_held' | 'salary' | 'salary_held' | 'commission' | 'external';
 
-export type MovementKind =
-  | 'topup' | 'task_hold' | 'task_refund' | 'task_payment' | 'payout_hold' | 'payout_paid' | 'payout_refund'
-  | 'dispute_settlement';
+export const MOVEMENT_KINDS = [
+  'topup', 'task_hold', 'task_refund', 'task_payment', 'payout_hold', 'payout_paid', 'payout_refund', 'dispute_settlement',
+] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 export interface Leg { accountId: number | null; bucket: Bucket; amount: number }
 

@@ -1,36 +1,6 @@
-// The money a caller can see: their ledger; and the operator's proof that the books balance.
-import { z } from 'zod';
-import type { Session } from '../accounts/sessions';
+// The operator's proof that the books balance (the caller's own statement is statement.ts).
 import type { Sql } from '../db/request-db';
-import { PageQuery, toPage, type Page } from '../http/pagination';
 import { formatMoney, toKopecks } from './kopecks';
-
-export const LedgerQuery = z.strictObject(PageQuery);
-
-export interface LedgerItem {
-  id: number; kind: string; bucket: string; amount: string; createdAt: string;
-  taskId?: number; paymentId?: number; payoutId?: number;
-}
-
-/** A customer sees the balance pair, an executor the salary pair, an admin everything of their account. */
-const BUCKETS_BY_ROLE = {
-  customer: ['balance', 'balance_held'],
-  executor: ['salary', 'salary_held'],
-  admin: ['balance', 'balance_held', 'salary', 'salary_held'],
-} as const;
-
-export async function myLedger(db: Sql, session: Session, query: z.output<typeof LedgerQuery>): Promise<Page<LedgerItem>> {
-  const rows = await db.rows<{ id: number; kind: string; bucket: string; amount: string; createdAt: Date; taskId: number | null; paymentId: number | null; payoutId: number | null }>(
-    `SELECT e.id, m.kind, e.bucket, e.amount, m.created_at AS createdAt, m.task_id AS taskId, m.payment_id AS paymentId, m.payout_id AS payoutId
-       FROM ledger_entry e JOIN ledger_movement m ON m.id = e.movement_id
-      WHERE e.account_id = ? AND e.bucket IN (?) AND e.id < ?
-      ORDER BY e.id DESC LIMIT ?`,
-    [session.accountId, BUCKETS_BY_ROLE[session.role], query.cursor ? Number(query.cursor[0]) : Number.MAX_SAFE_INTEGER, query.limit + 1]);
-  return toPage(rows, query.limit, (r) => [Number(r.id)], (r) => ({
-    id: Number(r.id), kind: r.kind, bucket: r.bucket, amount: formatMoney(toKopecks(r.amount)), createdAt: r.createdAt.toISOString(),
-    ...(r.taskId ? { taskId: r.taskId } : {}), ...(r.paymentId ? { paymentId: r.paymentId } : {}), ...(r.payoutId ? { payoutId: r.payoutId } : {}),
-  }));
-}
 
 export interface BooksCheck {
   ok: boolean;

@@ -17,7 +17,7 @@ export async function sendEmail(to: string, mail: Rendered): Promise<void> {
     { url: config.SMTP_URL, pool: true, maxConnections: config.SMTP_MAX_CONNECTIONS, maxMessages: 1000,
       connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 },
     { from: config.MAIL_FROM });
-  const message = { to, subject: mail.subject, text: mail.text, html: mail.html };
+  const message = { to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers };
   try {
     await mailer.sendMail(message).catch((err: { code?: string }) => {
       if (CONNECTION_ERRORS.has(err.code ?? '')) return mailer!.sendMail(message);

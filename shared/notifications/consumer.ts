@@ -12,7 +12,8 @@ import { logError } from '../http/observability';
 import { sendEmail, sendTelegram } from './channels';
 import { expandEvent, loadEvent, type OutboxEvent } from './expand';
 import { claimJobs, markFailed, markSent, type JobRow } from './jobs';
-import { asEmail, asTelegram, composeMessage, passwordResetLink } from './messages';
+import { passwordResetLink } from './links';
+import { asEmail, asTelegram, composeMessage } from './messages';
 
 /** Time kept in hand at the end of an invocation: one more send may take this long (channels.ts timeouts). */
 export const SEND_MARGIN_MS = 15_000;
@@ -121,6 +122,6 @@ async function send(db: Sql, facts: Sql, job: JobRow, event: OutboxEvent | null)
     ? passwordResetLink(await issueResetToken(db, event.id, job.accountId))
     : undefined;
   const message = await composeMessage(facts, event, job.accountId, resetLink);
-  if (job.channel === 'email') await sendEmail(job.destination, asEmail(message));
+  if (job.channel === 'email') await sendEmail(job.destination, asEmail(message, event.type !== 'password_reset_requested'));
   else await sendTelegram(job.destination, asTelegram(message));
 }

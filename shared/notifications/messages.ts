@@ -13,11 +13,10 @@ export interface Message {
   link: { url: string; label: string };
 }
 
-export interface Rendered { subject: string; text: string; html: string }
+export interface Rendered { subject: string; text: string; html: string; headers: Record<string, string> }
 
 const rub = (decimal: string) => `${formatMoney(toKopecks(decimal))} ₽`;
 
-export const passwordResetLink = (token: string) => site(`password-reset?token=${encodeURIComponent(token)}`);
 
 interface TaskFacts {
   id: number; title: string; reward: string; commission: string | null; comment: string | null;
@@ -247,7 +246,17 @@ function dealMessage(event: OutboxEvent, task: TaskFacts, recipientId: number): 
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function asEmail(message: Message): Rendered {
+/**
+ * Headers mail providers expect of automated mail (RFC 3834 Auto-Submitted; RFC 2369
+ * List-Unsubscribe, pointing at the notification settings, for notifications only: a password
+ * reset was asked for and cannot be unsubscribed from). No List-Unsubscribe-Post: the settings
+ * page is no one-click endpoint (RFC 8058).
+ */
+function mailHeaders(notification: boolean): Record<string, string> {
+  return { 'Auto-Submitted': 'auto-generated', ...(notification ? { 'List-Unsubscribe': `<${site('settings')}>` } : {}) };
+}
+
+export function asEmail(message: Message, notification = true): Rendered {
   const text = [...message.paragraphs, `${message.link.label}: ${message.link.url}`, '—\nexecorder'].join('\n\n');
   const html = `<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>${escapeHtml(message.subject)}</title></head>
@@ -256,7 +265,7 @@ ${message.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 <p><a href="${escapeHtml(message.link.url)}" style="display: inline-block; padding: 10px 16px; background: #2563eb; color: #fff; text-decoration: none; border-radius: 6px">${escapeHtml(message.link.label)}</a></p>
 <p style="color: #6b7280; font-size: 12px">execorder · <a href="${escapeHtml(message.link.url)}" style="color: #6b7280">${escapeHtml(message.link.url)}</a></p>
 </body></html>`;
-  return { subject: message.subject, text, html };
+  return { subject: message.subject, text, html, headers: mailHeaders(notification) };
 }
 
 export function asTelegram(message: Message): string {

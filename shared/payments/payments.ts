@@ -10,7 +10,7 @@ import { logError, utf8Prefix } from '../http/observability';
 import { PageQuery, toPage, type Page } from '../http/pagination';
 import { formatMoney, MoneyInput, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer } from '../money/ledger';
-import { outSumKopecks, paymentLink, resultSignatureValid } from './robokassa';
+import { fiscalReceipt, outSumKopecks, paymentLink, resultSignatureValid } from './robokassa';
 
 export const CreatePaymentBody = z.strictObject({ amount: MoneyInput });
 export const PaymentsQuery = z.strictObject(PageQuery);
@@ -29,6 +29,7 @@ export async function createPayment(db: RequestDb, customer: Session, amount: nu
     baseUrl: config.ROBOKASSA_URL, login: config.ROBOKASSA_LOGIN, password1: config.ROBOKASSA_PASSWORD1,
     algorithm: config.ROBOKASSA_HASH, test: config.ROBOKASSA_TEST, outSum, invId: res.insertId,
     description: `Пополнение баланса execorder, платёж №${res.insertId}`,
+    ...(config.ROBOKASSA_RECEIPT ? { receipt: fiscalReceipt(amount, { sno: config.FISCAL_SNO, tax: config.FISCAL_TAX }) } : {}),
   });
   return { id: res.insertId, amount: outSum, status: 'created', createdAt: (row?.createdAt ?? new Date()).toISOString(), paymentUrl };
 }

@@ -23,18 +23,28 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** Methods a new payout may use; `qiwi` stays readable on old payouts (QIWI Bank lost its licence in 2024). */
+const NEW_METHODS = ['sbp', 'card'] as const;
+type PayoutMethod = (typeof NEW_METHODS)[number] | 'qiwi';
+
 export const CreatePayoutBody = z.strictObject({
   amount: MoneyInput,
-  method: z.enum(['qiwi', 'card']),
+  method: z.enum(NEW_METHODS, {
+    error: (issue) => (issue.input === 'qiwi' ? 'QIWI payouts are no longer possible; use sbp or card' : 'must be sbp or card'),
+  }),
   destination: z.string().trim().max(40),
+  /** The recipient's bank for an SBP transfer. */
+  bank: z.string().trim().min(1).max(60).nullish(),
 }).superRefine((body, ctx) => {
-  const ok = body.method === 'qiwi'
+  const ok = body.method === 'sbp'
     ? /^\+7\d{10}$/.test(body.destination)
     : /^\d{13,19}$/.test(body.destination) && luhnValid(body.destination);
   if (!ok) {
     ctx.addIssue({ code: 'custom', path: ['destination'],
-      message: body.method === 'qiwi' ? 'must be a phone number: +7 and 10 digits' : 'must be a valid card number of 13..19 digits' });
+      message: body.method === 'sbp' ? 'must be a phone number: +7 and 10 digits' : 'must be a valid card number of 13..19 digits' });
   }
+  if (body.method === 'sbp' && !body.bank) ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is required for sbp: the bank of 1..60 characters' });
+  if (body.method !== 'sbp' && body.bank) ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is only for sbp' });
 });
 
 const STATUSES = ['created', 'received', 'rejected'] as const;
@@ -45,21 +55,21 @@ export const DecisionBody = z.strictObject({ comment: text(0, 500, true).optiona
 export const RejectBody = z.strictObject({ comment: text(1, 500, true) });
 
 interface PayoutRow {
-  id: number; accountId: number; amount: string; method: 'qiwi' | 'card'; destination: string;
+  id: number; accountId: number; amount: string; method: PayoutMethod; destination: string; bank: string | null;
   status: PayoutStatus; comment: string | null; createdAt: Date; decidedAt: Date | null;
 }
 
 export interface PayoutView {
-  id: number; amount: string; method: 'qiwi' | 'card'; destination: string; status: PayoutStatus;
+  id: number; amount: string; method: PayoutMethod; destination: string; bank: string | null; status: PayoutStatus;
   comment: string | null; createdAt: string; decidedAt: string | null;
 }
 
-const PAYOUT_COLUMNS = `id, account_id AS accountId, amount, method, destination, status, comment,
+const PAYOUT_COLUMNS = `id, account_id AS accountId, amount, method, destination, bank, status, comment,
   created_at AS createdAt, decided_at AS decidedAt`;
 
 function view(row: PayoutRow): PayoutView {
   return {
-    id: row.id, amount: formatMoney(toKopecks(row.amount)), method: row.method, destination: row.destination,
+    id: row.id, amount: formatMoney(toKopecks(row.amount)), method: row.method, destination: row.destination, bank: row.bank,
     status: row.status, comment: row.comment, createdAt: row.createdAt.toISOString(), decidedAt: row.decidedAt?.toISOString() ?? null,
   };
 }
@@ -76,8 +86,8 @@ export async function requestPayout(db: RequestDb, executor: Session, body: z.ou
   }
   return db.transaction(async (tx) => {
     await lockAccount(tx, executor.accountId);
-    const res = await tx.exec('INSERT INTO payout (account_id, amount, method, destination, ip) VALUES (?, ?, ?, ?, ?)',
-      [executor.accountId, formatMoney(body.amount), body.method, body.destination, ip.slice(0, 45)]);
+    const res = await tx.exec('INSERT INTO payout (account_id, amount, method, destination, bank, ip) VALUES (?, ?, ?, ?, ?, ?)',
+      [executor.accountId, formatMoney(body.amount), body.method, body.destination, body.bank ?? null, ip.slice(0, 45)]);
     await moveMoney(tx, {
       kind: 'payout_hold', payoutId: res.insertId,
       legs: transfer(body.amount, { accountId: executor.accountId, bucket: 'salary' }, { accountId: executor.accountId, bucket: 'salary_held' }),

@@ -56,6 +56,10 @@ describe('a new task in a category', () => {
     }
     expect((await mailsTo(unsubscribed.email)).filter((m) => m.text.includes(`#/tasks/${task.id}`))).toEqual([]);
     const charged = await theMail(customer.email, 'Баланс списан за задание');
+    // Automated mail that can be turned off in the notification settings.
+    expect(charged.headers['auto-submitted']).toBe('auto-generated');
+    expect(charged.headers['list-unsubscribe']).toBe(`<${siteUrl}/#/settings>`);
+    expect(charged.headers['list-unsubscribe-post']).toBeUndefined();
     expect(charged.text).toContain('150.00 ₽');
     expect(charged.text).toContain(`${siteUrl}/#/tasks/${task.id}`);
   });

@@ -9,7 +9,7 @@ import { stack } from './http';
 import { topUp } from './money';
 import { admin, register, type Person } from './users';
 
-export interface Mail { subject: string; text: string; html: string; to: { address: string }[] }
+export interface Mail { subject: string; text: string; html: string; to: { address: string }[]; headers: Record<string, string> }
 export interface TelegramMessage { id: number; chatId: string; text: string }
 
 export async function mailsTo(address: string): Promise<Mail[]> {

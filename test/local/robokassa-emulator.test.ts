@@ -1,7 +1,12 @@
 // The local Robokassa over HTTP: its payment page checks the link, Pay makes the signed ResultURL
 // call and sends the browser back through SuccessURL, Cancel through FailURL.
-import { describe, expect, it } from 'vitest';
-import { formatOutSum } from '../../shared/payments/robokassa';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenOnLoopback } from '../../local/loopback';
+import { freePorts } from '../../local/ports';
+import { formatOutSum, robokassaPageUrl, startRobokassaEmulator } from '../../local/robokassa';
+import { extraApi, stopExtraApis } from '../helpers/control';
 import { query } from '../helpers/db';
 import { stack } from '../helpers/http';
 import { apiConfig, expectBooksBalanced, expectMoney, robokassaSignature } from '../helpers/money';
@@ -156,5 +161,132 @@ describe('Cancel', () => {
     expect(back.headers.get('location')).toBe(`${stack.env.SITE_URL}/#/balance?payment=fail&invId=${payment.id}`);
     await expectMoney(customer, { balance: '0.00' });
     expect((await customer.get('/api/payments')).body.items[0]).toMatchObject({ id: payment.id, status: 'created' });
+  });
+});
+
+/** A ResultURL of our own, to see exactly what the emulator posts. */
+async function capturingShop(): Promise<{ url: string; posted: Record<string, string>[]; close(): Promise<void> }> {
+  const posted: Record<string, string>[] = [];
+  const server = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const fields = Object.fromEntries(new URLSearchParams(body));
+    posted.push(fields);
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK${fields.InvId}`);
+  });
+  const [port] = (await freePorts(1)) as [number];
+  const listening = await listenOnLoopback(server, port);
+  return { url: listening.url, posted, close: listening.close };
+}
+
+async function ownEmulator(apiUrl: string, algorithm: 'md5' | 'sha256', port?: number) {
+  port ??= ((await freePorts(1)) as [number])[0];
+  return startRobokassaEmulator({
+    port, apiUrl, siteUrl: stack.env.SITE_URL!, login: apiConfig.ROBOKASSA_LOGIN,
+    password1: apiConfig.ROBOKASSA_PASSWORD1, password2: apiConfig.ROBOKASSA_PASSWORD2, algorithm,
+  });
+}
+
+const digest = (algorithm: 'md5' | 'sha256', parts: (string | number)[]) => createHash(algorithm).update(parts.join(':')).digest('hex');
+
+describe('what Pay posts to ResultURL', () => {
+  it('is what Robokassa posts: OutSum, InvId, Fee, EMail, PaymentMethod, IncCurrLabel, the Shp_ fields, signed with Password2', async () => {
+    const shop = await capturingShop();
+    const emulator = await ownEmulator(shop.url, 'md5');
+    try {
+      const link = new URL(emulator.url);
+      const fields = { MerchantLogin: apiConfig.ROBOKASSA_LOGIN, OutSum: '100.00', InvId: '31', shp_order: 'a1', SHP_Z: 'z' };
+      for (const [name, value] of Object.entries(fields)) link.searchParams.set(name, value);
+      link.searchParams.set('SignatureValue', digest('md5', ['execorder-local', '100.00', '31', apiConfig.ROBOKASSA_PASSWORD1, 'SHP_Z=z', 'shp_order=a1']));
+      const { status, html } = await openPage(link.toString());
+      expect(status, html).toBe(200);
+      const paid = await fetch(emulator.url, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual',
+        body: new URLSearchParams({ ...formOf(html), EMail: 'payer@test.local', Action: 'pay' }).toString(),
+      });
+      expect(paid.status).toBe(303);
+      expect(shop.posted).toHaveLength(1);
+      expect(shop.posted[0]).toEqual({
+        OutSum: '100.000000', InvId: '31', Fee: '3.900000', EMail: 'payer@test.local', PaymentMethod: 'BankCard', IncCurrLabel: 'BankCardPSR',
+        shp_order: 'a1', SHP_Z: 'z',
+        SignatureValue: digest('md5', ['100.000000', '31', apiConfig.ROBOKASSA_PASSWORD2, 'SHP_Z=z', 'shp_order=a1']),
+      });
+    } finally {
+      await emulator.close();
+      await shop.close();
+    }
+  });
+});
+
+describe('the 54-FZ receipt', () => {
+  let receiptApi: string;
+  // An SHA-256 shop of its own: an API signing with SHA-256 and an emulator checking with it.
+  let sha256Api: string;
+  let sha256Emulator: Awaited<ReturnType<typeof ownEmulator>>;
+  beforeAll(async () => {
+    const [port] = (await freePorts(1)) as [number];
+    [receiptApi, sha256Api] = await Promise.all([
+      extraApi({ ROBOKASSA_RECEIPT: '1' }),
+      extraApi({ ROBOKASSA_RECEIPT: '1', ROBOKASSA_HASH: 'sha256', ROBOKASSA_URL: robokassaPageUrl(port) }),
+    ]);
+    sha256Emulator = await ownEmulator(sha256Api, 'sha256', port);
+  }, 300_000);
+  afterAll(async () => {
+    await sha256Emulator?.close();
+    await stopExtraApis();
+  });
+
+  it('is on the link when ROBOKASSA_RECEIPT=1: the page checks its signature, shows its line, and Pay credits (md5)', async () => {
+    const customer = await register('customer');
+    const payment = (await customer.post('/api/payments', { amount: '250.50' }, { base: receiptApi })).body as { id: number; paymentUrl: string };
+    const receipt = new URL(payment.paymentUrl).searchParams.get('Receipt')!;
+    expect(JSON.parse(decodeURIComponent(receipt)).items[0]).toMatchObject({ sum: 250.5, payment_method: 'advance' });
+    const { status, html } = await openPage(payment.paymentUrl);
+    expect(status, html).toBe(200);
+    expect(html).toContain('data-testid="robokassa-receipt-line"><td>Пополнение баланса execorder</td><td>1</td><td>250,50\u00a0₽</td><td>none</td><td>advance</td>');
+    expect((await press(formOf(html), 'pay')).status).toBe(303);
+    await expectMoney(customer, { balance: '250.50' });
+    await expectBooksBalanced();
+  });
+
+  it('refuses a receipt changed after signing, and a malformed one, with an error page', async () => {
+    const customer = await register('customer');
+    const payment = (await customer.post('/api/payments', { amount: '40.00' }, { base: receiptApi })).body as { id: number; paymentUrl: string };
+    const altered = new URL(payment.paymentUrl);
+    altered.searchParams.set('Receipt', altered.searchParams.get('Receipt')!.replace('none', 'vat20'));
+    const forged = await openPage(altered.toString());
+    expect(forged.status).toBe(400);
+    expect(forged.html).toContain('подпись');
+
+    for (const [receipt, why] of [['not-json', 'JSON'], [encodeURIComponent('{"items":[]}'), 'items'],
+      [encodeURIComponent('{"items":[{"name":"x","quantity":1,"sum":39,"tax":"none"}]}'), 'OutSum'],
+      [encodeURIComponent('{"items":[{"name":"x","quantity":1,"sum":40,"tax":"vat99"}]}'), 'tax']] as const) {
+      const link = new URL(page);
+      const fields = { MerchantLogin: apiConfig.ROBOKASSA_LOGIN, OutSum: '40.00', InvId: String(payment.id), Receipt: receipt };
+      for (const [name, value] of Object.entries(fields)) link.searchParams.set(name, value);
+      link.searchParams.set('SignatureValue', robokassaSignature([fields.MerchantLogin, '40.00', payment.id, receipt, apiConfig.ROBOKASSA_PASSWORD1]));
+      const { status, html } = await openPage(link.toString());
+      expect(status, receipt).toBe(400);
+      expect(html).toContain('Receipt');
+      expect(html).toContain(why);
+      expect(html).not.toContain('Оплатить');
+    }
+  });
+
+  it('is signed and checked with SHA-256 too', async () => {
+    const customer = await register('customer');
+    const payment = (await customer.post('/api/payments', { amount: '99.90' }, { base: sha256Api })).body as { id: number; paymentUrl: string };
+    const params = new URL(payment.paymentUrl).searchParams;
+    expect(params.get('SignatureValue')).toBe(digest('sha256', [apiConfig.ROBOKASSA_LOGIN, '99.90', payment.id, params.get('Receipt')!, apiConfig.ROBOKASSA_PASSWORD1]));
+    const { status, html } = await openPage(payment.paymentUrl);
+    expect(status, html).toBe(200);
+    expect(html).toContain('Пополнение баланса execorder');
+    const paid = await fetch(sha256Emulator.url, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual',
+      body: new URLSearchParams({ ...formOf(html), Action: 'pay' }).toString(),
+    });
+    expect(paid.status, await paid.clone().text()).toBe(303);
+    await expectMoney(customer, { balance: '99.90' });
+    await expectBooksBalanced();
   });
 });

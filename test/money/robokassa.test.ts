@@ -159,3 +159,18 @@ describe('SuccessURL and FailURL', () => {
     await expectMoney(customer, { balance: '0.00' });
   });
 });
+
+describe('Shp_ fields in any case', () => {
+  it('credits a callback whose user fields are shp_ and SHP_, signed over the pairs in Robokassa order', async () => {
+    const { customer, payment } = await newPayment('130.00');
+    const outSum = '130.000000';
+    const signature = robokassaSignature([outSum, payment.id, apiConfig.ROBOKASSA_PASSWORD2, 'SHP_plan=pro', 'shp_user=7']);
+    const res = await call('POST', '/api/robokassa/result', form({ OutSum: outSum, InvId: String(payment.id), SignatureValue: signature, shp_user: '7', SHP_plan: 'pro', Fee: '5.07', EMail: 'payer@test.local', PaymentMethod: 'BankCard', IncCurrLabel: 'BankCardPSR' }));
+    expect(res.text).toBe(`OK${payment.id}`);
+    await expectMoney(customer, { balance: '130.00' });
+    // Leaving a lower-case field out of the signature is a forgery like any other.
+    const { payment: other } = await newPayment('131.00');
+    const unsigned = await call('POST', '/api/robokassa/result', form({ OutSum: '131.000000', InvId: String(other.id), SignatureValue: robokassaSignature(['131.000000', other.id, apiConfig.ROBOKASSA_PASSWORD2]), shp_user: '7' }));
+    expect(unsigned.status).toBe(400);
+  });
+});

@@ -1,5 +1,5 @@
 // Both halves of password reset: the request form, and the new-password form the mailed
-// link (`#/password-reset?token=…`) opens.
+// link (`/?token=…#/password-reset`) opens.
 import { confirmPasswordReset, requestPasswordReset } from '../api/endpoints';
 import type { ValidationDetail } from '../api/types';
 import { t } from '../i18n';
@@ -45,6 +45,8 @@ function confirmForm(token: string): Node {
     onSubmit: async (values) => {
       await confirmPasswordReset(token, values.value('password'));
       clearSession(); // the server has ended every session of the account
+      // The spent token leaves the address bar (and the history entry) with the form.
+      if (new URLSearchParams(location.search).has('token')) history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
       fill(card, notice(t.auth.resetDone, 'success', 'reset-done'),
         h('p', null, h('a', { class: 'button button--primary', href: href('/login') }, t.auth.toLogin)));
     },
