@@ -31,8 +31,13 @@ export async function sourcesHash(): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
+// Stores under way in this process: an extra API started while the stack's API is still being
+// copied into the cache waits for the copy instead of bundling everything again.
+const storing = new Map<string, Promise<void>>();
+
 /** The folder of bundles built from these sources, if there is one (marked as used). */
 export async function cachedBundles(hash: string): Promise<string | null> {
+  await storing.get(hash);
   const dir = path.join(CACHE_DIR, hash);
   try {
     const now = new Date();
@@ -47,7 +52,13 @@ export async function cachedBundles(hash: string): Promise<string | null> {
  * Copies what serverless-esbuild built into the cache. Copied beside and renamed, so an entry is
  * either complete or absent; two launchers storing the same hash at once keep the first.
  */
-export async function keepBundles(hash: string, builtDir: string): Promise<void> {
+export function keepBundles(hash: string, builtDir: string): Promise<void> {
+  const stored = storeBundles(hash, builtDir).finally(() => storing.delete(hash));
+  storing.set(hash, stored.catch(() => undefined));
+  return stored;
+}
+
+async function storeBundles(hash: string, builtDir: string): Promise<void> {
   await mkdir(CACHE_DIR, { recursive: true });
   const partial = path.join(CACHE_DIR, `${hash}.partial-${process.pid}`);
   await cp(builtDir, partial, { recursive: true });

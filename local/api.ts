@@ -45,7 +45,8 @@ export function apiService(o: ApiOptions): Service {
     // serverless-offline listens once every route is in place. Not a request to /api/health: that
     // would count against the rate limit of an API started with low limits for a test.
     () => isListening(o.port),
-    180_000,
+    // Bundling fifty functions on a busy two-core machine has taken minutes.
+    300_000,
   );
   let storing: Promise<void> | undefined;
   return {
