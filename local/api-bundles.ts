@@ -9,11 +9,17 @@ import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..');
 const CACHE_DIR = path.join(REPO, 'node_modules/.cache/execorder-api');
-/** Everything the bundles are made of: the code, the dependencies and the build settings. */
-const SOURCES = ['functions', 'shared', 'serverless.yml', 'package-lock.json', 'tsconfig.json'];
-/** Entries unused this long are removed, unless among the newest few. */
-const KEEP_UNUSED_MS = 24 * 3600_000;
-const KEEP_NEWEST = 2;
+/** Everything the bundles are made of: the code and the build settings (the dependencies below). */
+const SOURCES = ['functions', 'shared', 'serverless.yml', 'tsconfig.json'];
+/** Development packages that shape the bundles; the others (test and lint tools) do not. */
+const BUNDLERS = ['node_modules/esbuild', 'node_modules/serverless-esbuild'];
+/**
+ * Entries unused (not started from) for an hour are removed, unless among the newest few: each
+ * is a few hundred megabytes, and an API still running on a removed one could not load a handler
+ * it has not loaded yet, hence the hour.
+ */
+const KEEP_UNUSED_MS = 3600_000;
+const KEEP_NEWEST = 3;
 
 export async function sourcesHash(): Promise<string> {
   const hash = createHash('sha256');
@@ -28,7 +34,20 @@ export async function sourcesHash(): Promise<string> {
       hash.update(path.relative(REPO, file)).update('\0').update(await readFile(file)).update('\0');
     }
   }
+  hash.update(await bundledDependencies());
   return hash.digest('hex').slice(0, 16);
+}
+
+/** The locked versions of what can end up in a bundle: production packages and the bundlers. */
+async function bundledDependencies(): Promise<string> {
+  const lock = JSON.parse(await readFile(path.join(REPO, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; dev?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([name, entry]) => !entry.dev || BUNDLERS.includes(name))
+    .map(([name, entry]) => `${name}@${entry.version ?? ''}`)
+    .sort()
+    .join('\n');
 }
 
 // Stores under way in this process: an extra API started while the stack's API is still being
