@@ -29,6 +29,7 @@ async function writeIndex(metafile: esbuild.Metafile): Promise<void> {
   const html = template
     .replace('%LANG%', escapeAttr(ru.locale.split('-')[0] ?? 'ru'))
     .replace('%NOSCRIPT%', escapeAttr(ru.app.noscript))
+    .replace('%DESCRIPTION%', escapeAttr(ru.app.description))
     .replace('%STYLES%', escapeAttr(url(output.cssBundle)))
     .replace('%SCRIPT%', escapeAttr(url(scriptPath)))
     .replace('%PRELOADS%', preloads);

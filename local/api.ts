@@ -4,15 +4,18 @@
 // the repository. serverless-esbuild bundles into `<service folder>/.esbuild` and deletes that
 // folder when a `serverless package` finishes, so two instances (the stack's API and an extra one,
 // or the test stack and a developer's `npm start`, or a packaging test) sharing the repository's
-// folder would overwrite or delete each other's bundles.
-import { copyFile, mkdir, readdir, symlink } from 'node:fs/promises';
+// folder would overwrite or delete each other's bundles. Bundles are built once per change of
+// the sources (local/api-bundles.ts); an API started on cached ones does not rebuild on edits.
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isListening } from './ports';
+import { cachedBundles, configForBundles, keepBundles, sourcesHash } from './api-bundles';
+import { freePorts, isListening } from './ports';
 import { childService, type Service } from './processes';
 
 const REPO = path.resolve(__dirname, '..');
 const SERVERLESS = path.join(REPO, 'node_modules/serverless/bin/serverless.js');
-// The framework only accepts a real file as its configuration, so that one is copied.
+// The framework only accepts a real file as its configuration, so that one is copied (and, for
+// cached bundles, changed).
 const CONFIG = 'serverless.yml';
 
 export interface ApiOptions {
@@ -42,18 +45,63 @@ export function apiService(o: ApiOptions): Service {
     // serverless-offline listens once every route is in place. Not a request to /api/health: that
     // would count against the rate limit of an API started with low limits for a test.
     () => isListening(o.port),
-    180_000,
+    // Bundling fifty functions on a busy two-core machine has taken minutes.
+    300_000,
   );
+  let storing: Promise<void> | undefined;
   return {
     async start() {
-      await linkServiceDir(serviceDir);
+      const hash = await sourcesHash();
+      const bundles = await cachedBundles(hash);
+      await linkServiceDir(serviceDir, bundles);
       await offline.start();
+      // Ready means serverless-esbuild has finished, so its output is complete.
+      if (!bundles) {
+        storing = keepBundles(hash, path.join(serviceDir, '.esbuild/.build'))
+          .catch((err: Error) => console.warn(`the API's bundles were not cached: ${err.message}`));
+      }
     },
-    stop: () => offline.stop(),
+    async stop() {
+      await offline.stop();
+      await storing;
+    },
   };
 }
 
-async function linkServiceDir(serviceDir: string): Promise<void> {
+export interface ExtraApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** More APIs over the stack's databases and caches, each on free ports with its own service folder. */
+export function extraApiLauncher(o: { env: Record<string, string>; dataDir: string; logsDir: string }) {
+  const running = new Set<ExtraApi>();
+  let count = 0;
+  return {
+    async start(overrides: Record<string, string>): Promise<ExtraApi> {
+      const [port, lambdaPort] = (await freePorts(2)) as [number, number];
+      const service = apiService({ name: `api-extra-${++count}`, port, lambdaPort, env: { ...o.env, ...overrides }, dataDir: o.dataDir, logsDir: o.logsDir });
+      const extra: ExtraApi = {
+        url: apiUrl(port),
+        async stop() {
+          running.delete(extra);
+          await service.stop();
+        },
+      };
+      running.add(extra);
+      try {
+        await service.start();
+      } catch (err) {
+        await extra.stop();
+        throw err;
+      }
+      return extra;
+    },
+    stopAll: async () => void (await Promise.all([...running].map((api) => api.stop()))),
+  };
+}
+
+async function linkServiceDir(serviceDir: string, bundles: string | null): Promise<void> {
   await mkdir(serviceDir, { recursive: true });
   for (const entry of await readdir(REPO)) {
     // Dot folders hold build output, git and the data folder itself; the site is not the API's.
@@ -62,5 +110,6 @@ async function linkServiceDir(serviceDir: string): Promise<void> {
       if (err.code !== 'EEXIST') throw err;
     });
   }
-  await copyFile(path.join(REPO, CONFIG), path.join(serviceDir, CONFIG));
+  const config = await readFile(path.join(REPO, CONFIG), 'utf8');
+  await writeFile(path.join(serviceDir, CONFIG), bundles ? configForBundles(config, bundles) : config);
 }

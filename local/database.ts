@@ -1,8 +1,10 @@
 // The application's database on the primary: schema, accounts and the admin. Everything here is
 // idempotent and runs at every start; the replica receives it through replication.
 import { ensureAdmin } from '../shared/accounts/admin';
+import type { Config } from '../shared/config';
 import { migrate } from '../shared/db/migrate';
-import { withRoot } from './mariadb';
+import { prepareDataDirs, startReplication, waitReplicaCaughtUp, withRoot } from './mariadb';
+import type { Service } from './processes';
 
 export interface DatabaseSettings {
   name: string;
@@ -29,4 +31,35 @@ export async function prepareDatabase(primaryPort: number, db: DatabaseSettings)
     if (db.admin) await ensureAdmin(conn, db.admin.email, db.admin.password);
     return applied;
   }, { database: db.name, multipleStatements: true });
+}
+
+/**
+ * The pair as one service of the stack: data folders, both servers, replication, then the schema,
+ * the accounts and the migrations on the primary, waiting until the replica has them too.
+ */
+export function databasesService(o: {
+  primary: Service; replica: Service; primaryPort: number; replicaPort: number;
+  dataDir: string; logsDir: string; installDb: string; config: Config;
+  log: (line: string) => void; timed: (label: string, step: () => Promise<unknown>) => Promise<void>;
+}): Service {
+  const { config } = o;
+  return {
+    async start() {
+      if (await prepareDataDirs(o.dataDir, o.installDb, o.logsDir)) o.log('  new MariaDB data folders');
+      await Promise.all([
+        o.timed(`MariaDB primary :${o.primaryPort}`, () => o.primary.start()),
+        o.timed(`MariaDB replica :${o.replicaPort}`, () => o.replica.start()),
+      ]);
+      await startReplication(o.primaryPort, o.replicaPort);
+      const applied = await prepareDatabase(o.primaryPort, {
+        name: config.DB_NAME,
+        user: config.DB_USER,
+        password: config.DB_PASSWORD,
+        admin: config.ADMIN_EMAIL && config.ADMIN_PASSWORD ? { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD } : undefined,
+      });
+      if (applied.length > 0) o.log(`  applied ${applied.join(', ')}`);
+      await waitReplicaCaughtUp(o.primaryPort, o.replicaPort, 30);
+    },
+    stop: async () => void (await Promise.all([o.primary.stop(), o.replica.stop()])),
+  };
 }

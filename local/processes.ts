@@ -1,7 +1,11 @@
 // Child processes of the stack: each in its own process group, output to a log file, stopped
 // by signalling the whole group, so that wrappers (serverless → esbuild) leave nothing behind.
+// Each has a pid file while it runs (local/pid-files.ts), so a launcher killed outright leaves
+// the next one a list of what to stop.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { removePidFile, writePidFile } from './pid-files';
+import { signalGroup, sleep, stopGroup, waitGroupGone } from './process-groups';
 
 export interface SpawnSpec {
   name: string;
@@ -30,9 +34,14 @@ export interface Service {
   thaw?(): Promise<void>;
 }
 
-const STOP_GRACE_MS = 10_000;
-const live = new Set<Child>();
+const live = new Set<Child & { pidFile?: string }>();
 let closed = false;
+let pidsDir: string | undefined;
+
+/** Where every child spawned from now on records its pid file (the stack's `<data>/pids`). */
+export function keepPidFilesIn(dir: string): void {
+  pidsDir = dir;
+}
 
 export function spawnChild(spec: SpawnSpec): Child {
   if (closed) throw new Error(`not starting ${spec.name}: the stack is shutting down`);
@@ -50,15 +59,19 @@ export function spawnChild(spec: SpawnSpec): Child {
   });
   if (proc.pid === undefined) throw new Error(`could not start ${spec.name} (${spec.command})`);
   const pid = proc.pid;
-  const child: Child = {
+  const child = {
     name: spec.name,
     pid,
     logFile: spec.logFile,
     exited,
     stop: () => stopGroup(pid, exited),
+    pidFile: pidsDir === undefined ? undefined : writePidFile(pidsDir, spec.name, pid),
   };
   live.add(child);
-  void exited.then(() => waitGroupGone(pid, STOP_GRACE_MS)).finally(() => live.delete(child));
+  void exited.then(() => waitGroupGone(pid)).finally(() => {
+    live.delete(child);
+    if (child.pidFile) removePidFile(child.pidFile, pid);
+  });
   return child;
 }
 
@@ -131,38 +144,11 @@ function logTail(file: string, lines = 15): string {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function stopGroup(pid: number, exited: Promise<number | null>): Promise<void> {
-  if (!signalGroup(pid, 'SIGTERM')) return;
-  // A frozen group only sees its SIGTERM once it runs again.
-  signalGroup(pid, 'SIGCONT');
-  if (await waitGroupGone(pid, STOP_GRACE_MS)) return;
-  signalGroup(pid, 'SIGKILL');
-  await Promise.race([exited, sleep(2_000)]);
-}
-
-/** Signals the whole group; false when no process of it is left (signal 0 only probes). */
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitGroupGone(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (signalGroup(pid, 0)) {
-    if (Date.now() > deadline) return false;
-    await sleep(50);
-  }
-  return true;
-}
-
 // Last resort when the parent exits without stopping the stack (a crash, vitest killed by a bug):
 // children in their own process groups would otherwise outlive it.
 process.on('exit', () => {
-  for (const child of live) signalGroup(child.pid, 'SIGKILL');
+  for (const child of live) {
+    signalGroup(child.pid, 'SIGKILL');
+    if (child.pidFile) removePidFile(child.pidFile, child.pid);
+  }
 });

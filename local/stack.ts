@@ -3,21 +3,22 @@
 // processes of this one, with their data under one folder.
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseConfig } from '../shared/config';
-import { apiService, apiUrl } from './api';
+import { parseConfig, type Config } from '../shared/config';
+import { apiService, apiUrl, extraApiLauncher, type ExtraApi } from './api';
 import { ensureBinaries } from './binaries';
-import { startControlServer, type ControlServer } from './control';
-import { prepareDatabase } from './database';
+import { startControlServer } from './control';
+import { databasesService } from './database';
 import { maildevService } from './maildev';
-import { mariadbService, prepareDataDirs, startReplication, waitReplicaCaughtUp } from './mariadb';
+import { mariadbService } from './mariadb';
 import { memcachedService } from './memcached';
-import { assertPortsFree, freePorts, freeStackPorts, portsFromEnv } from './ports';
-import type { Service } from './processes';
-import { robokassaPageUrl, startRobokassaEmulator, type RobokassaEmulator } from './robokassa';
-import { buildSite, SITE_PROXY_ADDRESS, startSite, type Site } from './site';
+import { pidsDirOf, stopLeftovers } from './pid-files';
+import { assertPortsFree, freePorts, freeStackPorts, portsFromEnv, type Ports } from './ports';
+import { keepPidFilesIn, type Service } from './processes';
+import { robokassaPageUrl, startRobokassaEmulator } from './robokassa';
 import { relayService } from './relay';
+import { buildSite, SITE_PROXY_ADDRESS, startSite } from './site';
 import { LOCAL_REGION, localAwsEnv, localSqsUrls, sqsService } from './sqs';
-import { startTelegramSink, type TelegramSink } from './telegram';
+import { setWebhook, startTelegramSink } from './telegram';
 
 export interface StackOptions {
   /** '.local' for npm start; a fresh temporary folder for tests. */
@@ -49,11 +50,6 @@ export interface StackUrls {
   control?: string;
 }
 
-export interface ExtraApi {
-  url: string;
-  stop(): Promise<void>;
-}
-
 export interface Stack {
   urls: StackUrls;
   /** The API's environment as far as the stack and the caller set it (not the inherited rest). */
@@ -79,55 +75,29 @@ const LOCAL_ROBOKASSA = {
   ROBOKASSA_TEST: '1',
 };
 
+/** One thing the stack starts, in parallel with the others, and stops with them. */
+interface Part {
+  label: string;
+  service: Service;
+}
+
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? (() => {});
   const dataDir = path.resolve(opts.dataDir);
   const logsDir = path.join(dataDir, 'logs');
-  const given = { ...process.env, ...opts.env };
-  const ports = opts.freePorts ? await freeStackPorts() : portsFromEnv(given);
+  // First of all: what a launcher that was killed outright left running holds ports and data.
+  const leftovers = await stopLeftovers(pidsDirOf(dataDir));
+  if (leftovers.length > 0) log(`Stopped what an earlier launcher left running: ${leftovers.join(', ')}`);
+  const ports = opts.freePorts ? await freeStackPorts() : portsFromEnv({ ...process.env, ...opts.env });
   // Before any wipe: a stack already running on these ports may be using this very folder.
   if (!opts.freePorts) await assertPortsFree(ports);
   if (opts.fresh) await rm(dataDir, { recursive: true, force: true });
   await mkdir(logsDir, { recursive: true });
+  keepPidFilesIn(pidsDirOf(dataDir));
   const binaries = await ensureBinaries(log);
-  const config = parseConfig(given);
-  const urls: StackUrls = {
-    site: `http://127.0.0.1:${ports.WEB_PORT}`,
-    api: apiUrl(ports.API_PORT),
-    lambda: `http://127.0.0.1:${ports.LAMBDA_PORT}`,
-    mailUi: `http://127.0.0.1:${ports.MAIL_UI_PORT}`,
-    health: `${apiUrl(ports.API_PORT)}/api/health`,
-    robokassa: robokassaPageUrl(ports.ROBOKASSA_EMULATOR_PORT),
-    telegram: `http://127.0.0.1:${ports.TELEGRAM_PORT}`,
-    sqs: localSqsUrls(ports.SQS_PORT).endpoint,
-  };
-  // What the stack started, which the API must use whatever the shell says; only opts.env beats it.
-  const facts = {
-    API_PORT: String(ports.API_PORT),
-    LAMBDA_PORT: String(ports.LAMBDA_PORT),
-    WEB_PORT: String(ports.WEB_PORT),
-    MAIL_UI_PORT: String(ports.MAIL_UI_PORT),
-    DB_PRIMARY_HOST: '127.0.0.1',
-    DB_PRIMARY_PORT: String(ports.DB_PRIMARY_PORT),
-    DB_REPLICA_HOST: '127.0.0.1',
-    DB_REPLICA_PORT: String(ports.DB_REPLICA_PORT),
-    DB_NAME: config.DB_NAME,
-    DB_USER: config.DB_USER,
-    DB_PASSWORD: config.DB_PASSWORD,
-    MEMCACHED_SERVERS: `127.0.0.1:${ports.MEMCACHED1_PORT},127.0.0.1:${ports.MEMCACHED2_PORT}`,
-    SQS_QUEUE_URL: localSqsUrls(ports.SQS_PORT).queueUrl,
-    // Not configuration of ours: the AWS SDK's own variables, pointing it at the local queue.
-    ...localAwsEnv(urls.sqs),
-  };
-  // The contract's configuration names: the local services are defaults, and a value set in the
-  // environment (a real SMTP server, Robokassa's own test page) wins over them.
-  const defaults = {
-    SITE_URL: urls.site, TELEGRAM_API_URL: urls.telegram, SMTP_URL: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
-    ROBOKASSA_URL: urls.robokassa, ...LOCAL_ROBOKASSA, TRUSTED_PROXIES: SITE_PROXY_ADDRESS,
-  };
-  const env = { ...defaults, ...configVariables(process.env), ...facts, ...opts.env };
-  // The emulator signs and checks with whatever the API ends up with, so the two always agree.
-  const robokassa = parseConfig(env);
+  const controlPort = opts.freePorts ? (await freePorts(1))[0] : undefined;
+  const urls = stackUrls(ports, controlPort);
+  const { env, config } = apiEnvironment(ports, urls, opts.env ?? {});
 
   const services: Record<ServiceName, Service> = {
     primary: mariadbService({ role: 'primary', port: ports.DB_PRIMARY_PORT, dataDir, logsDir, mariadbd: binaries.mariadbd }),
@@ -143,64 +113,46 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       lambdaUrl: urls.lambda, functionName: 'execorder-local-events', logsDir,
     }),
   };
-  const extraApis = new Set<ExtraApi>();
-  let site: Site | undefined;
-  let robokassaEmulator: RobokassaEmulator | undefined;
-  let telegram: TelegramSink | undefined;
-  let control: ControlServer | undefined;
-  let extraCount = 0;
-
+  const extraApis = extraApiLauncher({ env, dataDir, logsDir });
   const timed = async (label: string, step: () => Promise<unknown>) => {
     const began = Date.now();
     await step();
     log(`✓ ${label} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
   };
+  const databases = databasesService({
+    primary: services.primary, replica: services.replica, primaryPort: ports.DB_PRIMARY_PORT, replicaPort: ports.DB_REPLICA_PORT,
+    dataDir, logsDir, installDb: binaries.mariadbInstallDb, config, log, timed,
+  });
 
-  async function bootDatabases(): Promise<void> {
-    if (await prepareDataDirs(dataDir, binaries.mariadbInstallDb, logsDir)) log('  new MariaDB data folders');
-    await Promise.all([
-      timed(`MariaDB primary :${ports.DB_PRIMARY_PORT}`, () => services.primary.start()),
-      timed(`MariaDB replica :${ports.DB_REPLICA_PORT}`, () => services.replica.start()),
-    ]);
-    await timed('replication, database and migrations', async () => {
-      await startReplication(ports.DB_PRIMARY_PORT, ports.DB_REPLICA_PORT);
-      const applied = await prepareDatabase(ports.DB_PRIMARY_PORT, {
-        name: config.DB_NAME,
-        user: config.DB_USER,
-        password: config.DB_PASSWORD,
-        admin: config.ADMIN_EMAIL && config.ADMIN_PASSWORD ? { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD } : undefined,
-      });
-      if (applied.length > 0) log(`  applied ${applied.join(', ')}`);
-      await waitReplicaCaughtUp(ports.DB_PRIMARY_PORT, ports.DB_REPLICA_PORT, 30);
-    });
-  }
-
-  async function startExtraApi(overrides: Record<string, string>): Promise<ExtraApi> {
-    const [port, lambdaPort] = (await freePorts(2)) as [number, number];
-    const service = apiService({ name: `api-extra-${++extraCount}`, port, lambdaPort, env: { ...env, ...overrides }, dataDir, logsDir });
-    const extra: ExtraApi = {
-      url: apiUrl(port),
-      async stop() {
-        extraApis.delete(extra);
-        await service.stop();
-      },
-    };
-    extraApis.add(extra);
-    try {
-      await service.start();
-    } catch (err) {
-      await extra.stop();
-      throw err;
-    }
-    return extra;
-  }
-
-  async function stop(): Promise<void> {
-    await Promise.all([control?.close(), site?.close(), robokassaEmulator?.close(), telegram?.close()]);
-    await Promise.all([...extraApis].map((api) => api.stop()));
-    await Promise.all(Object.values(services).map((service) => service.stop()));
-  }
-
+  // Everything boots at once: the API only connects to the databases on its first request.
+  const parts: Part[] = [
+    { label: 'databases: replication, schema and migrations', service: databases },
+    { label: `memcached :${ports.MEMCACHED1_PORT}`, service: services.memcached1 },
+    { label: `memcached :${ports.MEMCACHED2_PORT}`, service: services.memcached2 },
+    { label: `maildev smtp :${ports.SMTP_PORT}, ui :${ports.MAIL_UI_PORT}`, service: services.maildev },
+    { label: `API :${ports.API_PORT}`, service: services.api },
+    { label: `SQS events queue :${ports.SQS_PORT} and its relay`, service: queueAndRelay(services.sqs, services.relay) },
+    { label: `site :${ports.WEB_PORT}`, service: serverService(() => startSite({ port: ports.WEB_PORT, apiPort: ports.API_PORT })) },
+    { label: 'site built into frontend/dist', service: { start: buildSite, stop: async () => undefined } },
+    {
+      label: `Telegram sink :${ports.TELEGRAM_PORT}`,
+      service: serverService(async () => {
+        const telegram = await startTelegramSink({ port: ports.TELEGRAM_PORT, botToken: config.TELEGRAM_BOT_TOKEN });
+        // What an operator does once per deployment: point the bot's updates at the webhook.
+        await setWebhook(telegram.url, config.TELEGRAM_BOT_TOKEN, `${urls.api}/api/telegram/webhook`, config.TELEGRAM_WEBHOOK_SECRET);
+        return telegram;
+      }),
+    },
+    {
+      label: `Robokassa emulator :${ports.ROBOKASSA_EMULATOR_PORT}`,
+      // It signs and checks with whatever the API ends up with, so the two always agree.
+      service: serverService(() => startRobokassaEmulator({
+        port: ports.ROBOKASSA_EMULATOR_PORT, apiUrl: urls.api, siteUrl: config.SITE_URL,
+        login: config.ROBOKASSA_LOGIN, password1: config.ROBOKASSA_PASSWORD1, password2: config.ROBOKASSA_PASSWORD2,
+        algorithm: config.ROBOKASSA_HASH,
+      })),
+    },
+  ];
   const stack: Stack = {
     urls,
     env,
@@ -208,55 +160,107 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     startService: (name) => serviceNamed(services, name).start(),
     freezeService: (name) => frozenOrThawed(serviceNamed(services, name), name, 'freeze'),
     thawService: (name) => frozenOrThawed(serviceNamed(services, name), name, 'thaw'),
-    startExtraApi,
-    stop,
+    startExtraApi: extraApis.start,
+    async stop() {
+      await extraApis.stopAll();
+      await Promise.all(parts.map((part) => part.service.stop()));
+    },
   };
+  if (controlPort !== undefined) {
+    parts.push({ label: `control :${controlPort}`, service: serverService(() => startControlServer(stack, controlPort)) });
+  }
 
   log(`Starting the local stack in ${dataDir} (logs in ${logsDir})`);
-  // Everything boots at once: the API only connects to the databases on its first request.
-  const steps = await Promise.allSettled([
-    bootDatabases(),
-    timed(`memcached :${ports.MEMCACHED1_PORT}`, () => services.memcached1.start()),
-    timed(`memcached :${ports.MEMCACHED2_PORT}`, () => services.memcached2.start()),
-    timed(`maildev smtp :${ports.SMTP_PORT}, ui :${ports.MAIL_UI_PORT}`, () => services.maildev.start()),
-    timed(`API :${ports.API_PORT}`, () => services.api.start()),
-    timed(`site :${ports.WEB_PORT}`, async () => (site = await startSite({ port: ports.WEB_PORT, apiPort: ports.API_PORT }))),
-    timed('site built into frontend/dist', buildSite),
-    timed(`SQS events queue :${ports.SQS_PORT} and its relay`, async () => {
-      await services.sqs.start();
-      await services.relay.start();
-    }),
-    timed(`Telegram sink :${ports.TELEGRAM_PORT}`, async () => (telegram = await startTelegramSink({
-      port: ports.TELEGRAM_PORT, botToken: parseConfig(env).TELEGRAM_BOT_TOKEN,
-    }))),
-    timed(`Robokassa emulator :${ports.ROBOKASSA_EMULATOR_PORT}`, async () => (robokassaEmulator = await startRobokassaEmulator({
-      port: ports.ROBOKASSA_EMULATOR_PORT, apiUrl: urls.api, siteUrl: env.SITE_URL,
-      login: robokassa.ROBOKASSA_LOGIN, password1: robokassa.ROBOKASSA_PASSWORD1, password2: robokassa.ROBOKASSA_PASSWORD2,
-      algorithm: robokassa.ROBOKASSA_HASH,
-    }))),
-    opts.freePorts && (async () => {
-      const [port] = (await freePorts(1)) as [number];
-      control = await startControlServer(stack, port);
-      urls.control = control.url;
-    })(),
-  ]);
+  const steps = await Promise.allSettled(parts.map((part) => timed(part.label, () => part.service.start())));
   const failure = steps.find((step) => step.status === 'rejected');
   if (failure) {
-    await stop();
+    await stack.stop();
     throw failure.reason;
   }
   return stack;
 }
 
-function serviceNamed(services: Record<ServiceName, Service>, name: ServiceName): Service {
-  if (!Object.hasOwn(services, name)) throw new Error(`no service named ${name}; known: ${Object.keys(services).join(', ')}`);
-  return services[name];
+function stackUrls(ports: Ports, controlPort: number | undefined): StackUrls {
+  return {
+    site: `http://127.0.0.1:${ports.WEB_PORT}`,
+    api: apiUrl(ports.API_PORT),
+    lambda: `http://127.0.0.1:${ports.LAMBDA_PORT}`,
+    mailUi: `http://127.0.0.1:${ports.MAIL_UI_PORT}`,
+    health: `${apiUrl(ports.API_PORT)}/api/health`,
+    robokassa: robokassaPageUrl(ports.ROBOKASSA_EMULATOR_PORT),
+    telegram: `http://127.0.0.1:${ports.TELEGRAM_PORT}`,
+    sqs: localSqsUrls(ports.SQS_PORT).endpoint,
+    ...(controlPort === undefined ? {} : { control: `http://127.0.0.1:${controlPort}` }),
+  };
+}
+
+/** The API's environment and the configuration it parses to (once, for the whole stack). */
+function apiEnvironment(ports: Ports, urls: StackUrls, overrides: Record<string, string>): { env: Record<string, string>; config: Config } {
+  // What the stack started, which the API must use whatever the shell says; only overrides beat it.
+  const facts = {
+    API_PORT: String(ports.API_PORT),
+    LAMBDA_PORT: String(ports.LAMBDA_PORT),
+    WEB_PORT: String(ports.WEB_PORT),
+    MAIL_UI_PORT: String(ports.MAIL_UI_PORT),
+    DB_PRIMARY_HOST: '127.0.0.1',
+    DB_PRIMARY_PORT: String(ports.DB_PRIMARY_PORT),
+    DB_REPLICA_HOST: '127.0.0.1',
+    DB_REPLICA_PORT: String(ports.DB_REPLICA_PORT),
+    MEMCACHED_SERVERS: `127.0.0.1:${ports.MEMCACHED1_PORT},127.0.0.1:${ports.MEMCACHED2_PORT}`,
+    SQS_QUEUE_URL: localSqsUrls(ports.SQS_PORT).queueUrl,
+    // Not configuration of ours: the AWS SDK's own variables, pointing it at the local queue.
+    ...localAwsEnv(urls.sqs),
+  };
+  // The contract's configuration names: the local services are defaults, and a value set in the
+  // environment (a real SMTP server, Robokassa's own test page) wins over them.
+  const defaults = {
+    SITE_URL: urls.site, TELEGRAM_API_URL: urls.telegram, SMTP_URL: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
+    ROBOKASSA_URL: urls.robokassa, ...LOCAL_ROBOKASSA, TRUSTED_PROXIES: SITE_PROXY_ADDRESS,
+  };
+  const settings = { ...defaults, ...configVariables(process.env), ...facts, ...overrides };
+  const config = parseConfig(settings);
+  // The database account the stack creates is the one the API logs in with, and tests read it here.
+  return { config, env: { ...settings, DB_NAME: config.DB_NAME, DB_USER: config.DB_USER, DB_PASSWORD: config.DB_PASSWORD } };
+}
+
+/** An HTTP server of the launcher's own process as a service: `open` starts it, stop closes it. */
+function serverService(open: () => Promise<{ close(): Promise<void> }>): Service {
+  let server: { close(): Promise<void> } | undefined;
+  return {
+    async start() {
+      server ??= await open();
+    },
+    async stop() {
+      const running = server;
+      server = undefined;
+      await running?.close();
+    },
+  };
+}
+
+/** The queue, then its relay (which polls it); stopped the other way round. */
+function queueAndRelay(queue: Service, relay: Service): Service {
+  return {
+    async start() {
+      await queue.start();
+      await relay.start();
+    },
+    async stop() {
+      await relay.stop();
+      await queue.stop();
+    },
+  };
 }
 
 async function frozenOrThawed(service: Service, name: ServiceName, action: 'freeze' | 'thaw'): Promise<void> {
   const signal = service[action];
   if (!signal) throw new Error(`${name} cannot be frozen (not a single child process)`);
   await signal.call(service);
+}
+
+function serviceNamed(services: Record<ServiceName, Service>, name: ServiceName): Service {
+  if (!Object.hasOwn(services, name)) throw new Error(`no service named ${name}; known: ${Object.keys(services).join(', ')}`);
+  return services[name];
 }
 
 /** The variables of shared/config.ts that are set in `env`. */

@@ -1,10 +1,12 @@
 // `npm start`: the whole product on this machine, data in .local/ (`npm start -- --fresh` wipes it).
-// Ctrl-C stops every service.
+// Ctrl-C stops every service. `--data-dir DIR --free-ports` runs a second stack beside it (the
+// crash test starts and kills the launcher this way).
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { stopAllChildren } from './processes';
 import { startStack } from './stack';
 
-const DATA_DIR = path.resolve(__dirname, '../.local');
+const DEFAULT_DATA_DIR = path.resolve(__dirname, '../.local');
 // Local only: the admin account a developer logs in with, unless the shell says otherwise.
 const LOCAL_DEFAULTS: Record<string, string> = {
   ADMIN_EMAIL: 'admin@execorder.local',
@@ -24,14 +26,17 @@ async function shutdown(signal: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== '--fresh');
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (known: --fresh)`);
+  const { values: args } = parseArgs({
+    options: { fresh: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'free-ports': { type: 'boolean' } },
+  });
+  const dataDir = path.resolve(args['data-dir'] ?? DEFAULT_DATA_DIR);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
   const env = Object.fromEntries(Object.entries(LOCAL_DEFAULTS).map(([name, value]) => [name, process.env[name] || value]));
   const began = Date.now();
-  const stack = await startStack({ dataDir: DATA_DIR, fresh: args.includes('--fresh'), env, log: (line) => console.log(line) });
+  const stack = await startStack({
+    dataDir, fresh: args.fresh, freePorts: args['free-ports'], env, log: (line) => console.log(line),
+  });
   console.log(`
 execorder is running (booted in ${((Date.now() - began) / 1000).toFixed(1)} s):
   site      ${stack.urls.site}
@@ -41,7 +46,7 @@ execorder is running (booted in ${((Date.now() - began) / 1000).toFixed(1)} s):
   telegram  ${stack.urls.telegram} (messages the bot sent)
   robokassa ${stack.urls.robokassa} (the local payment page: Pay credits the balance)
   admin     ${stack.env.ADMIN_EMAIL} / ${stack.env.ADMIN_PASSWORD} (log in with role "admin")
-  logs      ${path.join(DATA_DIR, 'logs')}
+  logs      ${path.join(dataDir, 'logs')}
 Ctrl-C stops everything.`);
 }
 

@@ -12,10 +12,14 @@ const SCREENSHOTS = path.resolve(__dirname, '../../test-results/screenshots');
 
 export const site = stack.urls.site;
 
-/** One browser per test file; each person gets a context of their own (own storage, own session). */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * One browser per test file; each person gets a context of their own (own storage, own session).
+ * `scrollbars`: classic scrollbars that take room, as on a desktop (headless hides them).
+ */
+export function launchBrowser(o: { scrollbars?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
+    ignoreDefaultArgs: o.scrollbars ? ['--hide-scrollbars'] : undefined,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });

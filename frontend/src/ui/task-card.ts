@@ -18,7 +18,8 @@ function excerpt(text: string, max: number): string {
 export function taskCard(task: Task): HTMLElement {
   return h('article', { class: 'task-card', 'data-testid': 'task-card', 'data-task-id': task.id },
     h('div', { class: 'task-card__head' },
-      h('h3', { class: 'task-card__title' },
+      // Lists of cards sit right under the page's h1 (feed, my tasks): the next level down.
+      h('h2', { class: 'task-card__title' },
         h('a', { href: href(`/tasks/${task.id}`), 'data-testid': 'task-title' }, task.title)),
       money(task.reward, 'task-reward')),
     h('p', { class: 'task-card__excerpt' }, excerpt(task.description, 180)),
