@@ -16,7 +16,7 @@ import type { Service } from './processes';
 import { robokassaPageUrl, startRobokassaEmulator, type RobokassaEmulator } from './robokassa';
 import { buildSite, startSite, type Site } from './site';
 import { eventsQueueService, localAwsEnv, localSqsUrls } from './sqs';
-import { startTelegramSink, type TelegramSink } from './telegram';
+import { setWebhook, startTelegramSink, type TelegramSink } from './telegram';
 
 export interface StackOptions {
   /** '.local' for npm start; a fresh temporary folder for tests. */
@@ -212,9 +212,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     timed(`site :${ports.WEB_PORT}`, async () => (site = await startSite({ port: ports.WEB_PORT, apiPort: ports.API_PORT }))),
     timed('site built into frontend/dist', buildSite),
     timed(`SQS events queue :${ports.SQS_PORT}`, () => services.sqs.start()),
-    timed(`Telegram sink :${ports.TELEGRAM_PORT}`, async () => (telegram = await startTelegramSink({
-      port: ports.TELEGRAM_PORT, botToken: parseConfig(env).TELEGRAM_BOT_TOKEN,
-    }))),
+    timed(`Telegram sink :${ports.TELEGRAM_PORT}`, async () => {
+      const bot = parseConfig(env);
+      telegram = await startTelegramSink({ port: ports.TELEGRAM_PORT, botToken: bot.TELEGRAM_BOT_TOKEN });
+      // What an operator does once per deployment: point the bot's updates at the webhook.
+      await setWebhook(telegram.url, bot.TELEGRAM_BOT_TOKEN, `${urls.api}/api/telegram/webhook`, bot.TELEGRAM_WEBHOOK_SECRET);
+    }),
     timed(`Robokassa emulator :${ports.ROBOKASSA_EMULATOR_PORT}`, async () => (robokassaEmulator = await startRobokassaEmulator({
       port: ports.ROBOKASSA_EMULATOR_PORT, apiUrl: urls.api, siteUrl: env.SITE_URL,
       login: robokassa.ROBOKASSA_LOGIN, password1: robokassa.ROBOKASSA_PASSWORD1, password2: robokassa.ROBOKASSA_PASSWORD2,

@@ -14,7 +14,8 @@ export type DomainEvent =
   | { type: 'balance_topped_up'; paymentId: number; accountId: number }
   | { type: 'payout_approved'; payoutId: number; accountId: number }
   | { type: 'payout_rejected'; payoutId: number; accountId: number }
-  | { type: 'password_reset_requested'; accountId: number };
+  | { type: 'password_reset_requested'; accountId: number }
+  | { type: 'telegram_unlinked'; accountId: number };
 
 export async function enqueue(tx: Tx, event: DomainEvent): Promise<number> {
   const { type, ...payload } = event;

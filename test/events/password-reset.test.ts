@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../helpers/db';
 import { call, errorOf, stack } from '../helpers/http';
-import { mailsTo, outboxIdOf, allDelivered, theMail } from '../helpers/notifications';
+import { mailsTo, newChatId, outboxIdOf, allDelivered, setChannels, theMail } from '../helpers/notifications';
 import { login, register, uniqueEmail } from '../helpers/users';
 
 const requestReset = (email: string) => call('POST', '/api/password-resets', { body: { email } });
@@ -89,7 +89,7 @@ describe('password reset', () => {
 
   it('mails the link even with e-mail notifications off, and never to Telegram', async () => {
     const person = await register('customer');
-    expect((await person.put('/api/me/notification-settings', { email: false, telegramChatId: '5550001' })).status).toBe(200);
+    await setChannels(person, { email: false, telegramChatId: newChatId() });
     expect((await requestReset(person.email)).status).toBe(202);
     const outboxId = await outboxIdOf('password_reset_requested', 'accountId', person.id);
     const [job] = await allDelivered(outboxId, 1);
