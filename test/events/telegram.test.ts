@@ -87,7 +87,6 @@ describe('a chat that refuses the bot', () => {
     const mail = await theMail(customer.email, 'Уведомления в Telegram отключены');
     expect(mail.text).toContain('#/settings');
   });
-  });
 
   it('400 that can never succeed: failed after one attempt, the chat kept', async () => {
     const { customer, chat } = await customerOnTelegram();
