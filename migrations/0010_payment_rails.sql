@@ -36,14 +36,15 @@ CREATE TABLE consent (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- A chat is linked by proof: the settings hand out a one-time code for the bot's deep link, and
--- only the bot's /start update carrying it links the chat it came from. One open code per
--- account (a new one replaces the old); only its SHA-256 is kept.
+-- only the bot's /start update carrying it links the chat it came from. Each settings page gets a
+-- code of its own (two open tabs both work); linking spends every code of the account. Only the
+-- code's SHA-256 is kept.
 CREATE TABLE telegram_link (
-  account_id  INT UNSIGNED NOT NULL PRIMARY KEY,
-  code_hash   BINARY(32)   NOT NULL,
+  code_hash   BINARY(32)   NOT NULL PRIMARY KEY,
+  account_id  INT UNSIGNED NOT NULL,
   expires_at  DATETIME(3)  NOT NULL,
   created_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-  UNIQUE KEY telegram_link_code (code_hash),
+  KEY telegram_link_account (account_id),
   CONSTRAINT telegram_link_account FOREIGN KEY (account_id) REFERENCES account (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

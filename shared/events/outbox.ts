@@ -32,7 +32,8 @@ export type DomainEvent =
   | { type: 'message_received'; messageId: number; taskId: number; accountId: number }
   | { type: 'account_blocked'; accountId: number; reason: string }
   | { type: 'account_unblocked'; accountId: number; comment: string }
-  | { type: 'appeal_decided'; appealId: number; accountId: number };
+  | { type: 'appeal_decided'; appealId: number; accountId: number }
+  | { type: 'telegram_unlinked'; accountId: number };
 
 /** The events of each open transaction, published together once it has committed. */
 const eventsOfTx = new WeakMap<Tx, number[]>();

@@ -29,6 +29,20 @@ export async function sendEmail(to: string, mail: Rendered): Promise<void> {
   }
 }
 
+/**
+ * A Bot API refusal, with what the consumer needs to decide (core.telegram.org/bots/api, "Making
+ * requests"): 403 means the bot may no longer write to the chat (blocked, deactivated, kicked);
+ * 429 carries `parameters.retry_after` in seconds; any other 4xx but 429 fails the same way again.
+ */
+export class TelegramRefusal extends Error {
+  constructor(readonly status: number, description: string, readonly retryAfterSeconds: number | null) {
+    super(`Telegram: HTTP ${status} ${description}`.slice(0, 500));
+  }
+
+  get chatLost(): boolean { return this.status === 403; }
+  get permanent(): boolean { return this.status >= 400 && this.status < 500 && this.status !== 429; }
+}
+
 export async function sendTelegram(chatId: string, text: string): Promise<void> {
   const url = `${config.TELEGRAM_API_URL.replace(/\/+$/, '')}/bot${config.TELEGRAM_BOT_TOKEN}/sendMessage`;
   let res: Response;
@@ -44,8 +58,9 @@ export async function sendTelegram(chatId: string, text: string): Promise<void> 
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
     throw new Error(`Telegram: unreachable (${cause})`);
   }
-  const answer = (await res.json().catch(() => null)) as { ok?: boolean; description?: string } | null;
+  const answer = (await res.json().catch(() => null)) as { ok?: boolean; description?: string; parameters?: { retry_after?: number } } | null;
   if (!res.ok || answer?.ok !== true) {
-    throw new Error(`Telegram: HTTP ${res.status} ${answer?.description ?? 'no answer'}`.slice(0, 500));
+    const retryAfter = Number(answer?.parameters?.retry_after);
+    throw new TelegramRefusal(res.status, answer?.description ?? 'no answer', Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
 }

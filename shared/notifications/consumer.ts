@@ -7,13 +7,26 @@ import type { SQSRecord } from 'aws-lambda';
 import { issueResetToken } from '../accounts/password-reset';
 import { dbNodes } from '../db/nodes';
 import { RequestDb, type Sql } from '../db/request-db';
+import { enqueue } from '../events/outbox';
 import { delayRedelivery, MAX_RECEIVES, QueueMessage, retryDelaySeconds } from '../events/queue';
 import { logError } from '../http/observability';
-import { sendEmail, sendTelegram } from './channels';
+import { sendEmail, sendTelegram, TelegramRefusal } from './channels';
 import { expandEvent, loadEvent, type OutboxEvent } from './expand';
 import { claimJobs, markFailed, markSent, type JobRow } from './jobs';
 import { passwordResetLink } from './links';
 import { asEmail, asTelegram, composeMessage } from './messages';
+
+/** A delivery that left jobs for a later try; `retryAfterSeconds` is the longest wait a channel asked for. */
+class DeliveryIncomplete extends Error {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
+/** When the message comes back: the backoff, or later if a channel asked to wait longer (Telegram's 429 retry_after). */
+export function nextTryDelaySeconds(receiveCount: number, retryAfterSeconds: number): number {
+  return Math.max(retryDelaySeconds(receiveCount), Math.ceil(retryAfterSeconds));
+}
 
 /** Time kept in hand at the end of an invocation: one more send may take this long (channels.ts timeouts). */
 export const SEND_MARGIN_MS = 15_000;
@@ -31,13 +44,14 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
       if (!(await expandEvent(requestDb, message.outboxId))) return console.warn(`outbox ${message.outboxId}: no such event`);
     } else {
       // Every read on the primary: the event or job may be newer than the replica.
-      const { failed, deferred } = await deliverJobs(requestDb.strong, message.jobIds, lastTry, deadline);
-      if (failed > 0) throw new Error(`${failed} of ${message.jobIds.length} jobs failed${lastTry ? ' for the last time' : ''}`);
+      const { failed, deferred, retryAfterSeconds } = await deliverJobs(requestDb.strong, message.jobIds, lastTry, deadline);
+      if (failed > 0) throw new DeliveryIncomplete(`${failed} of ${message.jobIds.length} jobs failed${lastTry ? ' for the last time' : ''}`, retryAfterSeconds);
       if (deferred > 0) throw new Error(`${deferred} of ${message.jobIds.length} jobs left for the next try: out of time`);
     }
   } catch (err) {
     // After the last try, visible again at once: SQS then moves it to the dead-letter queue.
-    await delayRedelivery(record.receiptHandle, lastTry ? 0 : retryDelaySeconds(receiveCount))
+    const asked = err instanceof DeliveryIncomplete ? err.retryAfterSeconds : 0;
+    await delayRedelivery(record.receiptHandle, lastTry ? 0 : nextTryDelaySeconds(receiveCount, asked))
       .catch((e) => console.error(`message ${record.messageId}: could not change its visibility`, e));
     if (lastTry && message?.kind !== 'deliver') await giveUp(record, message, err as Error);
     throw err;
@@ -64,13 +78,17 @@ async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err:
  */
 export const CLAIM_ROUND = 4;
 
-/** Sends each job that is still pending, a round at a time; a failure of one never stops the rest. */
+/**
+ * Sends each job that is still pending, a round at a time; a failure of one never stops the rest.
+ * A send that can never succeed (a 4xx of the Bot API but 429) fails its job at once instead of
+ * using up the tries (`refused`); a chat that refuses the bot (403) is unlinked too.
+ */
 export async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
-  Promise<{ sent: number; skipped: number; failed: number; deferred: number }> {
+  Promise<{ sent: number; skipped: number; failed: number; refused: number; deferred: number; retryAfterSeconds: number }> {
   const events = new Map<number, Promise<OutboxEvent | null>>();
   // The facts of a message (the task, the names) are the same for every recipient of one event.
   const facts = memoizedReads(db);
-  const counts = { sent: 0, skipped: 0, failed: 0, deferred: 0 };
+  const counts = { sent: 0, skipped: 0, failed: 0, refused: 0, deferred: 0, retryAfterSeconds: 0 };
   for (let i = 0; i < jobIds.length; i += CLAIM_ROUND) {
     if (Date.now() > deadline) {
       counts.deferred = jobIds.length - i;
@@ -88,6 +106,13 @@ export async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, d
       } catch (err) {
         const reason = (err as Error).message || String(err);
         console.error(`job ${job.id} (${job.eventType}:${job.channel}) attempt ${job.attempts} failed: ${reason}`);
+        if (err instanceof TelegramRefusal && err.permanent) {
+          if (err.chatLost) await unlinkChat(job);
+          await markFailed(db, job.id, reason, true);
+          counts.refused++;
+          return;
+        }
+        if (err instanceof TelegramRefusal && err.retryAfterSeconds) counts.retryAfterSeconds = Math.max(counts.retryAfterSeconds, err.retryAfterSeconds);
         await markFailed(db, job.id, reason, lastTry);
         counts.failed++;
       }
@@ -114,6 +139,18 @@ function memoizedReads(db: Sql): Sql {
     },
     exec: (sql, params) => db.exec(sql, params),
   };
+}
+
+/**
+ * The chat no longer takes the bot's messages: it is unlinked, and the person is told by e-mail.
+ * Conditional on the chat still being the one the job was for, so many refused jobs of one chat
+ * (or a chat linked anew since) cause one e-mail and unlink nothing else.
+ */
+async function unlinkChat(job: JobRow): Promise<void> {
+  await new RequestDb().transaction(async (tx) => {
+    const res = await tx.exec('UPDATE account SET telegram_chat_id = NULL WHERE id = ? AND telegram_chat_id = ?', [job.accountId, job.destination]);
+    if (res.affectedRows === 1) await enqueue(tx, { type: 'telegram_unlinked', accountId: job.accountId });
+  });
 }
 
 async function send(db: Sql, facts: Sql, job: JobRow, event: OutboxEvent | null): Promise<void> {

@@ -68,6 +68,7 @@ async function recipients(db: Sql, event: OutboxEvent): Promise<Recipients> {
     case 'account_blocked':
     case 'account_unblocked':
     case 'appeal_decided':
+    case 'telegram_unlinked':
       return { direct: [idOf(p, 'accountId')] };
     default:
       console.warn(`outbox ${event.id}: no notifications for event type ${event.type}`);
@@ -77,9 +78,10 @@ async function recipients(db: Sql, event: OutboxEvent): Promise<Recipients> {
 
 // What each recipient gets: e-mail when on, Telegram when a chat is set. A password reset is the
 // one message that is not a notification: the person asked for it, so it is always mailed, and
-// never sent to Telegram (the link opens the account).
+// never sent to Telegram (the link opens the account). A chat that refused the bot is reported
+// by e-mail whatever the setting: it was the person's other channel, now gone.
 function channelSql(event: OutboxEvent): { email: string; telegram: string | null } {
-  if (event.type === 'password_reset_requested') return { email: 'TRUE', telegram: null };
+  if (event.type === 'password_reset_requested' || event.type === 'telegram_unlinked') return { email: 'TRUE', telegram: null };
   return { email: 'a.notify_email = 1', telegram: 'a.telegram_chat_id IS NOT NULL' };
 }
 

@@ -164,6 +164,13 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
         link: { url: site('salary'), label: 'Открыть заработок' },
       };
     }
+    case 'telegram_unlinked':
+      return {
+        subject: 'Уведомления в Telegram отключены',
+        paragraphs: ['Telegram не даёт боту execorder писать в ваш чат: похоже, бот заблокирован или чат удалён. Мы отвязали этот чат и больше не пишем в него.',
+          'Чтобы снова получать уведомления в Telegram, откройте настройки уведомлений и привяжите чат по ссылке.'],
+        link: { url: site('settings'), label: 'Открыть настройки уведомлений' },
+      };
     case 'password_reset_requested': {
       if (!resetLink) throw new Error('a password reset needs its link');
       return {

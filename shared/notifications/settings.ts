@@ -2,9 +2,10 @@
 // the categories whose new tasks they want to hear about.
 import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
-import { notFound } from '../http/errors';
+import { notFound, validationFailed } from '../http/errors';
 import { Id } from '../http/schemas';
 import { findCategory, type Category } from '../tasks/categories';
+import { issueTelegramLink } from './telegram-link';
 
 export interface NotificationSettings { email: boolean; telegramChatId: string | null }
 
@@ -20,18 +21,33 @@ export const NotificationSettingsBody = z.strictObject({
 
 export const CategoryParams = z.strictObject({ categoryId: Id });
 
-export async function notificationSettings(db: RequestDb, accountId: number): Promise<NotificationSettings> {
+async function storedSettings(db: Sql, accountId: number): Promise<NotificationSettings> {
   const [row] = await db.rows<{ email: number; telegramChatId: string | null }>(
     'SELECT notify_email AS email, telegram_chat_id AS telegramChatId FROM account WHERE id = ?', [accountId]);
   if (!row) throw notFound('Account');
   return { email: row.email === 1, telegramChatId: row.telegramChatId };
 }
 
+/** The settings, with a fresh one-time link that links the chat where Start is pressed (telegram-link.ts). */
+export async function notificationSettings(db: RequestDb, accountId: number): Promise<NotificationSettings & { telegramLink: string }> {
+  // From the primary: a chat linked a moment ago by the webhook is not on the replica yet.
+  return { ...(await storedSettings(db.strong, accountId)), telegramLink: await issueTelegramLink(db.strong, accountId) };
+}
+
+/**
+ * Saves the e-mail switch. `telegramChatId` may only clear the chat (null or "") or repeat the
+ * linked one: a chat is linked by proof through telegramLink, never by its id typed in.
+ */
 export async function saveNotificationSettings(db: RequestDb, accountId: number,
   input: z.output<typeof NotificationSettingsBody>): Promise<NotificationSettings> {
-  await db.exec('UPDATE account SET notify_email = ?, telegram_chat_id = ? WHERE id = ?',
-    [input.email ? 1 : 0, input.telegramChatId, accountId]);
-  return { email: input.email, telegramChatId: input.telegramChatId };
+  return db.transaction(async (tx) => {
+    const current = await storedSettings(tx, accountId);
+    if (input.telegramChatId !== null && input.telegramChatId !== current.telegramChatId) {
+      throw validationFailed([{ path: 'telegramChatId', message: 'a chat is linked by pressing Start in the bot through telegramLink; here it can only be cleared (null)' }]);
+    }
+    await tx.exec('UPDATE account SET notify_email = ?, telegram_chat_id = ? WHERE id = ?', [input.email ? 1 : 0, input.telegramChatId, accountId]);
+    return { email: input.email, telegramChatId: input.telegramChatId };
+  });
 }
 
 export async function subscriptions(db: Sql, accountId: number): Promise<{ items: Category[] }> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventually, query } from '../helpers/db';
 import { call, errorOf, stack } from '../helpers/http';
-import { allDelivered, jobsOf, mailsTo, outboxIdOf, theMail } from '../helpers/notifications';
+import { allDelivered, jobsOf, mailsTo, newChatId, outboxIdOf, setChannels, theMail } from '../helpers/notifications';
 import { login, register, uniqueEmail } from '../helpers/users';
 
 const requestReset = (email: string) => call('POST', '/api/password-resets', { body: { email } });
@@ -109,7 +109,7 @@ describe('password reset', () => {
 
   it('mails the link even with e-mail notifications off, and never to Telegram', async () => {
     const person = await register('customer');
-    expect((await person.put('/api/me/notification-settings', { email: false, telegramChatId: '5550001' })).status).toBe(200);
+    await setChannels(person, { email: false, telegramChatId: newChatId() });
     expect((await requestReset(person.email)).status).toBe(202);
     const outboxId = await outboxIdOf('password_reset_requested', 'accountId', person.id);
     const [job] = await allDelivered(outboxId, 1);

@@ -1,22 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { call, errorOf } from '../helpers/http';
-import { newCategory } from '../helpers/notifications';
+import { linkTelegram, newCategory, newChatId } from '../helpers/notifications';
 import { register } from '../helpers/users';
 
 describe('notification settings', () => {
-  it('start with e-mail on and no Telegram chat, and keep what is put', async () => {
+  it('start with e-mail on and no Telegram chat, keep what is put, and link a chat only by proof', async () => {
     const person = await register('customer');
-    expect((await person.get('/api/me/notification-settings')).body).toEqual({ email: true, telegramChatId: null });
+    const settings = (await person.get('/api/me/notification-settings')).body;
+    expect(settings).toEqual({ email: true, telegramChatId: null, telegramLink: expect.stringMatching(/^https:\/\/t\.me\/\w+\?start=[\w-]{43}$/) });
 
-    const put = await person.put('/api/me/notification-settings', { email: false, telegramChatId: '123456789' });
-    expect(put.status).toBe(200);
-    expect(put.body).toEqual({ email: false, telegramChatId: '123456789' });
-    expect((await person.get('/api/me/notification-settings')).body).toEqual({ email: false, telegramChatId: '123456789' });
-    // The same account in another role has the same settings.
-    expect((await (await person.as('executor')).get('/api/me/notification-settings')).body).toEqual({ email: false, telegramChatId: '123456789' });
+    // A chat id typed in proves nothing: refused, as is a public channel.
+    for (const chat of ['123456789', '@execorder_news']) {
+      const refused = await person.put('/api/me/notification-settings', { email: false, telegramChatId: chat });
+      expect(errorOf(refused)).toEqual({ status: 400, code: 'validation_failed' });
+      expect(refused.body.error.details[0].path).toBe('telegramChatId');
+    }
+    const put = await person.put('/api/me/notification-settings', { email: false, telegramChatId: null });
+    expect(put.body).toEqual({ email: false, telegramChatId: null });
 
-    expect((await person.put('/api/me/notification-settings', { email: true, telegramChatId: '@execorder_news' })).body)
-      .toEqual({ email: true, telegramChatId: '@execorder_news' });
+    const chat = newChatId();
+    await linkTelegram(person, chat);
+    expect((await person.get('/api/me/notification-settings')).body).toMatchObject({ email: false, telegramChatId: chat });
+    // The same account in another role has the same settings; saving them as they are keeps the chat.
+    const executor = await person.as('executor');
+    expect((await executor.get('/api/me/notification-settings')).body).toMatchObject({ email: false, telegramChatId: chat });
+    expect((await executor.put('/api/me/notification-settings', { email: true, telegramChatId: chat })).body).toEqual({ email: true, telegramChatId: chat });
     expect((await person.put('/api/me/notification-settings', { email: true, telegramChatId: '' })).body)
       .toEqual({ email: true, telegramChatId: null });
   });
@@ -33,7 +41,7 @@ describe('notification settings', () => {
     expect(fieldOf(unknown)).toEqual(['sms']);
     expect(errorOf(await person.put('/api/me/notification-settings', { email: 'yes', telegramChatId: null }))).toEqual({ status: 400, code: 'validation_failed' });
     expect(errorOf(await call('GET', '/api/me/notification-settings'))).toEqual({ status: 401, code: 'unauthenticated' });
-    expect((await person.get('/api/me/notification-settings')).body).toEqual({ email: true, telegramChatId: null });
+    expect((await person.get('/api/me/notification-settings')).body).toMatchObject({ email: true, telegramChatId: null });
   });
 });
 

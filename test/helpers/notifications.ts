@@ -25,10 +25,10 @@ export async function telegramTo(chatId: string): Promise<TelegramMessage[]> {
   return ((await res.json()) as { items: TelegramMessage[] }).items;
 }
 
-/** Makes the sink fail the next `count` sends (to that chat only, when given). */
-export async function failTelegram(count: number, chatId?: string): Promise<void> {
+/** Makes the sink fail the next `count` sends (to that chat only, when given), as the Bot API does with `status`. */
+export async function failTelegram(count: number, chatId?: string, refusal: { status?: number; retryAfter?: number } = {}): Promise<void> {
   const res = await fetch(`${stack.urls.telegram}/fail`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count, chatId }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count, chatId, ...refusal }),
   });
   expect(res.status).toBe(204);
 }
@@ -38,7 +38,19 @@ export function newChatId(): string {
   return String(randomInt(100_000_000, 2_000_000_000));
 }
 
+/** Links the chat the way a person does: the settings' deep link, Start pressed in that chat (the sink posts the update). */
+export async function linkTelegram(person: Person, chatId: string): Promise<{ status: number; answer: { method?: string; text?: string } | null }> {
+  const settings = await person.get('/api/me/notification-settings');
+  expect(settings.status, settings.text).toBe(200);
+  const res = await fetch(`${stack.urls.telegram}/press-start`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chatId, link: settings.body.telegramLink }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { status: number; answer: { method?: string; text?: string } | null };
+}
+
 export async function setChannels(person: Person, settings: { email: boolean; telegramChatId: string | null }): Promise<void> {
+  if (settings.telegramChatId) expect((await linkTelegram(person, settings.telegramChatId)).status).toBe(200);
   const res = await person.put('/api/me/notification-settings', settings);
   expect(res.status, res.text).toBe(200);
 }

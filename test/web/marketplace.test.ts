@@ -110,8 +110,11 @@ describe.sequential('a task from top-up to payout, in the browser', () => {
     await waitForAmountOf(page, 'salary-value', EARNED);
     const form = page.locator(testId('payout-form'));
     await form.locator(testId('input-amount')).fill(EARNED);
-    await form.locator(testId('input-method-qiwi')).check();
-    await form.locator(testId('input-destination')).fill('+79001234567');
+    await form.locator(testId('input-method-sbp')).check();
+    await form.locator(testId('input-destination')).pressSequentially('89001234567');
+    // The phone mask shows the number as it is read aloud; the contract gets +7 and 10 digits.
+    expect(await form.locator(testId('input-destination')).inputValue()).toBe('+7 (900) 123-45-67');
+    await form.locator(testId('input-bank')).fill('Т-Банк');
     await form.locator(testId('payout-form-submit')).click();
     const requested = page.locator(testId('payouts-list-items')).locator(testId('payout-row', '[data-status="created"]'));
     await requested.waitFor();

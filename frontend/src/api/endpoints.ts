@@ -1,7 +1,7 @@
 // Every endpoint the site calls, in the contract's order. Pages never spell a URL themselves.
 import { request } from './client';
 import type {
-  Account, Application, Category, CreatedPayment, ErrorLogEntry, Job, LedgerCheck, LedgerEntry,
+  Account, Application, Category, CreatedPayment, ErrorLogEntry, Job, LedgerCheck, LedgerEntry, LegalVersions,
   LoginAnswer, Me, NotificationSettings, Page, Payment, Payout, PayoutMethod, Role, SessionInfo, Task,
 } from './types';
 
@@ -10,8 +10,10 @@ type Cursor = string | null;
 const PAGE_SIZE = 20;
 
 // Accounts and sessions
-export const register = (body: { email: string; password: string; fname: string; sname: string; phone: string }) =>
+export const register = (body: { email: string; password: string; fname: string; sname: string; phone: string; consents?: { terms?: string; personalData?: string } }) =>
   request<Account>('POST', '/api/accounts', { body });
+export const legalVersions = (signal?: AbortSignal) => request<LegalVersions>('GET', '/api/legal', { signal });
+export const giveConsents = (body: { terms?: string; personalData?: string }) => request<unknown>('POST', '/api/me/consents', { body });
 export const login = (body: { email: string; password: string; role: Role }) =>
   request<LoginAnswer>('POST', '/api/sessions', { body });
 export const listSessions = (signal?: Signal) => request<Page<SessionInfo>>('GET', '/api/sessions', { signal });
@@ -74,7 +76,7 @@ export const createPayment = (amount: string, idempotencyKey: string) =>
 export const listPayments = (cursor: Cursor, signal?: Signal) =>
   request<Page<Payment>>('GET', '/api/payments', { query: { cursor, limit: PAGE_SIZE }, signal });
 export const createPayout = (
-  body: { amount: string; method: PayoutMethod; destination: string },
+  body: { amount: string; method: PayoutMethod; destination: string; bank?: string },
   idempotencyKey: string,
 ) => request<Payout>('POST', '/api/payouts', { body, idempotencyKey });
 export const listPayouts = (cursor: Cursor, signal?: Signal) =>

@@ -22,6 +22,8 @@ export interface Me extends Account {
   balanceHeld: Money;
   salary: Money;
   salaryHeld: Money;
+  /** The account has not agreed to the current terms or personal-data policy: the site asks again. */
+  consentRequired?: boolean;
 }
 
 export interface SessionInfo {
@@ -92,7 +94,8 @@ export interface CreatedPayment {
 }
 
 export type PayoutStatus = 'created' | 'received' | 'rejected';
-export type PayoutMethod = 'qiwi' | 'card';
+/** `qiwi` only on payouts made before QIWI Bank lost its licence; new ones are sbp or card. */
+export type PayoutMethod = 'qiwi' | 'card' | 'sbp';
 export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['created', 'received', 'rejected'];
 
 export interface Payout {
@@ -100,6 +103,8 @@ export interface Payout {
   amount: Money;
   method: PayoutMethod;
   destination: string;
+  /** The recipient's bank of an SBP payout; null for the others. */
+  bank: string | null;
   status: PayoutStatus;
   comment: string | null;
   createdAt: string;
@@ -116,12 +121,19 @@ export interface LedgerEntry {
   taskId?: number | null;
   paymentId?: number | null;
   payoutId?: number | null;
+  /** The movement as a statement names it, and what it did to each of the caller's buckets. */
+  description: string;
+  effects: Record<string, Money>;
 }
 
 export interface NotificationSettings {
   email: boolean;
   telegramChatId: string | null;
+  /** GET only: a one-time deep link to the bot that links the chat where Start is pressed. */
+  telegramLink?: string;
 }
+
+export interface LegalVersions { terms: { version: string; url: string }; personalData: { version: string; url: string } }
 
 /** One row of GET /api/admin/stats. The contract names the numbers, not the keys; see README. */
 export interface RouteStat {

@@ -20,21 +20,33 @@ function notifications(signal: AbortSignal): HTMLElement {
         submitLabel: t.app.save,
         fields: [
           checkboxField({ name: 'email', label: t.settings.email, checked: current.email, testid: 'input-notify-email' }),
-          inputField({ name: 'telegramChatId', label: t.settings.telegram, value: current.telegramChatId ?? '', inputmode: 'numeric', hint: t.settings.telegramHint, autocomplete: 'off' }),
         ],
         onSubmit: async (values) => {
-          const chat = values.value('telegramChatId').trim();
-          await putNotificationSettings({ email: values.checked('email'), telegramChatId: chat === '' ? null : chat });
+          // The chat is kept as linked: it changes only through the bot's link or the button below.
+          await putNotificationSettings({ email: values.checked('email'), telegramChatId: current.telegramChatId });
           toast(t.app.saved);
         },
       });
-      fill(body, form.element);
+      fill(body, form.element, telegram(current.telegramChatId, current.telegramLink ?? null, current.email, load));
     } catch (err) {
       if (!signal.aborted) fill(body, errorBox(err, () => void load()));
     }
   };
   void load();
   return section(t.settings.notificationsTitle, 'notifications', body);
+}
+
+/** A chat is linked by pressing Start in the bot through the one-time link; it can be unlinked here. */
+function telegram(chat: string | null, link: string | null, email: boolean, reload: () => Promise<void>): HTMLElement {
+  const status = h('p', { 'data-testid': 'telegram-status' }, chat ? t.settings.telegramLinked(chat) : t.settings.telegramNone);
+  const connect = link
+    ? h('a', { class: 'button', href: link, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'telegram-link' }, t.settings.telegramConnect)
+    : null;
+  const disconnect = chat ? h('button', { type: 'button', class: 'button', 'data-testid': 'telegram-disconnect' }, t.settings.telegramDisconnect) : null;
+  disconnect?.addEventListener('click', () => {
+    void putNotificationSettings({ email, telegramChatId: null }).then(() => reload(), (err: unknown) => toast(errorText(err)));
+  });
+  return h('div', { class: 'stack', 'data-testid': 'telegram' }, status, h('p', { class: 'muted' }, t.settings.telegramHint), h('div', { class: 'row' }, connect, disconnect));
 }
 
 function subscriptionToggle(category: Category, on: boolean): HTMLElement {

@@ -3,7 +3,7 @@ import { ledger } from '../api/endpoints';
 import type { LedgerEntry } from '../api/types';
 import { t } from '../i18n';
 import { href } from '../router';
-import { formatDateTime } from './format';
+import { formatDateTime, formatMoney } from './format';
 import { h } from './h';
 import { pagedList, type PagedList } from './list';
 import { money } from './page';
@@ -14,9 +14,14 @@ function ledgerRow(entry: LedgerEntry): HTMLElement {
   if (entry.paymentId) refs.push(h('span', null, t.ledger.payment(entry.paymentId)));
   if (entry.payoutId) refs.push(h('span', null, t.ledger.payout(entry.payoutId)));
   const negative = entry.amount.trim().startsWith('-');
+  // "доступно −317,50 ₽, удержано +317,50 ₽": what the one movement did to each bucket.
+  const effects = Object.entries(entry.effects ?? {})
+    .filter(([, amount]) => Number(amount) !== 0)
+    .map(([bucket, amount]) => `${t.ledger.effects[bucket] ?? bucket} ${amount.startsWith('-') ? '−' : '+'}${formatMoney(amount.replace(/^-/, ''))}`)
+    .join(', ');
   return h('div', { class: 'row', 'data-testid': 'ledger-row', 'data-kind': entry.kind },
     h('div', { class: 'row__main' },
-      h('strong', null, t.ledger.kinds[entry.kind] ?? entry.kind),
+      h('strong', null, entry.description ?? t.ledger.kinds[entry.kind] ?? entry.kind, effects ? `: ${effects}` : ''),
       h('span', { class: 'meta' }, h('time', { datetime: entry.createdAt }, formatDateTime(entry.createdAt)), refs)),
     h('span', { class: negative ? 'amount amount--out' : 'amount amount--in' }, money(entry.amount)));
 }

@@ -6,11 +6,11 @@ import { formatDateTime } from './format';
 import { h, type Child } from './h';
 import { badge, money } from './page';
 
-/** Card numbers are shown by their last four digits; wallets in full (they are phone numbers). */
-export function destinationText(payout: Pick<Payout, 'method' | 'destination'>, full = false): string {
+/** Card numbers are shown by their last four digits; phones in full, with the SBP bank. */
+export function destinationText(payout: Pick<Payout, 'method' | 'destination'> & { bank?: string | null }, full = false): string {
   const method = t.payoutMethod[payout.method] ?? payout.method;
   if (payout.method === 'card' && !full) return `${method} •••• ${payout.destination.slice(-4)}`;
-  return `${method} ${payout.destination}`;
+  return `${method} ${payout.destination}${payout.bank ? `, ${payout.bank}` : ''}`;
 }
 
 export function payoutRow(payout: Payout, options: { full?: boolean; actions?: Child } = {}): HTMLElement {
