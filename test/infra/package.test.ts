@@ -21,7 +21,8 @@ import { SESSION_SETTINGS } from '../../shared/db/nodes';
 
 const REPO = path.resolve(__dirname, '../..');
 const SERVERLESS = path.join(REPO, 'node_modules/serverless/bin/serverless.js');
-const PACKAGE_TIMEOUT_MS = 300_000;
+// Minutes when the machine is busy (57 functions bundled one by one).
+const PACKAGE_TIMEOUT_MS = 600_000;
 
 // Every route of API.md, as `METHOD path`. Path parameters are compared by position, not name.
 const CONTRACT_ROUTES = [
@@ -551,7 +552,9 @@ function dependencies(resource: Resource): Set<string> {
       else if (key === 'Fn::GetAtt') found.add(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
       else if (key === 'Fn::Sub') {
         const text = Array.isArray(value) ? value[0] : value;
-        for (const m of String(text).matchAll(/\$\{([^}!.]+)[^}]*\}/g)) found.add(m[1]!);
+        // The list form's own variables (its second element) name no resource.
+        const local = new Set(Array.isArray(value) ? Object.keys(value[1] ?? {}) : []);
+        for (const m of String(text).matchAll(/\$\{([^}!.]+)[^}]*\}/g)) if (!local.has(m[1]!)) found.add(m[1]!);
         if (Array.isArray(value)) visit(value[1]);
       } else visit(value);
     }
