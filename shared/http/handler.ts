@@ -226,6 +226,8 @@ export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends Zo
       : await run(input);
     return toResponse(state, reply);
   };
+  // middy's own early timeout (5 ms before the limit, around `base` only) gives way to
+  // answerBeforeTimeout, which covers every step and leaves time to send the answer.
   const pipeline = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, PipelineContext>(base, { timeoutEarlyInMillis: 0 })
     .use(finishStep)
     .use(requestIdStep)
