@@ -90,7 +90,10 @@ export async function postMessage(db: RequestDb, author: Session, taskId: number
   const flags = looksLikeContact(input.text) ? 'contact' : '';
   return db.transaction(async (tx) => {
     const { customerId, executorId, side } = await conversationToWrite(tx, taskId, author, input.executorId);
-    await tx.exec('INSERT IGNORE INTO conversation (task_id, customer_id, executor_id) VALUES (?, ?, ?)', [taskId, customerId, executorId]);
+    // Creates the conversation or, when it exists, takes its row lock at once: a plain INSERT IGNORE
+    // would take a shared lock that two concurrent writers then both try to upgrade (a deadlock).
+    await tx.exec('INSERT INTO conversation (task_id, customer_id, executor_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = id',
+      [taskId, customerId, executorId]);
     const to = SIDE_COLUMNS[other(side)];
     const [conversation] = await tx.rows<{ id: number; recipientId: number; notify: number }>(
       `SELECT id, ${to.account} AS recipientId, (${to.notifiedAt} IS NULL OR ${to.notifiedAt} <= NOW(3) - INTERVAL ? SECOND) AS notify

@@ -29,7 +29,7 @@ async function pair(): Promise<{ customer: Person; executor: Person }> {
 /** The profile as anyone sees it once replication has caught up with `expected`. */
 async function profileOf(accountId: number, expected: Record<string, unknown>): Promise<any> {
   return eventually(async () => {
-    const res = await (await register('customer')).get(`/api/accounts/${accountId}/profile`);
+    const res = await call(`/api/accounts/${accountId}/profile`);
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject(expected);
     return res.body;
