@@ -140,6 +140,8 @@ function countOnlyReceives(queue: QueueInternals): void {
  * connections and answers nothing.
  */
 export function sqsService(o: LocalSqsOptions & { logsDir: string }): Service {
+  // For SDK clients in the launcher's process and the processes it forks (test workers), as localAwsEnv does for the API.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { logsDir, ...options } = o;
   return childService(nodeChildSpec('sqs', 'sqs-main.ts', options, logsDir), () => isListening(o.port), 30_000);
 }

@@ -22,8 +22,10 @@ export async function publish(outboxIds: number[], sender: Sender = 'background'
 /**
  * A committed request's events, published with one try that the answer waits for at most
  * PUBLISH_TIMEOUT_MS: a slow or frozen queue never turns a committed write into an error or a
- * timeout. What this misses stays unpublished for the scheduled publisher. (A bounded wait rather
- * than none: Lambda freezes a function once it has answered.)
+ * timeout. A send still under way at the bound goes on without the answer (in Lambda, when the
+ * container next runs); one that fails leaves its rows unpublished for the scheduled publisher.
+ * (A bounded wait rather than none: Lambda freezes a function once it has answered, so most sends
+ * should finish before.)
  */
 export async function publishCommitted(outboxIds: number[]): Promise<void> {
   const attempt = publish(outboxIds, 'request')

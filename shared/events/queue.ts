@@ -20,9 +20,9 @@ const MAX_VISIBILITY_SECONDS = 43_200;
 const SEND_BATCH = 10;
 
 /**
- * Who is waiting for a send: a request that has committed (one try, cut off at PUBLISH_TIMEOUT_MS,
- * since the outbox publisher sends whatever it misses), or background work (the consumer, the
- * schedules) that may take the SDK's retries.
+ * Who is waiting for a send: a request that has committed (one try and short timeouts; it waits
+ * for the send at most PUBLISH_TIMEOUT_MS, and the outbox publisher sends whatever it misses), or
+ * background work (the consumer, the schedules) that may take the SDK's retries.
  */
 export type Sender = 'request' | 'background';
 
@@ -32,7 +32,7 @@ function sqs(sender: Sender): SQSClient {
   let client = clients.get(sender);
   if (!client) {
     client = sender === 'request'
-      ? new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: config.PUBLISH_TIMEOUT_MS, requestTimeout: config.PUBLISH_TIMEOUT_MS } })
+      ? new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } })
       : new SQSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 2000, requestTimeout: 10_000 } });
     clients.set(sender, client);
   }
@@ -43,21 +43,16 @@ export function queueConfigured(): boolean {
   return config.SQS_QUEUE_URL !== '';
 }
 
-/**
- * Sends the messages in batches of ten (in parallel); throws unless every one was accepted. A
- * request's send gives up after PUBLISH_TIMEOUT_MS in all, whatever the queue does (a frozen queue
- * accepts the connection and never answers).
- */
+/** Sends the messages in batches of ten (side by side); throws unless every one was accepted. */
 export async function sendMessages(messages: QueueMessage[], sender: Sender = 'background'): Promise<void> {
   if (!queueConfigured()) throw new Error('SQS_QUEUE_URL is not set');
-  const abortSignal = sender === 'request' ? AbortSignal.timeout(config.PUBLISH_TIMEOUT_MS) : undefined;
   const chunks: QueueMessage[][] = [];
   for (let i = 0; i < messages.length; i += SEND_BATCH) chunks.push(messages.slice(i, i + SEND_BATCH));
   await Promise.all(chunks.map(async (chunk) => {
     const res = await sqs(sender).send(new SendMessageBatchCommand({
       QueueUrl: config.SQS_QUEUE_URL,
       Entries: chunk.map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) })),
-    }), { abortSignal });
+    }));
     const failed = res.Failed ?? [];
     if (failed.length > 0) throw new Error(`SQS refused ${failed.length} of ${chunk.length} messages: ${failed[0]?.Message ?? failed[0]?.Code}`);
   }));
