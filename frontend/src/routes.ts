@@ -16,6 +16,7 @@ export const routes: readonly RouteDef[] = [
   { pattern: 'settings', access: 'session', load: () => import('./pages/settings') },
   { pattern: 'login', access: 'public', load: () => import('./pages/login') },
   { pattern: 'register', access: 'public', load: () => import('./pages/register') },
+  { pattern: 'legal/:kind', access: 'public', load: () => import('./pages/legal') },
   { pattern: PASSWORD_RESET_PATH, access: 'public', load: passwordReset },
   { pattern: PASSWORD_RESET_ALIAS, access: 'public', load: passwordReset },
   { pattern: 'admin/payouts', access: ['admin'], load: () => import('./pages/admin/payouts') },

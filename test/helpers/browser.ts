@@ -115,6 +115,9 @@ export async function registerInBrowser(page: Page, role: 'customer' | 'executor
   await form.locator(testId('input-phone')).fill('+7 900 123-45-67');
   await form.locator(testId('input-password')).fill(person.password);
   await form.locator(testId(`input-role-${role}`)).check();
+  // The two separate consents (152-FZ), as a person ticks them.
+  await form.locator(testId('input-consent-terms')).check();
+  await form.locator(testId('input-consent-personal-data')).check();
   await form.locator(testId('register-form-submit')).click();
   await expectLoggedIn(page, role, person.name);
   return person;

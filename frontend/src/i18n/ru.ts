@@ -97,6 +97,14 @@ export const ru = {
     submitRegister: 'Зарегистрироваться',
     noAccount: 'Нет учётной записи?',
     haveAccount: 'Уже зарегистрированы?',
+    consentTerms: 'Я принимаю пользовательское соглашение',
+    consentPersonalData: 'Я даю согласие на обработку моих персональных данных в соответствии с политикой',
+    readTerms: 'Пользовательское соглашение',
+    readPolicy: 'Политика обработки персональных данных',
+    reconsentTitle: 'Тексты документов обновились',
+    reconsentIntro: 'Чтобы продолжить пользоваться execorder, прочитайте новые редакции и дайте согласие — каждое отдельно.',
+    reconsentSubmit: 'Принять',
+    reconsentDone: 'Спасибо, согласие сохранено.',
     forgot: 'Забыли пароль?',
     resetTitle: 'Восстановление пароля',
     resetIntro: 'Укажите почту, с которой регистрировались. Мы пришлём ссылку для нового пароля — она действует час.',
@@ -237,7 +245,6 @@ export const ru = {
     payout: (id: number) => `выплата №${id}`,
     /** The statement's names of the buckets in a line's effects. */
     effects: { balance: 'доступно', balanceHeld: 'удержано', salary: 'доступно', salaryHeld: 'в заявках' } as Record<string, string>,
-    csv: 'Выписка в CSV',
     kinds: {
       topup: 'Пополнение',
       task_hold: 'Удержание под задание',

@@ -66,7 +66,7 @@ export function render(ctx: PageContext): Node {
     returned === 'fail' ? notice(t.balance.returnedFail, 'error', 'payment-returned') : null,
     h('div', { class: 'grid-2' },
       h('section', { class: 'card', 'data-testid': 'balance-stats' }, stats.element),
-      section(t.balance.topUpTitle, 'topup', form.element)),
+      section(t.balance.topUpTitle, 'topup', form.element, h('p', { class: 'muted', 'data-testid': 'receipt-note' }, t.balance.receiptNote))),
     section(t.balance.paymentsTitle, null, payments.element),
     section(t.ledger.title, null, ledger.element));
 }

@@ -4,6 +4,7 @@ import { t } from '../i18n';
 import { homeFor } from '../routes';
 import { href, navigate, safeTarget, type PageContext } from '../router';
 import { setSessionFromLogin } from '../session';
+import { consentFields, consentProblems, consentsGiven } from '../ui/consents';
 import { createForm, inputField, radioField } from '../ui/form';
 import { h } from '../ui/h';
 import { pageHeader } from '../ui/page';
@@ -26,9 +27,10 @@ export function render(ctx: PageContext): Node {
         { value: 'customer', label: t.roles.customer ?? 'customer' },
         { value: 'executor', label: t.roles.executor ?? 'executor' },
       ] }),
+      ...consentFields(),
     ],
     validate: (values) => {
-      const problems: ValidationDetail[] = [];
+      const problems: ValidationDetail[] = consentProblems(values);
       const phone = values.value('phone').replace(/[\s()-]/g, '');
       if (phone && !PHONE.test(phone)) problems.push({ path: 'phone', message: t.errors.phoneFormat });
       const password = values.value('password');
@@ -46,6 +48,7 @@ export function render(ctx: PageContext): Node {
           fname: values.value('fname').trim(),
           sname: values.value('sname').trim(),
           phone: values.value('phone').replace(/[\s()-]/g, ''),
+          consents: await consentsGiven(),
         });
         registered = email;
       }

@@ -3,6 +3,7 @@ import { errorText } from '../api/client';
 import { getMe } from '../api/endpoints';
 import type { Me } from '../api/types';
 import { t } from '../i18n';
+import { reconsentPrompt } from './consents';
 import { fill, h, type Child } from './h';
 import { formatMoney, normalizeMoney } from './format';
 
@@ -62,7 +63,9 @@ export function meStats(signal: AbortSignal, figures: (me: Me) => HTMLElement[])
   const element = h('div', { class: 'stats' }, loading());
   const load = async (): Promise<void> => {
     try {
-      fill(element, ...figures(await getMe(signal)));
+      const me = await getMe(signal);
+      // The place every money page reads the account: a consent asked again shows here first.
+      fill(element, ...(me.consentRequired ? [reconsentPrompt(() => void load())] : []), ...figures(me));
     } catch (err) {
       if (!signal.aborted) fill(element, errorBox(err, () => void load()));
     }
