@@ -6,6 +6,8 @@ const int = (fallback: number) => z.coerce.number().int().min(0).default(fallbac
 const flag = z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true');
 
 const ConfigSchema = z.object({
+  /** `local` for this machine's stack (and tests); any other value is an AWS stage. */
+  STAGE: z.string().regex(/^[\w-]{1,40}$/).default('local'),
   API_PORT: int(3000),
   WEB_PORT: int(8080),
   MAIL_UI_PORT: int(1080),
@@ -108,10 +110,25 @@ const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/**
+ * The defaults above are the local stack's. Outside it a missing one of these would silently
+ * become a local value (an empty ROBOKASSA_PASSWORD2 would check callbacks against
+ * `local-password-2`), so an AWS stage without them stops at start instead.
+ */
+const REQUIRED_OUTSIDE_LOCAL = [
+  'SITE_URL', 'DB_PRIMARY_HOST', 'DB_REPLICA_HOST', 'DB_USER', 'MEMCACHED_SERVERS', 'SQS_QUEUE_URL',
+  'ROBOKASSA_LOGIN', 'ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'SMTP_URL', 'MAIL_FROM', 'TELEGRAM_BOT_TOKEN',
+] as const satisfies readonly (keyof Config)[];
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty variable counts as unset, so that `FOO=` in a shell does not defeat a default.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  return ConfigSchema.parse(present);
+  const parsed = ConfigSchema.parse(present);
+  const missing = parsed.STAGE === 'local' ? [] : REQUIRED_OUTSIDE_LOCAL.filter((name) => present[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`configuration: stage ${parsed.STAGE} needs ${missing.join(', ')} set; the defaults are for the local stack only`);
+  }
+  return parsed;
 }
 
 export const config: Config = parseConfig(process.env);

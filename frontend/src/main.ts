@@ -4,7 +4,8 @@ import { ApiError, onUnauthenticated, errorText } from './api/client';
 import { getMe } from './api/endpoints';
 import { t } from './i18n';
 import { createLayout } from './layout';
-import { HOME, routes } from './routes';
+import { HOME } from './home';
+import { routes } from './routes';
 import {
   currentPlace, currentTarget, href, loginHref, matchRoute, navigate, onNavigateSame, type PageContext,
 } from './router';

@@ -1,5 +1,4 @@
 // The route table: every page is its own chunk, loaded when first visited.
-import type { Role } from './api/types';
 import { PASSWORD_RESET_ALIAS, PASSWORD_RESET_PATH } from './links';
 import type { RouteDef } from './router';
 
@@ -24,12 +23,3 @@ export const routes: readonly RouteDef[] = [
   { pattern: 'admin/errors', access: ['admin'], load: () => import('./pages/admin/errors') },
   { pattern: 'admin/jobs', access: ['admin'], load: () => import('./pages/admin/jobs') },
 ];
-
-export const HOME = '/feed';
-
-/** Where a fresh log in lands when it was not sent from a page. */
-export function homeFor(role: Role): string {
-  if (role === 'customer') return '/my/tasks';
-  if (role === 'admin') return '/admin/payouts';
-  return '/feed';
-}

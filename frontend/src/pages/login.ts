@@ -2,7 +2,7 @@ import { login, logoutToken } from '../api/endpoints';
 import type { Role } from '../api/types';
 import { t } from '../i18n';
 import { PASSWORD_RESET_PATH } from '../links';
-import { homeFor } from '../routes';
+import { homeFor } from '../home';
 import { href, navigate, safeTarget, type PageContext } from '../router';
 import { getSession, setSessionFromLogin } from '../session';
 import { createForm, inputField, radioField } from '../ui/form';

@@ -1,7 +1,7 @@
 import { login, register } from '../api/endpoints';
 import type { Role, ValidationDetail } from '../api/types';
 import { t } from '../i18n';
-import { homeFor } from '../routes';
+import { homeFor } from '../home';
 import { href, navigate, safeTarget, type PageContext } from '../router';
 import { setSessionFromLogin } from '../session';
 import { consentFields, consentProblems, consentsGiven } from '../ui/consents';

@@ -1,0 +1,48 @@
+// The one structured logger: JSON lines (Powertools Logger) that carry, on every line written
+// while a request or an event is handled, its request id, route, account and the milliseconds
+// since it began, so that a person can search the logs by any of them.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Logger } from '@aws-lambda-powertools/logger';
+
+interface Scope {
+  requestId: string;
+  route: string;
+  accountId?: number;
+  startedAt: number;
+}
+
+const root = new Logger({ serviceName: 'execorder' });
+// Requests run concurrently in one process (serverless-offline in process, Lambda's managed
+// concurrency): each one's keys live in its own async context, never in the shared logger.
+const scopes = new AsyncLocalStorage<Scope>();
+
+/** Runs `work` with every log line inside it tagged with this request or event. */
+export function withLogScope<T>(keys: { requestId: string; route: string }, work: () => T): T {
+  return scopes.run({ ...keys, startedAt: performance.now() }, work);
+}
+
+/** Tags the rest of the current request's lines with the account it acts for. */
+export function logAccount(accountId: number): void {
+  const scope = scopes.getStore();
+  if (scope) scope.accountId = accountId;
+}
+
+function scoped(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const scope = scopes.getStore();
+  if (!scope) return extra;
+  return {
+    requestId: scope.requestId,
+    route: scope.route,
+    ...(scope.accountId !== undefined ? { accountId: scope.accountId } : {}),
+    durationMs: Math.round(performance.now() - scope.startedAt),
+    ...extra,
+  };
+}
+
+export const log = {
+  info: (message: string, extra?: Record<string, unknown>) => root.info(message, scoped(extra)),
+  warn: (message: string, extra?: Record<string, unknown>) => root.warn(message, scoped(extra)),
+  /** An error object goes under `error` with its name, message and stack. */
+  error: (message: string, error?: unknown, extra?: Record<string, unknown>) =>
+    root.error(message, scoped(error instanceof Error ? { ...extra, error } : { ...extra, error: error === undefined ? undefined : String(error) })),
+};
