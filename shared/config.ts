@@ -111,22 +111,36 @@ const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 /**
- * The defaults above are the local stack's. Outside it a missing one of these would silently
- * become a local value (an empty ROBOKASSA_PASSWORD2 would check callbacks against
- * `local-password-2`), so an AWS stage without them stops at start instead.
+ * The defaults above are the local stack's. Outside it a missing value would silently become a
+ * local one (an empty ROBOKASSA_PASSWORD2 would check callbacks against `local-password-2`):
+ * - every AWS function is given these (serverless/environment.yml), so one that lacks any stops
+ *   at start;
+ * - these secrets only the functions that use them are given (serverless/groups.yml): one that
+ *   lacks its secret stops, with the secret's name, the moment it reads it, never using the default.
  */
 const REQUIRED_OUTSIDE_LOCAL = [
-  'SITE_URL', 'DB_PRIMARY_HOST', 'DB_REPLICA_HOST', 'DB_USER', 'MEMCACHED_SERVERS', 'SQS_QUEUE_URL',
-  'ROBOKASSA_LOGIN', 'ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'SMTP_URL', 'MAIL_FROM', 'TELEGRAM_BOT_TOKEN',
+  'SITE_URL', 'DB_PRIMARY_HOST', 'DB_REPLICA_HOST', 'DB_USER', 'MEMCACHED_SERVERS', 'SQS_QUEUE_URL', 'MAIL_FROM',
+] as const satisfies readonly (keyof Config)[];
+const LOCAL_SECRETS = [
+  'ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'SMTP_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET',
 ] as const satisfies readonly (keyof Config)[];
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty variable counts as unset, so that `FOO=` in a shell does not defeat a default.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = ConfigSchema.parse(present);
-  const missing = parsed.STAGE === 'local' ? [] : REQUIRED_OUTSIDE_LOCAL.filter((name) => present[name] === undefined);
+  if (parsed.STAGE === 'local') return parsed;
+  const missing = REQUIRED_OUTSIDE_LOCAL.filter((name) => present[name] === undefined);
   if (missing.length > 0) {
     throw new Error(`configuration: stage ${parsed.STAGE} needs ${missing.join(', ')} set; the defaults are for the local stack only`);
+  }
+  for (const name of LOCAL_SECRETS.filter((secret) => present[secret] === undefined)) {
+    Object.defineProperty(parsed, name, {
+      enumerable: true,
+      get() {
+        throw new Error(`configuration: ${name} is not set in stage ${parsed.STAGE}; this function was not given that secret`);
+      },
+    });
   }
   return parsed;
 }
