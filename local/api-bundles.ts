@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { sleep } from './process-groups';
 
 const REPO = path.resolve(__dirname, '..');
 const CACHE_DIR = path.join(REPO, 'node_modules/.cache/execorder-api');
@@ -57,6 +58,7 @@ const storing = new Map<string, Promise<void>>();
 /** The folder of bundles built from these sources, if there is one (marked as used). */
 export async function cachedBundles(hash: string): Promise<string | null> {
   await storing.get(hash);
+  await otherLaunchersStoring(hash);
   const dir = path.join(CACHE_DIR, hash);
   try {
     const now = new Date();
@@ -65,6 +67,22 @@ export async function cachedBundles(hash: string): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** Waits while another live launcher copies these bundles in (a test run's launcher beside its stack's). */
+async function otherLaunchersStoring(hash: string): Promise<void> {
+  const copying = async () => (await readdir(CACHE_DIR).catch(() => [])).some((name) => {
+    if (!name.startsWith(`${hash}.partial-`)) return false;
+    try {
+      process.kill(Number(name.slice(name.lastIndexOf('-') + 1)), 0);
+      return true;
+    } catch {
+      return false; // its launcher died mid-copy
+    }
+  });
+  // Bounded: the pid of a launcher that died mid-copy may belong to another process by now.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && (await copying())) await sleep(200);
 }
 
 /**

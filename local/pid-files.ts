@@ -7,8 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { stopGroup } from './process-groups';
 
-export interface PidRecord {
-  name: string;
+export interface ProcessIdentity {
   pid: number;
   /** The process group it leads (spawned detached), stopped as a whole. */
   pgid: number;
@@ -18,10 +17,16 @@ export interface PidRecord {
   bootId: string;
 }
 
+export interface PidRecord extends ProcessIdentity {
+  name: string;
+  /** The launcher that started it: while that one lives, the process is not a leftover. */
+  launcher: ProcessIdentity;
+}
+
 export const pidsDirOf = (dataDir: string): string => path.join(dataDir, 'pids');
 
 /** What /proc says about a live process, or null when there is none with this pid. */
-export function processIdentity(pid: number): Omit<PidRecord, 'name'> | null {
+export function processIdentity(pid: number): ProcessIdentity | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name in parentheses may hold spaces and parentheses: fields start after the last ')'.
@@ -44,7 +49,7 @@ export function writePidFile(dir: string, name: string, pid: number): string | u
   if (!identity) return undefined; // already gone: nothing to leave behind
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ name, ...identity } satisfies PidRecord));
+  writeFileSync(file, JSON.stringify({ name, ...identity, launcher: processIdentity(process.pid)! } satisfies PidRecord));
   return file;
 }
 
@@ -76,7 +81,7 @@ function readRecord(file: string): PidRecord | null {
 }
 
 /** Whether the process a record describes is still running: same pid, start, command and boot. */
-export function isStillRunning(record: PidRecord): boolean {
+export function isStillRunning(record: ProcessIdentity): boolean {
   const now = processIdentity(record.pid);
   return now !== null && now.bootId === record.bootId && now.startTime === record.startTime
     && JSON.stringify(now.cmdline) === JSON.stringify(record.cmdline);
@@ -84,10 +89,16 @@ export function isStillRunning(record: PidRecord): boolean {
 
 /**
  * Stops every process an earlier launcher left running (its whole group), and forgets the pid
- * files of processes that are gone. Returns a line per process stopped.
+ * files of processes that are gone. Returns a line per process stopped. Refuses while the
+ * launcher that started them is alive: that is a stack running on this folder, not leftovers.
  */
 export async function stopLeftovers(dir: string): Promise<string[]> {
-  const stopped = await Promise.all(readPidFiles(dir).map(async ({ file, record }) => {
+  const records = readPidFiles(dir);
+  const alive = records.find(({ record }) => record.launcher.pid !== process.pid && isStillRunning(record.launcher));
+  if (alive) {
+    throw new Error(`a launcher (pid ${alive.record.launcher.pid}) is running on ${path.dirname(dir)}: stop it first, or use another --data-dir`);
+  }
+  const stopped = await Promise.all(records.map(async ({ file, record }) => {
     const running = isStillRunning(record);
     if (running) await stopGroup(record.pgid);
     rmSync(file, { force: true });

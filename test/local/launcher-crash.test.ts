@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
-import { isStillRunning, pidsDirOf, processIdentity, readPidFiles, stopLeftovers, type PidRecord } from '../../local/pid-files';
+import {
+  isStillRunning, pidsDirOf, processIdentity, readPidFiles, stopLeftovers, type PidRecord, type ProcessIdentity,
+} from '../../local/pid-files';
 import { call, type Answer } from '../helpers/http';
 import { apiConfig, robokassaSignature } from '../helpers/money';
 
@@ -36,7 +38,8 @@ async function launch(): Promise<Launcher> {
   // The shell's configuration would reach the launcher (it reads it); this stack has its own.
   const configNames = new Set(Object.keys(parseConfig({})));
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configNames.has(name)));
-  const proc = spawn(process.execPath, [path.join(REPO, 'node_modules/tsx/dist/cli.mjs'), 'local/start.ts', '--data-dir', dataDir, '--free-ports'], {
+  // As `npm start` runs it: one process (the tsx command would put a wrapper process in front).
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--data-dir', dataDir, '--free-ports'], {
     cwd: REPO,
     env: { ...env, RATE_LIMIT_PER_SECOND: '0', RATE_LIMIT_PER_MINUTE: '0', BCRYPT_ROUNDS: '4', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,11 +66,11 @@ async function launch(): Promise<Launcher> {
 }
 
 /** Every process of the groups the pid files name, as /proc describes it now. */
-function processesOf(records: PidRecord[]): PidRecord[] {
+function processesOf(records: PidRecord[]): ProcessIdentity[] {
   const groups = new Set(records.map((r) => r.pgid));
   return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
     const identity = processIdentity(Number(name));
-    return identity && groups.has(identity.pgid) ? [{ name: `pid ${name}`, ...identity }] : [];
+    return identity && groups.has(identity.pgid) ? [identity] : [];
   });
 }
 
@@ -138,7 +141,10 @@ it('after a SIGKILL mid-load, the next start stops the orphans it left, and noth
 
   // The orphans: every service the pid files name is still running, and the API kept answering.
   expect(records.map((r) => r.name).sort()).toEqual(['api', 'maildev', 'mariadb primary', 'mariadb replica', 'memcached1', 'memcached2']);
-  for (const record of records) expect(isStillRunning(record), record.name).toBe(true);
+  for (const record of records) {
+    expect(record.launcher.pid, 'the launcher is the process killed').toBe(first.proc.pid);
+    expect(isStillRunning(record), record.name).toBe(true);
+  }
   expect([...firstAnswers.values()].filter((a) => a.status === 201).length).toBeGreaterThan(KILL_AFTER);
   const orphans = processesOf(records);
 
@@ -147,6 +153,9 @@ it('after a SIGKILL mid-load, the next start stops the orphans it left, and noth
   for (const record of records) expect(second.output()).toContain(`${record.name} (pid ${record.pid})`);
   // Not one process of the first run is left, wrappers and their children included.
   expect(orphans.filter(isStillRunning)).toEqual([]);
+  // A live launcher's services are not leftovers: a third start on the folder is refused, harmlessly.
+  await expect(launch()).rejects.toThrow(/a launcher \(pid \d+\) is running on/);
+  for (const record of readPidFiles(pidsDirOf(dataDir))) expect(isStillRunning(record.record), record.record.name).toBe(true);
 
   // Each create, sent again with its key, answers what it answered (or creates it, if the first
   // try never committed): one task per key, and the money held for exactly those.

@@ -30,12 +30,12 @@ let taskId: number;
 let axeSource: string;
 
 beforeAll(async () => {
-  // Real scrollbars, as people have: their arrival must not move the page either.
-  browser = await launchBrowser({ scrollbars: true });
-  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   customer = await register('customer');
   await topUp(customer, '300.00');
   taskId = (await postTask(customer, { title: 'Проверить вёрстку страницы', reward: '120.00' })).id;
+  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  // Real scrollbars, as people have: their arrival must not move the page either.
+  browser = await launchBrowser({ scrollbars: true });
 });
 
 afterAll(async () => {
