@@ -64,10 +64,10 @@ async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err:
  */
 export const CLAIM_ROUND = 4;
 /**
- * Rounds under way at once in this container, across its deliveries: about as many sends as the
- * SMTP pool has connections, twice over so that none idles while a round claims or marks. More would only wait in the pool's queue, claimed and running, until
- * the function's timeout cut them off; a delivery that cannot start a round before its deadline
- * comes back later instead.
+ * Rounds under way at once in this container, across its deliveries: about twice as many sends
+ * as the SMTP pool has connections, so that none idles while a round claims or marks. More would
+ * only wait in the pool's queue, claimed and running, until the function's timeout cut them off;
+ * a delivery that cannot start a round before its deadline comes back later instead.
  */
 const roundSlots = slots(Math.max(1, Math.ceil((2 * config.SMTP_MAX_CONNECTIONS) / CLAIM_ROUND)));
 
