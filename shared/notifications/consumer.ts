@@ -5,6 +5,7 @@
 // on its last receive its failing jobs are marked failed and SQS moves it to the dead-letter queue.
 import type { SQSRecord } from 'aws-lambda';
 import { issueResetToken } from '../accounts/password-reset';
+import { config } from '../config';
 import { dbNodes } from '../db/nodes';
 import { RequestDb, type Sql } from '../db/request-db';
 import { enqueue } from '../events/outbox';
@@ -73,10 +74,17 @@ async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err:
 }
 
 /**
- * Jobs claimed (and then marked) per round, sent side by side; the SMTP pool bounds how many
- * connections that takes. A round is the unit the deadline and a crash cut at.
+ * Jobs claimed (and then marked) per round, sent side by side. A round is the unit the deadline
+ * and a crash cut at.
  */
 export const CLAIM_ROUND = 4;
+/**
+ * Rounds under way at once in this container, across its deliveries: about twice as many sends
+ * as the SMTP pool has connections, so that none idles while a round claims or marks. More would
+ * only wait in the pool's queue, claimed and running, until the function's timeout cut them off;
+ * a delivery that cannot start a round before its deadline comes back later instead.
+ */
+const roundSlots = slots(Math.max(1, Math.ceil((2 * config.SMTP_MAX_CONNECTIONS) / CLAIM_ROUND)));
 
 /**
  * Sends each job that is still pending, a round at a time; a failure of one never stops the rest.
@@ -85,42 +93,75 @@ export const CLAIM_ROUND = 4;
  */
 export async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
   Promise<{ sent: number; skipped: number; failed: number; refused: number; deferred: number; retryAfterSeconds: number }> {
-  const events = new Map<number, Promise<OutboxEvent | null>>();
-  // The facts of a message (the task, the names) are the same for every recipient of one event.
-  const facts = memoizedReads(db);
   const counts = { sent: 0, skipped: 0, failed: 0, refused: 0, deferred: 0, retryAfterSeconds: 0 };
+  // The facts of a message (the task, the names) are the same for every recipient of one event.
+  const delivery: Delivery = { facts: memoizedReads(db), events: new Map(), lastTry, counts };
   for (let i = 0; i < jobIds.length; i += CLAIM_ROUND) {
-    if (Date.now() > deadline) {
-      counts.deferred = jobIds.length - i;
-      break;
-    }
-    const round = jobIds.slice(i, i + CLAIM_ROUND);
-    const jobs = await claimJobs(db, round);
-    counts.skipped += round.length - jobs.length;
-    const sent: number[] = [];
-    await Promise.all(jobs.map(async (job) => {
-      if (!events.has(job.outboxId)) events.set(job.outboxId, loadEvent(db, job.outboxId));
-      try {
-        await send(db, facts, job, await events.get(job.outboxId)!);
-        sent.push(job.id);
-      } catch (err) {
-        const reason = (err as Error).message || String(err);
-        console.error(`job ${job.id} (${job.eventType}:${job.channel}) attempt ${job.attempts} failed: ${reason}`);
-        if (err instanceof TelegramRefusal && err.permanent) {
-          if (err.chatLost) await unlinkChat(job);
-          await markFailed(db, job.id, reason, true);
-          counts.refused++;
-          return;
-        }
-        if (err instanceof TelegramRefusal && err.retryAfterSeconds) counts.retryAfterSeconds = Math.max(counts.retryAfterSeconds, err.retryAfterSeconds);
-        await markFailed(db, job.id, reason, lastTry);
-        counts.failed++;
+    const release = await roundSlots.take();
+    try {
+      if (Date.now() > deadline) {
+        counts.deferred = jobIds.length - i;
+        break;
       }
-    }));
-    await markSent(db, sent);
-    counts.sent += sent.length;
+      await deliverRound(db, jobIds.slice(i, i + CLAIM_ROUND), delivery);
+    } finally {
+      release();
+    }
   }
   return counts;
+}
+
+interface Delivery {
+  facts: Sql;
+  events: Map<number, Promise<OutboxEvent | null>>;
+  lastTry: boolean;
+  counts: { sent: number; skipped: number; failed: number; refused: number; retryAfterSeconds: number };
+}
+
+/** Claims the round's pending jobs in one statement, sends them side by side, and marks the sent ones in one. */
+async function deliverRound(db: Sql, round: number[], d: Delivery): Promise<void> {
+  const jobs = await claimJobs(db, round);
+  d.counts.skipped += round.length - jobs.length;
+  const sent: number[] = [];
+  await Promise.all(jobs.map(async (job) => {
+    if (!d.events.has(job.outboxId)) d.events.set(job.outboxId, loadEvent(db, job.outboxId));
+    try {
+      await send(db, d.facts, job, await d.events.get(job.outboxId)!);
+      sent.push(job.id);
+    } catch (err) {
+      const reason = (err as Error).message || String(err);
+      console.error(`job ${job.id} (${job.eventType}:${job.channel}) attempt ${job.attempts} failed: ${reason}`);
+      if (err instanceof TelegramRefusal && err.permanent) {
+        if (err.chatLost) await unlinkChat(job);
+        await markFailed(db, job.id, reason, true);
+        d.counts.refused++;
+        return;
+      }
+      if (err instanceof TelegramRefusal && err.retryAfterSeconds) d.counts.retryAfterSeconds = Math.max(d.counts.retryAfterSeconds, err.retryAfterSeconds);
+      await markFailed(db, job.id, reason, d.lastTry);
+      d.counts.failed++;
+    }
+  }));
+  await markSent(db, sent);
+  d.counts.sent += sent.length;
+}
+
+/** At most `count` holders at a time; `take` resolves with the release once a slot is free. */
+function slots(count: number): { take(): Promise<() => void> } {
+  let free = count;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return {
+    async take() {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      return release;
+    },
+  };
 }
 
 /** Reads through `db`, each distinct query asked once (for the reads of one delivery, which change nothing). */
