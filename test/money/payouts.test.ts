@@ -138,7 +138,7 @@ describe('admin review of payouts', () => {
     // The review queue is oldest first and shared with every other test: read it to the end.
     const queue: { id: number }[] = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const page = (await boss.get(`/api/admin/payouts?status=created&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      const page: { items: { id: number }[]; nextCursor: string | null } = (await boss.get(`/api/admin/payouts?status=created&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).body;
       queue.push(...page.items);
       cursor = page.nextCursor;
     }
