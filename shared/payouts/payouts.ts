@@ -43,7 +43,8 @@ export const CreatePayoutBody = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['destination'],
       message: body.method === 'sbp' ? 'must be a phone number: +7 and 10 digits' : 'must be a valid card number of 13..19 digits' });
   }
-  if (body.method === 'sbp' && !body.bank) ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is required for sbp: the bank of 1..60 characters' });
+  // Only when absent: a bank that is there but malformed has its own issue already.
+  if (body.method === 'sbp' && body.bank == null) ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is required for sbp: the bank of 1..60 characters' });
   if (body.method !== 'sbp' && body.bank) ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is only for sbp' });
 });
 

@@ -10,8 +10,9 @@ import {
 import { eventually } from '../helpers/db';
 import { register } from '../helpers/users';
 
-const webhook = (update: unknown, secret: string | undefined = apiConfig.TELEGRAM_WEBHOOK_SECRET) => call('POST', '/api/telegram/webhook', {
-  body: update, headers: secret === undefined ? {} : { 'x-telegram-bot-api-secret-token': secret },
+/** `secret: null` sends no header at all. */
+const webhook = (update: unknown, secret: string | null = apiConfig.TELEGRAM_WEBHOOK_SECRET) => call('POST', '/api/telegram/webhook', {
+  body: update, headers: secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret },
 });
 const startUpdate = (chatId: number, code: string, type = 'private') => ({
   update_id: 1, message: { message_id: 1, date: 1, chat: { id: chatId, type }, from: { id: chatId, is_bot: false, first_name: 'X' }, text: `/start ${code}` },
@@ -31,9 +32,9 @@ describe('linking a chat', () => {
     expect(status).toBe(200);
     expect(answer).toMatchObject({ method: 'sendMessage', chat_id: Number(chat), text: expect.stringContaining('Готово') });
     expect((await telegramTo(chat)).map((m) => m.text)).toEqual([answer.text]);
-    expect((await person.get('/api/me/notification-settings')).body.telegramChatId).toBe(chat);
-    // Only the code's hash is kept, and linking spent it.
+    // Linking spent the code (only its hash was kept).
     expect(await query('primary', 'SELECT code_hash FROM telegram_link WHERE account_id = ?', [person.id])).toHaveLength(0);
+    expect((await person.get('/api/me/notification-settings')).body.telegramChatId).toBe(chat);
   });
 
   it('links nothing without the secret header, for a spent, expired or unknown code, or from a group', async () => {
@@ -41,7 +42,7 @@ describe('linking a chat', () => {
     const other = await register('customer');
     const code = codeOf((await person.get('/api/me/notification-settings')).body.telegramLink);
     const chat = Number(newChatId());
-    for (const secret of [undefined, 'wrong-secret']) {
+    for (const secret of [null, 'wrong-secret']) {
       expect(errorOf(await webhook(startUpdate(chat, code), secret))).toEqual({ status: 401, code: 'unauthenticated' });
     }
     expect((await webhook(startUpdate(chat, code, 'group'))).body.text).toContain('личный чат');

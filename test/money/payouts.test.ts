@@ -135,9 +135,15 @@ describe('admin review of payouts', () => {
     ];
     await query('primary', "UPDATE payout SET method = 'qiwi', destination = '+79991112233' WHERE id IN (?)", [old.map((p) => p.id)]);
     const sbp = (await executor.post('/api/payouts', { amount: '50.00', method: 'sbp', destination: '+79994445566', bank: 'Альфа-Банк' })).body;
-    const queue = (await boss.get('/api/admin/payouts?status=created&limit=100')).body.items;
-    expect(queue.find((p: { id: number }) => p.id === old[0].id)).toMatchObject({ method: 'qiwi', destination: '+79991112233', bank: null });
-    expect(queue.find((p: { id: number }) => p.id === sbp.id)).toMatchObject({ method: 'sbp', destination: '+79994445566', bank: 'Альфа-Банк' });
+    // The review queue is oldest first and shared with every other test: read it to the end.
+    const queue: { id: number }[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page: { items: { id: number }[]; nextCursor: string | null } = (await boss.get(`/api/admin/payouts?status=created&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      queue.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    expect(queue.find((p) => p.id === old[0].id)).toMatchObject({ method: 'qiwi', destination: '+79991112233', bank: null });
+    expect(queue.find((p) => p.id === sbp.id)).toMatchObject({ method: 'sbp', destination: '+79994445566', bank: 'Альфа-Банк' });
     expect((await boss.post(`/api/admin/payouts/${old[0].id}/approve`, {})).body).toMatchObject({ method: 'qiwi', status: 'received' });
     expect((await boss.post(`/api/admin/payouts/${old[1].id}/reject`, { comment: 'QIWI больше нет' })).body).toMatchObject({ method: 'qiwi', status: 'rejected' });
     const mine = (await executor.get('/api/payouts')).body.items;
