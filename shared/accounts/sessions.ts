@@ -32,7 +32,8 @@ export async function sessionByToken(db: RequestDb, token: string): Promise<Sess
        FROM session WHERE token_hash = ? AND last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY`,
     [hashToken(token)]);
   if (!row) return null;
-  if (row.stale) await touchSession(row.id);
+  // Not awaited: the request goes on while the activity is recorded (it is a best-effort write).
+  if (row.stale) void touchSession(row.id);
   return { id: row.id, accountId: row.accountId, role: row.role };
 }
 

@@ -9,7 +9,7 @@ import { commissionOf, formatMoney, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer, type Leg } from '../money/ledger';
 import { accountNames } from '../cache/names';
 import { invalidateFeed } from './feed-cache';
-import { loadTaskView, TASK_COLUMNS, type TaskRow, type TaskStatus, type TaskView } from './view';
+import { readTaskRow, TASK_COLUMNS, toTaskView, type TaskRow, type TaskStatus, type TaskView } from './view';
 
 type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
 
@@ -45,19 +45,28 @@ function check(task: TaskRow, actor: Session, rule: Rule): void {
 /** Locks, checks, runs `change`, and answers the task as it stands after the change. */
 async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
   change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskView> {
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     check(task, actor, rule);
     await change(tx, task);
-    return loadTaskView(tx, taskId);
+    return readTaskRow(tx, taskId);
   });
+  return toTaskView(db, row);
 }
 
+/**
+ * Changing `status` rewrites the task's entries in the (customer_id, …) and (executor_id, …)
+ * indexes that serve its foreign keys, so InnoDB checks them and takes shared locks on both
+ * accounts. An action that moves money therefore moves it first (exclusive account locks, in
+ * ascending id: shared/money/ledger.ts), then sets the status; otherwise two accepts for one
+ * customer both hold the shared lock and both wait to upgrade it (InnoDB's LATEST DETECTED
+ * DEADLOCK showed exactly that).
+ */
 const setStatus = (tx: Tx, taskId: number, assignments: string, params: unknown[]) =>
   tx.exec(`UPDATE task SET ${assignments} WHERE id = ?`, [...params, taskId]);
 
 export async function takeTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskView> {
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     // The winner of a race has moved the task on; the others learn it was taken, not a generic state error.
     if (task.status !== 'actual' && task.executorId !== null && task.customerId !== executor.accountId) {
@@ -67,27 +76,30 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?", [executor.accountId]);
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
     db.onCommit(invalidateFeed);
-    return loadTaskView(tx, taskId);
+    return readTaskRow(tx, taskId);
   });
+  return toTaskView(db, row);
 }
 
 export interface ApplicationView { id: number; executor: { id: number; name: string }; createdAt: string }
 
 export async function applyToTask(db: RequestDb, taskId: number, executor: Session): Promise<ApplicationView> {
-  return db.transaction(async (tx) => {
+  const application = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'choose' });
     const res = await tx.exec('INSERT IGNORE INTO task_application (task_id, executor_id) VALUES (?, ?)', [taskId, executor.accountId]);
     if (res.affectedRows === 0) throw conflict('conflict', 'You have already applied to this task');
     await enqueue(tx, { type: 'task_applied', taskId, executorId: executor.accountId, applicationId: res.insertId });
     const [row] = await tx.rows<{ createdAt: Date }>('SELECT created_at AS createdAt FROM task_application WHERE id = ?', [res.insertId]);
-    const names = await accountNames(tx, [executor.accountId]);
-    return {
-      id: res.insertId,
-      executor: { id: executor.accountId, name: names.get(executor.accountId) ?? '' },
-      createdAt: (row?.createdAt ?? new Date()).toISOString(),
-    };
+    return { id: res.insertId, createdAt: row?.createdAt ?? new Date() };
   });
+  // The name comes from memcached: after the commit, never while the task row is locked.
+  const names = await accountNames(db, [executor.accountId]);
+  return {
+    id: application.id,
+    executor: { id: executor.accountId, name: names.get(executor.accountId) ?? '' },
+    createdAt: application.createdAt.toISOString(),
+  };
 }
 
 export async function assignExecutor(db: RequestDb, taskId: number, customer: Session, executorId: number): Promise<TaskView> {
@@ -122,13 +134,14 @@ async function payForTask(tx: Tx, task: TaskRow, automatic: boolean): Promise<vo
   if (task.executorId === null) throw new Error(`task ${task.id} in review without an executor`);
   const reward = toKopecks(task.reward);
   const commission = commissionOf(reward, config.COMMISSION_PERCENT);
-  await setStatus(tx, task.id, "status = 'done', commission = ?", [formatMoney(commission)]);
   const legs: Leg[] = [
     { accountId: task.customerId, bucket: 'balance_held', amount: -reward },
     { accountId: task.executorId, bucket: 'salary', amount: reward - commission },
     { accountId: null, bucket: 'commission', amount: commission },
   ];
+  // Money before the status: see `setStatus`.
   await moveMoney(tx, { kind: 'task_payment', taskId: task.id, legs: legs.filter((leg) => leg.amount !== 0) });
+  await setStatus(tx, task.id, "status = 'done', commission = ?", [formatMoney(commission)]);
   await enqueue(tx, { type: 'work_accepted', taskId: task.id, executorId: task.executorId, automatic });
 }
 
@@ -145,11 +158,11 @@ export async function rejectWork(db: RequestDb, taskId: number, customer: Sessio
 
 export async function cancelTask(db: RequestDb, taskId: number, customer: Session): Promise<TaskView> {
   return transition(db, taskId, customer, { who: 'owner', from: ['actual'] }, async (tx, task) => {
-    await setStatus(tx, taskId, "status = 'cancelled'", []);
     await moveMoney(tx, {
       kind: 'task_refund', taskId,
       legs: transfer(toKopecks(task.reward), { accountId: task.customerId, bucket: 'balance_held' }, { accountId: task.customerId, bucket: 'balance' }),
     });
+    await setStatus(tx, taskId, "status = 'cancelled'", []);
     db.onCommit(invalidateFeed);
   });
 }
