@@ -63,6 +63,12 @@ class ConnectionSql implements Tx {
 export class RequestDb implements Sql {
   /** Set once this request wrote, or when the session wrote moments ago: reads then go to the primary. */
   readFromPrimary = false;
+  /**
+   * Whether the session wrote moments ago, asked only when a read would go to the replica: a
+   * request that only writes (its reads follow its commit, on the primary) never pays for it.
+   */
+  private recentWriteCheck: (() => Promise<boolean>) | undefined;
+  private recentWrite: Promise<boolean> | undefined;
   private tx: ConnectionSql | undefined;
   private afterCommit: (() => Promise<void> | void)[] = [];
   private wroteAnything = false;
@@ -74,9 +80,18 @@ export class RequestDb implements Sql {
   /** A read, routed to the replica unless read-your-writes applies; falls over to the other server. */
   async rows<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.tx) return this.tx.rows<T>(sql, params);
+    if (!this.readFromPrimary && this.recentWriteCheck) {
+      this.recentWrite ??= this.recentWriteCheck();
+      if (await this.recentWrite) this.readFromPrimary = true;
+    }
     const { primary, replica } = dbNodes();
     const order = this.readFromPrimary ? [primary, replica] : [replica, primary];
     return this.readFrom(order, sql, params);
+  }
+
+  /** Reads go to the primary as well when `check` says the session wrote moments ago; asked at the first replica read. */
+  pinToPrimaryIf(check: () => Promise<boolean>): void {
+    this.recentWriteCheck = check;
   }
 
   /** A read that must see every committed write (sessions, money decisions): the primary, the replica only if the primary is down. */

@@ -11,6 +11,7 @@ import { config } from '../config';
 import { RequestDb } from '../db/request-db';
 import { AppError, forbidden, rateLimited, unauthenticated, validationFailed } from './errors';
 import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
+import { JsonText } from './json-text';
 import { logError, recordTiming } from './observability';
 import { clientIp, parseBody } from './request';
 
@@ -120,7 +121,8 @@ function authStep(access: Access) {
         if (roles && !roles.includes(session.role)) throw forbidden(`This action needs the ${roles.join(' or ')} role`);
         state.session = session;
       }
-      if (state.session && (await cacheGet(`ryw:${state.session.id}`)) !== null) state.db.readFromPrimary = true;
+      const sessionId = state.session?.id;
+      if (sessionId !== undefined) state.db.pinToPrimaryIf(async () => (await cacheGet(`ryw:${sessionId}`)) !== null);
     },
   };
 }
@@ -142,6 +144,7 @@ function rateLimitStep(kind: 'api' | 'robokassa') {
 function toResponse(state: PipelineState, reply: Reply): APIGatewayProxyResultV2 {
   const headers: Record<string, string> = { 'X-Request-Id': state.requestId, ...reply.headers };
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
+  if (reply.body instanceof JsonText) return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: reply.body.text };
   if (typeof reply.body === 'string') return { statusCode: reply.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: reply.body };
   return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(reply.body) };
 }
