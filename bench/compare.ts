@@ -153,7 +153,9 @@ async function statementsPerCreate(actor: Actor, pairs: Pair[], count: number): 
 
 export interface InProcessResult { product: CpuResult; floor: CpuResult; statements: { product: number; floor: number }; cyclesPerSecond: { product: number; floor: number } }
 
-export async function compareInProcess(env: Record<string, string>, pairs: Pair[], opts: { cycles: number; seconds: number; workers: number }): Promise<InProcessResult> {
+interface CompareOptions { cycles: number; seconds: number; workers: number }
+
+async function compareHere(env: Record<string, string>, pairs: Pair[], opts: CompareOptions): Promise<InProcessResult> {
   const product = await productActor(env);
   const floorDb = createFloor(env);
   const floor = floorActor(floorDb);
@@ -176,6 +178,33 @@ export async function compareInProcess(env: Record<string, string>, pairs: Pair[
   } finally {
     await floorDb.close();
   }
+}
+
+/**
+ * Runs the comparison in a process of its own: the bench process also hosts the launcher's SQS
+ * emulator and relay, whose CPU would otherwise be counted as the product's.
+ */
+export async function compareInProcess(env: Record<string, string>, pairs: Pair[], opts: CompareOptions): Promise<InProcessResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
+    env: { ...process.env, BENCH_COMPARE: JSON.stringify({ env, pairs, opts }) }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+  if (code !== 0 || !line) throw new Error(`the in-process comparison failed (exit ${code}):\n${output}`);
+  return JSON.parse(line.slice('RESULT '.length)) as InProcessResult;
+}
+
+if (require.main === module && process.env.BENCH_COMPARE) {
+  const { env, pairs, opts } = JSON.parse(process.env.BENCH_COMPARE) as { env: Record<string, string>; pairs: Pair[]; opts: CompareOptions };
+  compareHere(env, pairs, opts).then((result) => {
+    console.log(`RESULT ${JSON.stringify(result)}`);
+    process.exit(0);
+  }, (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
 
 /** The floor over node:http in a process of its own, like the API. */

@@ -148,6 +148,7 @@ export class RequestDb implements Sql {
       this.afterCommit = [];
       const errno = (err as { errno?: number }).errno;
       if (broken || errno === READ_ONLY) {
+        console.error(`primary treated as down for a second: ${(err as { code?: string }).code ?? errno}`);
         primary.markDown();
         return { error: primaryDown(), retry: false };
       }
@@ -182,6 +183,7 @@ export class RequestDb implements Sql {
       return conn;
     } catch (err) {
       if (!isConnectionError(err)) throw err;
+      console.error(`${node.name}: no connection (${(err as { code?: string }).code ?? 'unknown'}), treated as down for a second`);
       node.markDown();
       throw primaryDown();
     }
