@@ -199,6 +199,7 @@ export class RequestDb implements Sql {
         return rows;
       } catch (err) {
         if (!isConnectionError(err)) throw err;
+        console.error(`${node.name}: read failed (${(err as { code?: string }).code ?? 'unknown'}), treated as down for a second`);
         node.markDown();
       }
     }
