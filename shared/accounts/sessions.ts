@@ -40,7 +40,8 @@ export async function sessionByToken(db: RequestDb, token: string): Promise<Sess
       WHERE s.token_hash = ? AND s.last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY`,
     [hashToken(token)]);
   if (!row) return null;
-  if (row.stale) await touchSession(row.id);
+  // Not awaited: the request goes on while the activity is recorded (it is a best-effort write).
+  if (row.stale) void touchSession(row.id);
   return { id: row.id, accountId: row.accountId, role: row.role, blocked: blockOf(row) };
 }
 

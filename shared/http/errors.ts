@@ -25,6 +25,8 @@ export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `$
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const invalidState = (message: string) => new AppError(409, 'invalid_state', message);
 export const insufficientFunds = (message = 'Not enough money') => new AppError(409, 'insufficient_funds', message);
+/** A credit that would take a bucket past what its DECIMAL(12,2) column holds. */
+export const amountTooLarge = (message: string) => new AppError(409, 'amount_too_large', message);
 export const payloadTooLarge = () => new AppError(413, 'payload_too_large', 'The body is over 64 KiB');
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError(429, 'rate_limited', 'Too many requests', undefined, { 'Retry-After': String(retryAfterSeconds) });

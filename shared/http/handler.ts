@@ -14,6 +14,7 @@ import { countAuthFailure, refuseWhileGuessing } from './auth-failures';
 import { answerBeforeTimeout } from './deadline';
 import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from './errors';
 import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
+import { JsonText } from './json-text';
 import { logError, recordTiming } from './observability';
 import { fromOrigin } from './origin';
 import { clientIp, parseBody } from './request';
@@ -135,7 +136,8 @@ function authStep(access: Access, refuseBlocked: boolean) {
         state.session = session;
         if (refuseBlocked && session.blocked) throw accountBlocked(session.blocked.reason);
       }
-      if (state.session && (await cacheGet(`ryw:${state.session.id}`)) !== null) state.db.readFromPrimary = true;
+      const sessionId = state.session?.id;
+      if (sessionId !== undefined) state.db.pinToPrimaryIf(async () => (await cacheGet(`ryw:${sessionId}`)) !== null);
     },
   };
 }
@@ -164,6 +166,7 @@ function rateLimitStep(kind: 'api' | 'robokassa') {
 function toResponse(state: PipelineState, reply: Reply): APIGatewayProxyResultV2 {
   const headers: Record<string, string> = { 'X-Request-Id': state.requestId, ...reply.headers };
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
+  if (reply.body instanceof JsonText) return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: reply.body.text };
   if (typeof reply.body === 'string') return { statusCode: reply.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: reply.body };
   return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(reply.body) };
 }

@@ -23,8 +23,6 @@ export async function withIdempotency(
 ): Promise<Reply> {
   const fingerprint = createHash('sha256').update(request).digest();
   for (let attempt = 1; ; attempt++) {
-    const stored = await storedReply(db, accountId, key, fingerprint);
-    if (stored) return stored;
     try {
       return await db.transaction(async (tx) => {
         // The key row commits with the action or not at all; a repeat waits here for the first.
@@ -35,8 +33,13 @@ export async function withIdempotency(
         return reply;
       });
     } catch (err) {
-      // Another request with this key committed first: its answer is ours.
-      if ((err as { errno?: number }).errno === DUPLICATE && attempt < 3) continue;
+      // The key exists (the common case, a first use, costs no read): another request with it
+      // committed first and its answer is ours, or it is a day old and forgotten, and we try again.
+      if ((err as { errno?: number }).errno === DUPLICATE && attempt < 3) {
+        const stored = await storedReply(db, accountId, key, fingerprint);
+        if (stored) return stored;
+        continue;
+      }
       // A refused action changed nothing; its answer is still the first answer to this key. A rate
       // limit is not an answer about the action: a retry after Retry-After must get to try it.
       if (err instanceof AppError && err.status < 500 && err.status !== 429) {

@@ -16,7 +16,8 @@ let lastFlush = Date.now();
 /** Buffers one sample; every second or 200 samples the buffer goes to the database in one INSERT. */
 export async function recordTiming(sample: Sample): Promise<void> {
   if (buffer.length < MAX_BUFFERED) buffer.push(sample);
-  if (buffer.length >= FLUSH_AT_ROWS || Date.now() - lastFlush >= FLUSH_EVERY_MS) await flushTimings();
+  // The flush is not awaited: no request waits for the statistics of others.
+  if (buffer.length >= FLUSH_AT_ROWS || Date.now() - lastFlush >= FLUSH_EVERY_MS) void flushTimings();
 }
 
 /** One row per hour, route and duration bucket, added to what other containers wrote (see 0007_hardening.sql). */

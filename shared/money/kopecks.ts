@@ -5,6 +5,9 @@ export type Kopecks = number & { readonly __unit: 'kopecks' };
 
 export const MAX_AMOUNT_KOPECKS = 99_999_999 as Kopecks; // 999999.99
 
+/** The most an account bucket holds: its column is DECIMAL(12,2), 9 999 999 999.99. */
+export const MAX_BUCKET_KOPECKS = 999_999_999_999 as Kopecks;
+
 const DECIMAL = /^(-)?(\d{1,12})(?:\.(\d{1,2}))?$/;
 
 /** Parses a decimal string such as "150", "150.5" or "-12.30" (as MySQL DECIMAL columns arrive). */

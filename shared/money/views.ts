@@ -23,7 +23,7 @@ export async function checkBooks(db: Sql): Promise<BooksCheck> {
        (SELECT COALESCE(SUM(balance_held), 0) FROM account) AS balancesHeld,
        (SELECT COALESCE(SUM(salary), 0) FROM account) AS salaries,
        (SELECT COALESCE(SUM(salary_held), 0) FROM account) AS salariesHeld,
-       (SELECT commission FROM platform_account WHERE id = 1) AS commission,
+       (SELECT COALESCE(SUM(commission), 0) FROM platform_account) AS commission, -- all shards (migration 0005)
        (SELECT COUNT(*) FROM account a LEFT JOIN (
           SELECT account_id,
                  SUM(IF(bucket = 'balance', amount, 0)) AS balance, SUM(IF(bucket = 'balance_held', amount, 0)) AS balance_held,

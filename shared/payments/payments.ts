@@ -5,10 +5,10 @@ import type { Session } from '../accounts/sessions';
 import { config } from '../config';
 import type { RequestDb } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { AppError, validationFailed } from '../http/errors';
+import { amountTooLarge, AppError, validationFailed } from '../http/errors';
 import { logError, utf8Prefix } from '../http/observability';
 import { PageQuery, toPage, type Page } from '../http/pagination';
-import { formatMoney, MoneyInput, toKopecks } from '../money/kopecks';
+import { formatMoney, MAX_BUCKET_KOPECKS, MoneyInput, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer } from '../money/ledger';
 import { fiscalReceipt, outSumKopecks, paymentLink, resultSignatureValid } from './robokassa';
 
@@ -21,6 +21,11 @@ export interface PaymentView { id: number; amount: string; status: PaymentStatus
 export async function createPayment(db: RequestDb, customer: Session, amount: number, ip: string): Promise<PaymentView & { paymentUrl: string }> {
   if (amount < toKopecks(config.PAYMENT_MIN_AMOUNT)) {
     throw validationFailed([{ path: 'amount', message: `must be at least ${config.PAYMENT_MIN_AMOUNT}` }]);
+  }
+  // Refused now rather than at the callback: a balance past its DECIMAL(12,2) column cannot be credited.
+  const [account] = await db.strongRows<{ balance: string }>('SELECT balance FROM account WHERE id = ?', [customer.accountId]);
+  if (account && toKopecks(account.balance) + amount > MAX_BUCKET_KOPECKS) {
+    throw amountTooLarge(`The balance would exceed ${formatMoney(MAX_BUCKET_KOPECKS)}, the most an account holds`);
   }
   const outSum = formatMoney(amount);
   const res = await db.exec('INSERT INTO payment (account_id, amount, ip) VALUES (?, ?, ?)', [customer.accountId, outSum, ip.slice(0, 45)]);

@@ -10,7 +10,7 @@ import { invalidState, notFound, validationFailed } from '../http/errors';
 import { PageQuery, toPage, type Page } from '../http/pagination';
 import { text } from '../http/schemas';
 import { formatMoney, MoneyInput, toKopecks } from '../money/kopecks';
-import { lockAccount, moveMoney, transfer } from '../money/ledger';
+import { applyLegs, moveMoney, recordMovement, transfer } from '../money/ledger';
 
 /** The Luhn checksum every card number carries. */
 export function luhnValid(digits: string): boolean {
@@ -86,13 +86,12 @@ export async function requestPayout(db: RequestDb, executor: Session, body: z.ou
     throw validationFailed([{ path: 'amount', message: `must be at least ${config.PAYOUT_MIN_AMOUNT}` }]);
   }
   return db.transaction(async (tx) => {
-    await lockAccount(tx, executor.accountId);
+    // The hold first: it locks the account before the insert's foreign key takes a shared lock on it.
+    const legs = transfer(body.amount, { accountId: executor.accountId, bucket: 'salary' }, { accountId: executor.accountId, bucket: 'salary_held' });
+    await applyLegs(tx, legs);
     const res = await tx.exec('INSERT INTO payout (account_id, amount, method, destination, bank, ip) VALUES (?, ?, ?, ?, ?, ?)',
       [executor.accountId, formatMoney(body.amount), body.method, body.destination, body.bank ?? null, ip.slice(0, 45)]);
-    await moveMoney(tx, {
-      kind: 'payout_hold', payoutId: res.insertId,
-      legs: transfer(body.amount, { accountId: executor.accountId, bucket: 'salary' }, { accountId: executor.accountId, bucket: 'salary_held' }),
-    });
+    await recordMovement(tx, { kind: 'payout_hold', payoutId: res.insertId, legs });
     return view(await loadPayout(tx, res.insertId));
   });
 }

@@ -5,7 +5,7 @@ import type { Session } from '../accounts/sessions';
 import type { Sql } from '../db/request-db';
 import { latestDisputes, type DisputeView } from '../disputes/view';
 import { taskHistories, type HistoryItem } from './history';
-import { loadTaskView, type TaskView } from './view';
+import { loadTaskView, toTaskView, type TaskRow, type TaskView } from './view';
 
 export type TaskAnswer = Omit<TaskView, 'rejections'> & { rejections?: number; history?: HistoryItem[]; dispute?: DisputeView | null };
 
@@ -32,5 +32,14 @@ export async function asSeenBy(db: Sql, views: TaskView[], viewer: Session | nul
 /** One task as this viewer may see it. */
 export async function taskFor(db: Sql, taskId: number, viewer: Session | null): Promise<TaskAnswer> {
   const [view] = await asSeenBy(db, [await loadTaskView(db, taskId)], viewer);
+  return view!;
+}
+
+/**
+ * One task, from the row an action's transaction read last, as this viewer may see it: called
+ * after the commit, so names (memcached), history and dispute are never read while rows are locked.
+ */
+export async function answerFromRow(db: Sql, row: TaskRow, viewer: Session | null): Promise<TaskAnswer> {
+  const [view] = await asSeenBy(db, [await toTaskView(db, row)], viewer);
   return view!;
 }

@@ -20,16 +20,16 @@ export async function invalidateFeed(): Promise<void> {
 }
 
 /**
- * The cached page, or `load()` stored under the version read before loading: if a change
- * commits meanwhile, the page lands under a version nobody reads any more.
+ * The cached page as JSON text, or `load()` stored under the version read before loading: if a
+ * change commits meanwhile, the page lands under a version nobody reads any more.
  */
-export async function cachedFeedPage<T>(pageKey: string, load: () => Promise<T>): Promise<T> {
+export async function cachedFeedPage(pageKey: string, load: () => Promise<string>): Promise<string> {
   const version = await currentVersion();
   if (version === null) return load();
   const key = `feed:${version}:${pageKey}`;
   const hit = await cacheGet(key);
-  if (hit !== null) return JSON.parse(hit) as T;
+  if (hit !== null) return hit;
   const page = await load();
-  await cacheSet(key, JSON.stringify(page), PAGE_TTL_SECONDS);
+  await cacheSet(key, page, PAGE_TTL_SECONDS);
   return page;
 }

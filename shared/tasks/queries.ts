@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
 import type { RequestDb } from '../db/request-db';
 import { validationFailed } from '../http/errors';
+import { JsonText } from '../http/json-text';
 import { toPage, type Page } from '../http/pagination';
 import { findCategory } from './categories';
 import { cachedFeedPage } from './feed-cache';
@@ -19,7 +20,8 @@ async function taskPage(db: RequestDb, rows: TaskRow[], limit: number, viewer: S
   return { items: viewer === 'public' ? views.map(publicPart) : await asSeenBy(db, views, viewer), nextCursor: page.nextCursor };
 }
 
-export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Promise<Page<TaskAnswer>> {
+/** A page of the feed as JSON text: the first pages come from memcached and are sent as they are stored. */
+export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Promise<JsonText> {
   let categoryId: number | undefined;
   if (query.category !== undefined) {
     categoryId = (await findCategory(db, query.category))?.id;
@@ -34,8 +36,8 @@ export async function feed(db: RequestDb, query: z.output<typeof FeedQuery>): Pr
     const rows = strong ? await db.strongRows<TaskRow>(sql, params) : await db.rows<TaskRow>(sql, params);
     return taskPage(db, rows, query.limit, 'public');
   };
-  if (query.cursor) return load(false);
-  return cachedFeedPage(`${categoryId ?? 'all'}:${query.limit}`, () => load(true));
+  if (query.cursor) return new JsonText(JSON.stringify(await load(false)));
+  return new JsonText(await cachedFeedPage(`${categoryId ?? 'all'}:${query.limit}`, async () => JSON.stringify(await load(true))));
 }
 
 /** The feed's first page as the site asks for it, for all tasks and each category, cached where it is not. */

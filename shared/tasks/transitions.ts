@@ -9,8 +9,8 @@ import { commissionOf, formatMoney, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer, type Leg } from '../money/ledger';
 import { invalidateFeed } from './feed-cache';
 import { recordStep } from './history';
-import { taskFor, type TaskAnswer } from './details';
-import { TASK_COLUMNS, type TaskRow, type TaskStatus } from './view';
+import { answerFromRow, type TaskAnswer } from './details';
+import { readTaskRow, TASK_COLUMNS, type TaskRow, type TaskStatus } from './view';
 
 type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
 
@@ -46,19 +46,28 @@ export function check(task: TaskRow, actor: Session, rule: Rule): void {
 /** Locks, checks, runs `change`, and answers the task as it stands after the change. */
 export async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
   change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskAnswer> {
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     check(task, actor, rule);
     await change(tx, task);
-    return taskFor(tx, taskId, actor);
+    return readTaskRow(tx, taskId);
   });
+  return answerFromRow(db, row, actor);
 }
 
+/**
+ * Changing `status` rewrites the task's entries in the (customer_id, …) and (executor_id, …)
+ * indexes that serve its foreign keys, so InnoDB checks them and takes shared locks on both
+ * accounts. An action that moves money therefore moves it first (exclusive account locks, in
+ * ascending id: shared/money/ledger.ts), then sets the status; otherwise two accepts for one
+ * customer both hold the shared lock and both wait to upgrade it (InnoDB's LATEST DETECTED
+ * DEADLOCK showed exactly that).
+ */
 export const setStatus = (tx: Tx, taskId: number, assignments: string, params: unknown[]) =>
   tx.exec(`UPDATE task SET ${assignments} WHERE id = ?`, [...params, taskId]);
 
 export async function takeTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskAnswer> {
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     // The winner of a race has moved the task on; the others learn it was taken, not a generic state error.
     if (task.status !== 'actual' && task.executorId !== null && task.customerId !== executor.accountId) {
@@ -70,8 +79,9 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
     await recordStep(tx, taskId, executor.accountId, 'take');
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
     db.onCommit(invalidateFeed);
-    return taskFor(tx, taskId, executor);
+    return readTaskRow(tx, taskId);
   });
+  return answerFromRow(db, row, executor);
 }
 
 export async function abandonTask(db: RequestDb, taskId: number, executor: Session): Promise<TaskAnswer> {
@@ -97,13 +107,14 @@ async function payForTask(tx: Tx, task: TaskRow, automatic: boolean): Promise<vo
   if (task.executorId === null) throw new Error(`task ${task.id} in review without an executor`);
   const reward = toKopecks(task.reward);
   const commission = commissionOf(reward, config.COMMISSION_PERCENT);
-  await setStatus(tx, task.id, "status = 'done', commission = ?", [formatMoney(commission)]);
   const legs: Leg[] = [
     { accountId: task.customerId, bucket: 'balance_held', amount: -reward },
     { accountId: task.executorId, bucket: 'salary', amount: reward - commission },
     { accountId: null, bucket: 'commission', amount: commission },
   ];
+  // Money before the status: see `setStatus`.
   await moveMoney(tx, { kind: 'task_payment', taskId: task.id, legs: legs.filter((leg) => leg.amount !== 0) });
+  await setStatus(tx, task.id, "status = 'done', commission = ?", [formatMoney(commission)]);
   await enqueue(tx, { type: 'work_accepted', taskId: task.id, executorId: task.executorId, automatic });
 }
 
@@ -128,12 +139,13 @@ export async function cancelTask(db: RequestDb, taskId: number, customer: Sessio
     if (task.status === 'in_work' && !(task.dueAt && task.dueAt.getTime() < Date.now())) {
       throw invalidState('The task is in work and not overdue');
     }
-    await setStatus(tx, taskId, "status = 'cancelled'", []);
-    await recordStep(tx, taskId, customer.accountId, 'cancel');
+    // Money before the status: see `setStatus`.
     await moveMoney(tx, {
       kind: 'task_refund', taskId,
       legs: transfer(toKopecks(task.reward), { accountId: task.customerId, bucket: 'balance_held' }, { accountId: task.customerId, bucket: 'balance' }),
     });
+    await setStatus(tx, taskId, "status = 'cancelled'", []);
+    await recordStep(tx, taskId, customer.accountId, 'cancel');
     db.onCommit(invalidateFeed);
   });
 }

@@ -76,9 +76,19 @@ export async function toTaskViews(db: Sql, rows: TaskRow[]): Promise<TaskView[]>
   }));
 }
 
+/** The task's row as it stands: inside an action's transaction, the one read its answer needs. */
+export async function readTaskRow(db: Sql, taskId: number): Promise<TaskRow> {
+  const [row] = await db.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE id = ?`, [taskId]);
+  if (!row) throw notFound('Task');
+  return row;
+}
+
+/** One task as the contract shows it. Actions call it after their commit: names come from memcached, never while rows are locked. */
+export async function toTaskView(db: Sql, row: TaskRow): Promise<TaskView> {
+  const [view] = await toTaskViews(db, [row]);
+  return view!;
+}
+
 export async function loadTaskView(db: Sql, taskId: number): Promise<TaskView> {
-  const rows = await db.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE id = ?`, [taskId]);
-  const [view] = await toTaskViews(db, rows);
-  if (!view) throw notFound('Task');
-  return view;
+  return toTaskView(db, await readTaskRow(db, taskId));
 }

@@ -1,0 +1,235 @@
+// The product beside the floor (bench/floor.ts), measured in the same run on the same stack:
+// handler CPU per request and cycles/s with the handlers called in this process, statements
+// per create from the primary's `Questions` counter, and creates/s through HTTP.
+import autocannon from 'autocannon';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import mysqlCore from 'mysql2';
+import mysql, { type Connection, type ResultSetHeader } from 'mysql2/promise';
+import { createFloor, type Floor, type FloorReply } from './floor';
+
+export interface Person { id: number; token: string }
+export interface Pair { customer: Person; executor: Person }
+
+const CREATE_BODY = { title: 'Bench', description: 'load', reward: '1.00', categoryId: 1 };
+
+function primaryOf(env: Record<string, string>): Promise<Connection> {
+  return mysql.createConnection({
+    host: env.DB_PRIMARY_HOST, port: Number(env.DB_PRIMARY_PORT), user: env.DB_USER, password: env.DB_PASSWORD, database: env.DB_NAME ?? 'execorder',
+  });
+}
+
+/**
+ * Customers (with money for every create) and executors, written straight into the database:
+ * 200 registrations and top-ups over HTTP would cost the bench a minute and measure nothing.
+ * The money enters as a received payment with its ledger movement, so the books still balance.
+ */
+export async function seedPairs(env: Record<string, string>, count: number): Promise<Pair[]> {
+  const db = await primaryOf(env);
+  const person = async (role: 'customer' | 'executor', balance: string): Promise<Person> => {
+    const [account] = await db.query<ResultSetHeader>(
+      "INSERT INTO account (email, password_hash, fname, sname, phone, balance) VALUES (?, 'x', 'Bench', 'Person', '+70000000000', ?)",
+      [`bench-${randomUUID()}@bench.local`, balance]);
+    const token = randomBytes(32).toString('base64url');
+    await db.query("INSERT INTO session (account_id, role, token_hash, ip, user_agent) VALUES (?, ?, ?, '127.0.0.1', 'bench')",
+      [account.insertId, role, createHash('sha256').update(token).digest()]);
+    if (balance !== '0.00') {
+      const [payment] = await db.query<ResultSetHeader>("INSERT INTO payment (account_id, amount, status, ip) VALUES (?, ?, 'received', '127.0.0.1')", [account.insertId, balance]);
+      const [movement] = await db.query<ResultSetHeader>("INSERT INTO ledger_movement (kind, payment_id) VALUES ('topup', ?)", [payment.insertId]);
+      await db.query('INSERT INTO ledger_entry (movement_id, account_id, bucket, amount) VALUES ?',
+        [[[movement.insertId, null, 'external', `-${balance}`], [movement.insertId, account.insertId, 'balance', balance]]]);
+    }
+    return { id: account.insertId, token };
+  };
+  const pairs: Pair[] = [];
+  for (let i = 0; i < count; i++) pairs.push({ customer: await person('customer', '999999.00'), executor: await person('executor', '0.00') });
+  await db.end();
+  return pairs;
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyResultV2>;
+type Step = 'create' | 'take' | 'submit' | 'accept';
+type Actor = (step: Step, token: string, taskId: number) => Promise<{ status: number; body: string }>;
+
+function event(method: string, route: string, rawPath: string, token: string, body?: string, id?: number): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0', routeKey: `${method} ${route}`, rawPath, rawQueryString: '', isBase64Encoded: false, body,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'bench' },
+    pathParameters: id === undefined ? undefined : { id: String(id) },
+    requestContext: { http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: randomUUID(), routeKey: `${method} ${route}`, stage: '$default', timeEpoch: Date.now() },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+/** The product's Lambda handlers, called as serverless-offline calls them, in this process. */
+async function productActor(env: Record<string, string>): Promise<Actor> {
+  Object.assign(process.env, env);
+  // The bench may have loaded the config module already, parsed from its own environment: the
+  // handlers must talk to this stack, never to the default ports another stack may be using.
+  const { config, parseConfig } = await import('../shared/config');
+  Object.assign(config, parseConfig(process.env));
+  const load = async (file: string) => ((await import(path.join(__dirname, '../functions/tasks', file))) as { handler: Handler }).handler;
+  const handlers = { create: await load('create.ts'), take: await load('take.ts'), submit: await load('submit.ts'), accept: await load('accept.ts') };
+  return async (step, token, taskId) => {
+    // A context per invocation, as Lambda gives: the pipeline keeps the request's state on it.
+    const context = { getRemainingTimeInMillis: () => 10_000, functionName: 'bench', awsRequestId: randomUUID(), callbackWaitsForEmptyEventLoop: false };
+    const e = step === 'create'
+      ? event('POST', '/api/tasks', '/api/tasks', token, JSON.stringify(CREATE_BODY))
+      : event('POST', `/api/tasks/{id}/${step}`, `/api/tasks/${taskId}/${step}`, token, undefined, taskId);
+    const r = (await handlers[step](e, context)) as { statusCode: number; body: string };
+    return { status: r.statusCode, body: r.body };
+  };
+}
+
+function floorActor(floor: Floor): Actor {
+  return (step, token, taskId): Promise<FloorReply> => (step === 'create' ? floor.create(token, CREATE_BODY) : floor[step](token, taskId));
+}
+
+export interface CpuResult { create: number; take: number; submit: number; accept: number; cycle: number }
+
+const cpuMs = (start: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
+
+/** Handler CPU per step, one request at a time (so that no other request's CPU is counted), mean over `cycles`. */
+async function cpuPerStep(actor: Actor, pairs: Pair[], cycles: number): Promise<CpuResult> {
+  const total = { create: 0, take: 0, submit: 0, accept: 0 };
+  for (let i = 0; i < cycles; i++) {
+    const { customer, executor } = pairs[i % pairs.length]!;
+    let taskId = 0;
+    for (const step of ['create', 'take', 'submit', 'accept'] as const) {
+      const start = process.cpuUsage();
+      const r = await actor(step, step === 'take' || step === 'submit' ? executor.token : customer.token, taskId);
+      total[step] += cpuMs(start);
+      if (r.status >= 300) throw new Error(`${step}: ${r.status} ${r.body}`);
+      if (step === 'create') taskId = (JSON.parse(r.body) as { id: number }).id;
+    }
+  }
+  const per = (n: number) => n / cycles;
+  return { create: per(total.create), take: per(total.take), submit: per(total.submit), accept: per(total.accept),
+    cycle: per(total.create + total.take + total.submit + total.accept) };
+}
+
+/** Whole cycles per second with `workers` pairs at once, each cycling on its own accounts. */
+async function cyclesPerSecond(actor: Actor, pairs: Pair[], workers: number, seconds: number): Promise<number> {
+  const until = Date.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(pairs.slice(0, workers).map(async ({ customer, executor }) => {
+    while (Date.now() < until) {
+      const created = await actor('create', customer.token, 0);
+      const taskId = (JSON.parse(created.body) as { id: number }).id;
+      await actor('take', executor.token, taskId);
+      await actor('submit', executor.token, taskId);
+      const accepted = await actor('accept', customer.token, taskId);
+      if (accepted.status === 200) done++;
+    }
+  }));
+  return done / seconds;
+}
+
+/**
+ * Statements sent per create, counted where every statement of this process goes through:
+ * mysql2's Connection.query (the promise API and pools call it too). The primary's global
+ * `Questions` would also count the API process's event consumer, which the floor does not have.
+ */
+let statementsSent = 0;
+const connectionClass = (mysqlCore as unknown as { Connection: { prototype: { query: (...args: unknown[]) => unknown } } }).Connection;
+const originalQuery = connectionClass.prototype.query;
+connectionClass.prototype.query = function countedQuery(this: unknown, ...args: unknown[]) {
+  statementsSent++;
+  return originalQuery.apply(this, args);
+};
+
+async function statementsPerCreate(actor: Actor, pairs: Pair[], count: number): Promise<number> {
+  // Let after-commit work of earlier requests settle first.
+  await new Promise((r) => setTimeout(r, 300));
+  const before = statementsSent;
+  for (let i = 0; i < count; i++) await actor('create', pairs[i % pairs.length]!.customer.token, 0);
+  await new Promise((r) => setTimeout(r, 300));
+  return (statementsSent - before) / count;
+}
+
+export interface InProcessResult { product: CpuResult; floor: CpuResult; statements: { product: number; floor: number }; cyclesPerSecond: { product: number; floor: number } }
+
+interface CompareOptions { cycles: number; seconds: number; workers: number }
+
+async function compareHere(env: Record<string, string>, pairs: Pair[], opts: CompareOptions): Promise<InProcessResult> {
+  const product = await productActor(env);
+  const floorDb = createFloor(env);
+  const floor = floorActor(floorDb);
+  try {
+    // Warm-up: modules, pools, name cache.
+    await cpuPerStep(product, pairs, 10);
+    await cpuPerStep(floor, pairs, 10);
+    // Interleaved halves, so that a burst of load from the machine's other users hits both alike.
+    const half = Math.max(1, Math.floor(opts.cycles / 2));
+    const cpu = { product: [await cpuPerStep(product, pairs, half)], floor: [await cpuPerStep(floor, pairs, half)] };
+    cpu.floor.push(await cpuPerStep(floor, pairs, half));
+    cpu.product.push(await cpuPerStep(product, pairs, half));
+    const mean = (r: CpuResult[]) => Object.fromEntries(Object.keys(r[0]!).map((k) => [k, (r[0]![k as Step] + r[1]![k as Step]) / 2])) as unknown as CpuResult;
+    const statements = { product: await statementsPerCreate(product, pairs, 40), floor: await statementsPerCreate(floor, pairs, 40) };
+    const cycles = {
+      product: await cyclesPerSecond(product, pairs, opts.workers, opts.seconds),
+      floor: await cyclesPerSecond(floor, pairs, opts.workers, opts.seconds),
+    };
+    return { product: mean(cpu.product), floor: mean(cpu.floor), statements, cyclesPerSecond: cycles };
+  } finally {
+    await floorDb.close();
+  }
+}
+
+/**
+ * Runs the comparison in a process of its own: the bench process also hosts the launcher's SQS
+ * emulator and relay, whose CPU would otherwise be counted as the product's.
+ */
+export async function compareInProcess(env: Record<string, string>, pairs: Pair[], opts: CompareOptions): Promise<InProcessResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
+    env: { ...process.env, BENCH_COMPARE: JSON.stringify({ env, pairs, opts }) }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+  if (code !== 0 || !line) throw new Error(`the in-process comparison failed (exit ${code}):\n${output}`);
+  return JSON.parse(line.slice('RESULT '.length)) as InProcessResult;
+}
+
+if (require.main === module && process.env.BENCH_COMPARE) {
+  const { env, pairs, opts } = JSON.parse(process.env.BENCH_COMPARE) as { env: Record<string, string>; pairs: Pair[]; opts: CompareOptions };
+  compareHere(env, pairs, opts).then((result) => {
+    console.log(`RESULT ${JSON.stringify(result)}`);
+    process.exit(0);
+  }, (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+/** The floor over node:http in a process of its own, like the API. */
+export async function startFloorServer(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => void }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'floor.ts')], {
+    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const m = /floor listening on (\d+)/.exec(chunk.toString());
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`the floor exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+/** Creates through HTTP, spread over every customer (one account's creates queue on its row lock, on purpose). */
+export async function createsPerSecond(base: string, pairs: Pair[], connections: number, seconds: number): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: base, connections, duration: seconds,
+    requests: [{
+      method: 'POST', path: '/api/tasks', body: JSON.stringify(CREATE_BODY),
+      setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${pairs[next++ % pairs.length]!.customer.token}` } }),
+    }],
+  });
+}
