@@ -6,6 +6,7 @@ import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { forbidden, invalidState, notFound } from '../http/errors';
 import { text } from '../http/schemas';
+import { spendResetLinks } from './reset-links';
 import type { Session } from './sessions';
 
 export interface Block { reason: string; since: string }
@@ -35,6 +36,8 @@ export async function lockBlock(tx: Tx, accountId: number): Promise<Block | null
 /** Everything a block does to an account, in the caller's transaction with the account row locked. */
 export async function applyBlock(tx: Tx, accountId: number, reason: string): Promise<void> {
   await tx.exec('UPDATE account SET blocked_reason = ?, blocked_at = NOW(3) WHERE id = ?', [reason, accountId]);
+  // A reset link mailed before the block must not let anyone take the account over meanwhile.
+  await spendResetLinks(tx, accountId);
   await enqueue(tx, { type: 'account_blocked', accountId, reason });
 }
 

@@ -9,7 +9,7 @@ import { conflict, forbidden, invalidState, notFound } from '../http/errors';
 import { toPage, type Page } from '../http/pagination';
 import { formatMoney, toKopecks, type Kopecks } from '../money/kopecks';
 import { lockAccount, moveMoney, transfer } from '../money/ledger';
-import { executorRatings } from './ratings';
+import { ratingsOf } from '../reviews/ratings';
 import type { ApplicationsQuery, AssignBody, OfferBody } from './schemas';
 import { invalidateFeed } from './feed-cache';
 import type { TaskAnswer } from './details';
@@ -37,7 +37,7 @@ const APPLICATION_COLUMNS = `id, executor_id AS executorId, message, price, days
 
 async function applicationViews(db: Sql, rows: ApplicationRow[]): Promise<ApplicationView[]> {
   const ids = rows.map((r) => r.executorId);
-  const [names, ratings] = await Promise.all([accountNames(db, ids), executorRatings(db, ids)]);
+  const [names, ratings] = await Promise.all([accountNames(db, ids), ratingsOf(db, ids, 'executor')]);
   return rows.map((r) => ({
     id: r.id,
     executor: { id: r.executorId, name: names.get(r.executorId) ?? '', ...(ratings.get(r.executorId) ?? { rating: null, reviews: 0 }) },
