@@ -3,7 +3,7 @@ import { IdParams } from '../../shared/http/schemas';
 import { changeOffer, withdrawOffer } from '../../shared/tasks/offers';
 import { OfferBody } from '../../shared/tasks/schemas';
 
-export const put = httpHandler({ access: 'executor', params: IdParams, body: OfferBody },
+export const put = httpHandler({ access: 'executor', params: IdParams, body: OfferBody, refuseBlocked: true },
   async ({ db, session, params, body }) => ({ status: 200, body: await changeOffer(db, params.id, session, body) }));
 
 export const remove = httpHandler({ access: 'executor', params: IdParams },
