@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
 import { accountNames } from '../cache/names';
 import type { RequestDb } from '../db/request-db';
-import { validationFailed } from '../http/errors';
 import { toPage, type Page } from '../http/pagination';
 import { MESSAGE_COLUMNS, messageViews, SIDE_COLUMNS, type MessageRow, type MessageView, type Side } from './messages';
 import type { ConversationsQuery } from './schemas';
@@ -22,13 +21,9 @@ interface ConversationRow {
   lastMessageId: number | null; lastMessageAt: Date; unread: number;
 }
 
-/** Where the previous page ended: its last conversation's activity time and id. */
-function after(cursor: (number | string)[] | undefined): { at: Date; id: number } | null {
-  if (!cursor) return null;
-  const at = new Date(String(cursor[0]));
-  const id = Number(cursor[1]);
-  if (Number.isNaN(at.getTime()) || !Number.isInteger(id)) throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API issued' }]);
-  return { at, id };
+/** Where the previous page ended: its last conversation's activity time and id (the schema decoded both). */
+function after(cursor: readonly [string, number] | undefined): { at: Date; id: number } | null {
+  return cursor ? { at: new Date(cursor[0]), id: cursor[1] } : null;
 }
 
 const newestFirst = (a: ConversationRow, b: ConversationRow) =>

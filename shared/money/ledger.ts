@@ -111,9 +111,13 @@ async function applyToAccount(tx: Tx, accountId: number, columns: Map<string, nu
   throw await whyRefused(tx, accountId, changes);
 }
 
-/** Reads the account (already locked by the failed update) to say which bucket refused. */
+/**
+ * Reads the account to say which bucket refused. A locking read: a plain one would see the
+ * transaction's snapshot, older than the concurrent commit that drained the balance, and find no
+ * shortfall (the failed update has locked the row already, so this waits for nothing).
+ */
 async function whyRefused(tx: Tx, accountId: number, changes: [string, number][]): Promise<Error> {
-  const [row] = await tx.rows<Record<string, string>>(`SELECT ${changes.map(([column]) => column).join(', ')} FROM account WHERE id = ?`, [accountId]);
+  const [row] = await tx.rows<Record<string, string>>(`SELECT ${changes.map(([column]) => column).join(', ')} FROM account WHERE id = ? FOR UPDATE`, [accountId]);
   if (!row) return new Error(`no account ${accountId}`);
   const short = changes.find(([column, amount]) => amount < 0 && toKopecks(String(row[column])) + amount < 0);
   if (short) return insufficientFunds(`Not enough money on the ${BUCKET_WORDS[short[0] as Bucket]}`);

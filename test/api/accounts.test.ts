@@ -99,7 +99,7 @@ describe('GET /api/me', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       id: person.id, email: person.email, fname: 'Иван', sname: 'Петров', phone: '+79990001122', role: 'executor',
-      balance: '0.00', balanceHeld: '0.00', salary: '0.00', salaryHeld: '0.00', consentRequired: true,
+      balance: '0.00', balanceHeld: '0.00', salary: '0.00', salaryHeld: '0.00', consentRequired: true, blocked: null,
     });
   });
 

@@ -9,7 +9,7 @@ import { stack } from './http';
 import { topUp } from './money';
 import { admin, register, type Person } from './users';
 
-export interface Mail { subject: string; text: string; html: string; to: { address: string }[]; headers: Record<string, string> }
+export interface Mail { id: string; subject: string; text: string; html: string; to: { address: string }[]; headers: Record<string, string> }
 export interface TelegramMessage { id: number; chatId: string; text: string }
 
 export async function mailsTo(address: string): Promise<Mail[]> {
@@ -17,6 +17,18 @@ export async function mailsTo(address: string): Promise<Mail[]> {
   expect(res.status).toBe(200);
   const all = (await res.json()) as Mail[];
   return all.filter((m) => m.to.some((to) => to.address.toLowerCase() === address.toLowerCase()));
+}
+
+/**
+ * A header as the mail carried it, from the message's source: maildev's JSON leaves out the
+ * headers its parser turns into objects (List-Unsubscribe among them).
+ */
+export async function rawHeader(mail: Mail, name: string): Promise<string | undefined> {
+  const res = await fetch(`${stack.urls.mailUi}/api/email/${encodeURIComponent(mail.id)}/source`);
+  expect(res.status).toBe(200);
+  const head = (await res.text()).split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line?.slice(name.length + 1).trim();
 }
 
 export async function telegramTo(chatId: string): Promise<TelegramMessage[]> {

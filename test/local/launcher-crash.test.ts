@@ -140,7 +140,7 @@ it('after a SIGKILL mid-load, the next start stops the orphans it left, and noth
   expect(first.proc.signalCode).toBe('SIGKILL');
 
   // The orphans: every service the pid files name is still running, and the API kept answering.
-  expect(records.map((r) => r.name).sort()).toEqual(['api', 'maildev', 'mariadb primary', 'mariadb replica', 'memcached1', 'memcached2']);
+  expect(records.map((r) => r.name).sort()).toEqual(['api', 'maildev', 'mariadb primary', 'mariadb replica', 'memcached1', 'memcached2', 'relay', 'sqs']);
   for (const record of records) {
     expect(record.launcher.pid, 'the launcher is the process killed').toBe(first.proc.pid);
     expect(isStillRunning(record), record.name).toBe(true);
