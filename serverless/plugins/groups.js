@@ -5,7 +5,10 @@
 //   the VPC's network interfaces (instead of the framework's one role for every function);
 // - each function its group's environment (under the function's own) and its group's `dependsOn`;
 // - each group alarms on its functions' Errors and Throttles (10 functions per alarm, CloudWatch's
-//   limit of metrics in one alarm), to the AlarmTopic of serverless/monitoring.yml.
+//   limit of metrics in one alarm), to the AlarmTopic of serverless/monitoring.yml; a group with
+//   `alarmsByQuery` (the many HTTP functions) gets one Metrics Insights alarm per metric instead,
+//   over every function of the region (CloudWatch's remedy for more than 10 metrics; it saves the
+//   stack's resources, of which CloudFormation allows 500).
 // With no `custom.groups` (the local stage) it does nothing.
 
 const METRICS_PER_ALARM = 10;
@@ -74,6 +77,10 @@ class FunctionGroups {
     for (const [group, members] of byGroup) {
       resources[this.roleId(group)] = this.role(group, members);
       for (const metric of ['Errors', 'Throttles']) {
+        if (this.groups()[group].alarmsByQuery) {
+          resources[`${pascal(group)}${metric}Alarm`] = this.queryAlarm(group, metric);
+          continue;
+        }
         for (let at = 0; at < members.length; at += METRICS_PER_ALARM) {
           const chunk = members.slice(at, at + METRICS_PER_ALARM);
           resources[`${pascal(group)}${metric}Alarm${at / METRICS_PER_ALARM + 1}`] = this.alarm(group, metric, chunk);
@@ -106,6 +113,28 @@ class FunctionGroups {
               ...(this.groups()[group].statements ?? []),
             ],
           },
+        }],
+      },
+    };
+  }
+
+  queryAlarm(group, metric) {
+    return {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmDescription: `${metric} of any function in the region (group ${group} and the rest)`,
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+        OKActions: [{ Ref: 'AlarmTopic' }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        Metrics: [{
+          Id: 'total',
+          Label: `${group} ${metric}`,
+          Expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Lambda", FunctionName)`,
+          Period: 300,
+          ReturnData: true,
         }],
       },
     };
