@@ -13,6 +13,21 @@
 
 const METRICS_PER_ALARM = 10;
 
+/** An alarm to the AlarmTopic whenever what `metrics` returns is above 0 in a period. */
+const anyAbove0 = (description, metrics) => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    AlarmDescription: description,
+    AlarmActions: [{ Ref: 'AlarmTopic' }],
+    OKActions: [{ Ref: 'AlarmTopic' }],
+    ComparisonOperator: 'GreaterThanThreshold',
+    Threshold: 0,
+    EvaluationPeriods: 1,
+    TreatMissingData: 'notBreaching',
+    Metrics: metrics,
+  },
+});
+
 const pascal = (name) => name.replace(/(^|[-_\s]+)(\w)/g, (_, __, c) => c.toUpperCase());
 
 class FunctionGroups {
@@ -119,58 +134,34 @@ class FunctionGroups {
   }
 
   queryAlarm(group, metric) {
-    return {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmDescription: `${metric} of any function in the region (group ${group} and the rest)`,
-        AlarmActions: [{ Ref: 'AlarmTopic' }],
-        OKActions: [{ Ref: 'AlarmTopic' }],
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-        EvaluationPeriods: 1,
-        TreatMissingData: 'notBreaching',
-        Metrics: [{
-          Id: 'total',
-          Label: `${group} ${metric}`,
-          Expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Lambda", FunctionName)`,
-          Period: 300,
-          ReturnData: true,
-        }],
-      },
-    };
+    return anyAbove0(`${metric} of any function in the region (group ${group} and the rest)`, [{
+      Id: 'total',
+      Label: `${group} ${metric}`,
+      Expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Lambda", FunctionName)`,
+      Period: 300,
+      ReturnData: true,
+    }]);
   }
 
   alarm(group, metric, members) {
     const { naming } = this.provider;
     const ids = members.map((_, i) => `m${i}`);
-    return {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmDescription: `${metric} of ${members.map(({ key }) => key).join(', ')} (group ${group})`,
-        AlarmActions: [{ Ref: 'AlarmTopic' }],
-        OKActions: [{ Ref: 'AlarmTopic' }],
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-        EvaluationPeriods: 1,
-        TreatMissingData: 'notBreaching',
-        Metrics: [
-          ...members.map(({ key }, i) => ({
-            Id: ids[i],
-            ReturnData: false,
-            MetricStat: {
-              Metric: {
-                Namespace: 'AWS/Lambda',
-                MetricName: metric,
-                Dimensions: [{ Name: 'FunctionName', Value: { Ref: naming.getLambdaLogicalId(key) } }],
-              },
-              Period: 300,
-              Stat: 'Sum',
-            },
-          })),
-          { Id: 'total', Label: `${group} ${metric}`, Expression: `SUM([${ids.join(',')}])`, ReturnData: true },
-        ],
-      },
-    };
+    return anyAbove0(`${metric} of ${members.map(({ key }) => key).join(', ')} (group ${group})`, [
+      ...members.map(({ key }, i) => ({
+        Id: ids[i],
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/Lambda',
+            MetricName: metric,
+            Dimensions: [{ Name: 'FunctionName', Value: { Ref: naming.getLambdaLogicalId(key) } }],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        },
+      })),
+      { Id: 'total', Label: `${group} ${metric}`, Expression: `SUM([${ids.join(',')}])`, ReturnData: true },
+    ]);
   }
 }
 

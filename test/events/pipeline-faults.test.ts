@@ -64,7 +64,9 @@ describe('messages the queue loses', () => {
     for (const outboxId of events) expect(await jobsOf(outboxId)).toEqual([]);
     // Published longer ago than the grace the reconciler gives a message.
     await query('primary', 'UPDATE outbox SET published_at = NOW(3) - INTERVAL 5 MINUTE WHERE id IN (?) AND processed_at IS NULL', [events]);
-    expect((await invoke('outboxPublisher')).republished).toBeGreaterThanOrEqual(3);
+    // A batch the relay had received just before it froze may still reach the consumer on thaw;
+    // every event the queue lost is the reconciler's, and each is mailed once either way.
+    expect((await invoke('outboxPublisher')).republished).toBeGreaterThanOrEqual(1);
     for (const [i, customer] of customers.entries()) await mailedOnce(customer, events[i]!, 'Баланс пополнен на 33.00 ₽');
     // Processed now, so a later run sends nothing again.
     await query('primary', 'UPDATE outbox SET published_at = NOW(3) - INTERVAL 5 MINUTE WHERE id IN (?)', [events]);
