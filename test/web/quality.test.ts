@@ -84,6 +84,12 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
         try {
           const shift = await page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift);
           expect(shift).toBeLessThan(0.1);
+          // What keeps it so on a slow network too (Lighthouse throttles, this machine does not): the
+          // footer starts below the first screen, and the scrollbar's room is kept from the start.
+          expect(await page.evaluate(() => ({
+            footerBelowFold: document.querySelector('footer')!.getBoundingClientRect().top >= window.innerHeight,
+            gutter: getComputedStyle(document.documentElement).scrollbarGutter,
+          }))).toEqual({ footerBelowFold: true, gutter: 'stable' });
 
           expect(await page.locator('meta[name="description"]').getAttribute('content')).toMatch(/\S{10}/);
 
