@@ -9,6 +9,7 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { startStack, type Stack } from '../local/stack';
 import { parseConfig } from '../shared/config';
 import { robokassaHash } from '../shared/payments/robokassa';
+import { json } from './http';
 
 const SECONDS = Number(process.env.BENCH_PIPELINE_SECONDS ?? 10);
 /** Throughput: tasks in a category this many executors follow, each task one e-mail to each and one to its customer. */
@@ -33,16 +34,6 @@ interface PhaseResult {
 }
 
 export interface PipelineResults { when: string; machine: string; durationSeconds: number; phases: PhaseResult[] }
-
-async function json(base: string, method: string, url: string, body?: unknown, token?: string): Promise<any> {
-  const res = await fetch(`${base}${url}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 let people = 0;
 

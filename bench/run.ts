@@ -10,6 +10,7 @@ import { benchPipeline } from './pipeline';
 import { robokassaHash } from '../shared/payments/robokassa';
 import { parseConfig } from '../shared/config';
 import { compareInProcess, createsPerSecond, seedPairs, startFloorServer } from './compare';
+import { json } from './http';
 
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -32,16 +33,6 @@ const SCENARIOS: Scenario[] = [
 ];
 
 interface Result { mode: string; scenario: string; requestsPerSecond: number; p50: number; p99: number; errors: number; non2xx: number; rssMb: number | null }
-
-async function json(base: string, method: string, url: string, body?: unknown, token?: string): Promise<any> {
-  const res = await fetch(`${base}${url}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** A customer with money enough for every create the bench will make, topped up the real way. */
 async function customerToken(api: string, env: Record<string, string>): Promise<string> {
