@@ -7,9 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mysql, { type Connection } from 'mysql2/promise';
 import { startStack, type Stack } from '../local/stack';
-import { parseConfig } from '../shared/config';
-import { robokassaHash } from '../shared/payments/robokassa';
-import { json } from './http';
+import { json, topUpByCallback } from './http';
 
 const SECONDS = Number(process.env.BENCH_PIPELINE_SECONDS ?? 10);
 /** Throughput: tasks in a category this many executors follow, each task one e-mail to each and one to its customer. */
@@ -44,13 +42,8 @@ async function person(api: string, role: 'customer' | 'executor'): Promise<strin
 }
 
 async function richCustomer(api: string, env: Record<string, string>): Promise<string> {
-  const cfg = parseConfig(env);
   const token = await person(api, 'customer');
-  const payment = await json(api, 'POST', '/api/payments', { amount: '999999.00' }, token);
-  const outSum = '999999.000000';
-  const form = new URLSearchParams({ OutSum: outSum, InvId: String(payment.id),
-    SignatureValue: robokassaHash(cfg.ROBOKASSA_HASH, `${outSum}:${payment.id}:${cfg.ROBOKASSA_PASSWORD2}`) });
-  await fetch(`${api}/api/robokassa/result`, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  await topUpByCallback(api, env, token);
   return token;
 }
 

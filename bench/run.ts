@@ -7,10 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startStack } from '../local/stack';
 import { benchPipeline } from './pipeline';
-import { robokassaHash } from '../shared/payments/robokassa';
-import { parseConfig } from '../shared/config';
 import { compareInProcess, createsPerSecond, seedPairs, startFloorServer } from './compare';
-import { json } from './http';
+import { json, topUpByCallback } from './http';
 
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -36,17 +34,10 @@ interface Result { mode: string; scenario: string; requestsPerSecond: number; p5
 
 /** A customer with money enough for every create the bench will make, topped up the real way. */
 async function customerToken(api: string, env: Record<string, string>): Promise<string> {
-  const cfg = parseConfig(env);
   const account = { email: `bench-${Date.now()}@bench.local`, password: 'bench password', fname: 'B', sname: 'B', phone: '+70000000001' };
   await json(api, 'POST', '/api/accounts', account);
   const { token } = await json(api, 'POST', '/api/sessions', { email: account.email, password: account.password, role: 'customer' });
-  for (let i = 0; i < 3; i++) {
-    const payment = await json(api, 'POST', '/api/payments', { amount: '999999.00' }, token);
-    const outSum = '999999.000000';
-    const form = new URLSearchParams({ OutSum: outSum, InvId: String(payment.id),
-      SignatureValue: robokassaHash(cfg.ROBOKASSA_HASH, `${outSum}:${payment.id}:${cfg.ROBOKASSA_PASSWORD2}`) });
-    await fetch(`${api}/api/robokassa/result`, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  }
+  for (let i = 0; i < 3; i++) await topUpByCallback(api, env, token);
   return token;
 }
 
