@@ -55,6 +55,7 @@ export function apiService(o: ApiOptions): Service {
       const bundles = await cachedBundles(hash);
       await linkServiceDir(serviceDir, bundles);
       await offline.start();
+      await startOutboxRelay(o.lambdaPort);
       // Ready means serverless-esbuild has finished, so its output is complete.
       if (!bundles) {
         storing = keepBundles(hash, path.join(serviceDir, '.esbuild/.build'))
@@ -66,6 +67,19 @@ export function apiService(o: ApiOptions): Service {
       await storing;
     },
   };
+}
+
+/**
+ * serverless-offline runs the schedules from the next full minute on: the outbox relay (the
+ * outboxPublisher schedule) is started at once, as EventBridge would start it, without waiting.
+ */
+async function startOutboxRelay(lambdaPort: number): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/execorder-local-outboxPublisher/invocations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
+    body: JSON.stringify({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }),
+  });
+  if (res.status !== 202) throw new Error(`the outbox relay did not start: ${res.status} ${await res.text()}`);
 }
 
 export interface ExtraApi {

@@ -74,8 +74,8 @@ const ConfigSchema = z.object({
   ORIGIN_SECRET: z.string().default(''),
   /** In AWS the value lives in Secrets Manager under this name, read once per container. */
   ORIGIN_SECRET_ARN: z.string().default(''),
-  /** The longest a request waits, after its commit, for its events' publish (one try; the outbox publisher sends what it misses). */
-  PUBLISH_TIMEOUT_MS: int(300),
+  /** How often the outbox relay looks for new events when the last round found fewer than a full batch. */
+  RELAY_POLL_MS: int(100),
   /** Open SMTP connections per consumer container (a pool: one connection per message costs a handshake each). */
   SMTP_MAX_CONNECTIONS: int(5),
   /** Deals (API v2): hours, fractions allowed so that tests can shorten a deadline. */

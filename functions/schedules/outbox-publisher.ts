@@ -1,5 +1,18 @@
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { RequestDb } from '../../shared/db/request-db';
-import { publishLeftBehind } from '../../shared/events/publisher';
+import { publishLeftBehind, relayOutbox } from '../../shared/events/publisher';
 
-/** EventBridge schedule, the outbox's reconciler: publishes events their request failed to publish, or whose message was lost. */
-export const handler = async () => publishLeftBehind(new RequestDb().strong);
+/** Stops relaying this long before the time limit: the last round (a claim and a send) ends well inside it. */
+const STOP_BEFORE_LIMIT_MS = 8000;
+
+/**
+ * EventBridge schedule, every minute: the reconciler (events left behind or lost), then the relay
+ * of new events for the rest of the run's time limit (70 s), so the next run starts before this
+ * one stops and events are sent moments after their commit at all times. Invoked by hand (not a
+ * scheduled event) it reconciles only, and answers at once.
+ */
+export const handler = async (event: Partial<ScheduledEvent> | undefined, context: Context) => {
+  const reconciled = await publishLeftBehind(new RequestDb().strong);
+  if (event?.source !== 'aws.events') return reconciled;
+  return { ...reconciled, relayed: await relayOutbox(() => context.getRemainingTimeInMillis() > STOP_BEFORE_LIMIT_MS) };
+};

@@ -1,7 +1,6 @@
 // Events are rows written in the caller's transaction: they exist exactly when the change does.
-// Each is published to the events queue once that transaction has committed, never from inside it.
+// The outbox relay (publisher.ts) sends them to the events queue once committed; the request never waits for it.
 import type { Tx } from '../db/request-db';
-import { publishCommitted } from './publisher';
 
 export type DomainEvent =
   | { type: 'task_created'; taskId: number }
@@ -35,19 +34,8 @@ export type DomainEvent =
   | { type: 'appeal_decided'; appealId: number; accountId: number }
   | { type: 'telegram_unlinked'; accountId: number };
 
-/** The events of each open transaction, published together once it has committed. */
-const eventsOfTx = new WeakMap<Tx, number[]>();
-
 export async function enqueue(tx: Tx, event: DomainEvent): Promise<number> {
   const { type, ...payload } = event;
   const res = await tx.exec('INSERT INTO outbox (event_type, payload) VALUES (?, ?)', [type, JSON.stringify(payload)]);
-  const outboxId = res.insertId;
-  const committed = eventsOfTx.get(tx);
-  if (committed) committed.push(outboxId);
-  else {
-    const ids = [outboxId];
-    eventsOfTx.set(tx, ids);
-    tx.onCommit(() => publishCommitted(ids));
-  }
-  return outboxId;
+  return res.insertId;
 }

@@ -1,38 +1,62 @@
-// Outbox rows onto the events queue: right after the commit that wrote them, and on a schedule for
-// any left behind (a failed send, a crash between commit and send). A row may be sent twice (sent,
-// then the mark failed, or two publishers at once): consumers are idempotent.
+// Outbox rows onto the events queue: by the relay moments after the commit that wrote them, and by
+// the reconciler for any left behind (a relay that died, a message the queue lost). A row may be
+// sent twice (the reconciler and a slow consumer): consumers are idempotent.
+import { randomBytes } from 'node:crypto';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { config } from '../config';
 import { dbNodes } from '../db/nodes';
 import type { Sql } from '../db/request-db';
-import { lostAfterSeconds, queueConfigured, sendMessages, type Sender } from './queue';
+import { lostAfterSeconds, queueConfigured, sendMessages } from './queue';
 
-/** Rows younger than this are left to the publisher of the request that wrote them. */
+/** Rows younger than this are left to the relay. */
 const LEFT_BEHIND_SECONDS = 30;
 const PAGE = 200;
 
 /** Sends the rows and marks them published; the mark is conditional, so concurrent publishers agree. */
-export async function publish(outboxIds: number[], sender: Sender = 'background'): Promise<void> {
+export async function publish(outboxIds: number[]): Promise<void> {
   if (outboxIds.length === 0 || !queueConfigured()) return;
-  await sendMessages(outboxIds.map((outboxId) => ({ kind: 'event', outboxId })), sender);
+  await sendMessages(outboxIds.map((outboxId) => ({ kind: 'event', outboxId })));
   // Not through the request's database: this runs after its transaction, and must not join it.
   await dbNodes().primary.pool.query(
     'UPDATE outbox SET published_at = NOW(3) WHERE id IN (?) AND published_at IS NULL', [outboxIds]);
 }
 
+/** Rows one relay round claims and sends (ten SendMessageBatch calls side by side). */
+const RELAY_ROUND = 100;
+
 /**
- * A committed request's events, published with one try that the answer waits for at most
- * PUBLISH_TIMEOUT_MS: a slow or frozen queue never turns a committed write into an error or a
- * timeout. A send still under way at the bound goes on without the answer (in Lambda, when the
- * container next runs); one that fails leaves its rows unpublished for the scheduled publisher.
- * (A bounded wait rather than none: Lambda freezes a function once it has answered, so most sends
- * should finish before.)
+ * The outbox relay: while `keepGoing()`, claims the rows nobody has published yet, oldest first,
+ * sends them and polls again (at once after a full round, else after RELAY_POLL_MS). Requests never
+ * publish: their answer waits for their commit only, and no queue trouble reaches them. A claim is
+ * the mark: a failed send gives its rows back for the next round; a relay that died between claim
+ * and send leaves rows published but unprocessed, which the reconciler below sends again.
  */
-export async function publishCommitted(outboxIds: number[]): Promise<void> {
-  const attempt = publish(outboxIds, 'request')
-    .catch((err) => console.error(`outbox ${outboxIds.join(', ')}: publish failed, left to the schedule: ${(err as Error).message}`));
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([attempt, new Promise<void>((resolve) => (timer = setTimeout(resolve, config.PUBLISH_TIMEOUT_MS)))]);
-  clearTimeout(timer);
+export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
+  const { primary } = dbNodes();
+  let sent = 0;
+  while (keepGoing()) {
+    let claimed = 0;
+    try {
+      const claim = randomBytes(8).toString('hex');
+      const [res] = await primary.pool.query<ResultSetHeader>(
+        `UPDATE outbox SET published_at = NOW(3), relay_claim = ? WHERE published_at IS NULL ORDER BY id LIMIT ${RELAY_ROUND}`, [claim]);
+      claimed = res.affectedRows;
+      if (claimed > 0) {
+        const [rows] = await primary.pool.query<RowDataPacket[]>('SELECT id FROM outbox WHERE relay_claim = ?', [claim]);
+        await sendMessages(rows.map((r) => ({ kind: 'event', outboxId: Number(r.id) }))).catch(async (err: unknown) => {
+          await primary.pool.query('UPDATE outbox SET published_at = NULL, relay_claim = NULL WHERE relay_claim = ?', [claim]);
+          throw err;
+        });
+        sent += claimed;
+      }
+    } catch (err) {
+      // The primary down or the queue refusing: the rows wait in the outbox; try again after a pause.
+      console.error(`outbox relay: ${(err as Error).message}`);
+      claimed = 0;
+    }
+    if (claimed < RELAY_ROUND) await new Promise((resolve) => setTimeout(resolve, config.RELAY_POLL_MS));
+  }
+  return sent;
 }
 
 /**

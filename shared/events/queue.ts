@@ -20,9 +20,9 @@ const MAX_VISIBILITY_SECONDS = 43_200;
 const SEND_BATCH = 10;
 
 /**
- * Who is waiting for a send: a request that has committed (one try and short timeouts; it waits
- * for the send at most PUBLISH_TIMEOUT_MS, and the outbox publisher sends whatever it misses), or
- * background work (the consumer, the schedules) that may take the SDK's retries.
+ * Who is waiting for a send: a request (one try and short timeouts: a slow queue must not hold
+ * its answer; a schedule sends whatever it misses), or background work (the relay, the consumer,
+ * the schedules) that may take the SDK's retries.
  */
 export type Sender = 'request' | 'background';
 

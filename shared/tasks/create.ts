@@ -10,7 +10,7 @@ import { findCategory } from './categories';
 import { invalidateFeed } from './feed-cache';
 import type { CreateTaskBody } from './schemas';
 import { answerFromRow, type TaskAnswer } from './details';
-import { readTaskRow } from './view';
+import { readTaskAnswerRow } from './view';
 
 export async function createTask(db: RequestDb, customer: Session, input: z.output<typeof CreateTaskBody>): Promise<TaskAnswer> {
   if (!(await findCategory(db, input.categoryId))) {
@@ -28,7 +28,7 @@ export async function createTask(db: RequestDb, customer: Session, input: z.outp
     await recordMovement(tx, { kind: 'task_hold', taskId, legs });
     await enqueue(tx, { type: 'task_created', taskId });
     db.onCommit(invalidateFeed);
-    return readTaskRow(tx, taskId);
+    return readTaskAnswerRow(tx, taskId);
   });
   return answerFromRow(db, row, customer);
 }

@@ -5,7 +5,7 @@ import type { Session } from '../accounts/sessions';
 import type { Sql } from '../db/request-db';
 import { latestDisputes, type DisputeView } from '../disputes/view';
 import { taskHistories, type HistoryItem } from './history';
-import { loadTaskView, toTaskView, type TaskRow, type TaskView } from './view';
+import { detailsOf, loadTaskDetails, type TaskAnswerRow, type TaskDetails, type TaskView } from './view';
 
 export type TaskAnswer = Omit<TaskView, 'rejections'> & { rejections?: number; history?: HistoryItem[]; dispute?: DisputeView | null };
 
@@ -29,17 +29,17 @@ export async function asSeenBy(db: Sql, views: TaskView[], viewer: Session | nul
     : publicPart(v)));
 }
 
-/** One task as this viewer may see it. */
-export async function taskFor(db: Sql, taskId: number, viewer: Session | null): Promise<TaskAnswer> {
-  const [view] = await asSeenBy(db, [await loadTaskView(db, taskId)], viewer);
-  return view!;
+/** One task's details as this viewer may see them. */
+function shownTo(details: TaskDetails, viewer: Session | null): TaskAnswer {
+  return isParty(details.view, viewer) ? { ...details.view, history: details.history, dispute: details.dispute } : publicPart(details.view);
 }
 
-/**
- * One task, from the row an action's transaction read last, as this viewer may see it: called
- * after the commit, so names (memcached), history and dispute are never read while rows are locked.
- */
-export async function answerFromRow(db: Sql, row: TaskRow, viewer: Session | null): Promise<TaskAnswer> {
-  const [view] = await asSeenBy(db, [await toTaskView(db, row)], viewer);
-  return view!;
+/** One task as this viewer may see it. */
+export async function taskFor(db: Sql, taskId: number, viewer: Session | null): Promise<TaskAnswer> {
+  return shownTo(await loadTaskDetails(db, taskId), viewer);
+}
+
+/** One task, from the row an action's transaction read last (readTaskAnswerRow), as this viewer may see it. */
+export async function answerFromRow(db: Sql, row: TaskAnswerRow, viewer: Session | null): Promise<TaskAnswer> {
+  return shownTo(await detailsOf(db, row), viewer);
 }

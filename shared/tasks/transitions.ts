@@ -10,7 +10,7 @@ import { moveMoney, transfer, type Leg } from '../money/ledger';
 import { invalidateFeed } from './feed-cache';
 import { recordStep } from './history';
 import { answerFromRow, type TaskAnswer } from './details';
-import { readTaskRow, TASK_COLUMNS, type TaskRow, type TaskStatus } from './view';
+import { readTaskAnswerRow, TASK_COLUMNS, type TaskRow, type TaskStatus } from './view';
 
 type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
 
@@ -50,7 +50,7 @@ export async function transition(db: RequestDb, taskId: number, actor: Session, 
     const task = await lockTask(tx, taskId);
     check(task, actor, rule);
     await change(tx, task);
-    return readTaskRow(tx, taskId);
+    return readTaskAnswerRow(tx, taskId);
   });
   return answerFromRow(db, row, actor);
 }
@@ -79,7 +79,7 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
     await recordStep(tx, taskId, executor.accountId, 'take');
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
     db.onCommit(invalidateFeed);
-    return readTaskRow(tx, taskId);
+    return readTaskAnswerRow(tx, taskId);
   });
   return answerFromRow(db, row, executor);
 }

@@ -3,7 +3,9 @@ import { accountNames } from '../cache/names';
 import type { Sql } from '../db/request-db';
 import { notFound } from '../http/errors';
 import { formatMoney, toKopecks } from '../money/kopecks';
-import { ratingsOf } from '../reviews/ratings';
+import { formatRating, ratingsOf, type Rating } from '../reviews/ratings';
+import { toDisputeView, type DisputeRow, type DisputeView } from '../disputes/view';
+import type { HistoryItem } from './history';
 import { listCategories, type Category } from './categories';
 
 export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen' | 'disputed';
@@ -28,9 +30,15 @@ export interface TaskRow {
   updatedAt: Date;
 }
 
-export const TASK_COLUMNS = `id, customer_id AS customerId, executor_id AS executorId, category_id AS categoryId,
-  title, description, reward, days, due_at AS dueAt, rejections, assignment, status, frozen_from AS frozenFrom, comment,
-  created_at AS createdAt, updated_at AS updatedAt`;
+/** TaskRow's columns, of the table `alias` when a query joins others. */
+const taskColumns = (alias = '') => {
+  const t = alias ? `${alias}.` : '';
+  return `${t}id, ${t}customer_id AS customerId, ${t}executor_id AS executorId, ${t}category_id AS categoryId,
+  ${t}title, ${t}description, ${t}reward, ${t}days, ${t}due_at AS dueAt, ${t}rejections, ${t}assignment, ${t}status,
+  ${t}frozen_from AS frozenFrom, ${t}comment, ${t}created_at AS createdAt, ${t}updated_at AS updatedAt`;
+};
+
+export const TASK_COLUMNS = taskColumns();
 
 export interface TaskView {
   id: number;
@@ -55,8 +63,16 @@ export async function toTaskViews(db: Sql, rows: TaskRow[]): Promise<TaskView[]>
   const ids = rows.flatMap((r) => (r.executorId ? [r.customerId, r.executorId] : [r.customerId]));
   const [names, categories, customerRatings] = await Promise.all([
     accountNames(db, ids), listCategories(db), ratingsOf(db, rows.map((r) => r.customerId), 'customer')]);
-  const person = (id: number) => ({ id, name: names.get(id) ?? '' });
-  return rows.map((r) => ({
+  return rows.map((r) => viewOf(r, categories, {
+    customer: names.get(r.customerId) ?? '', executor: r.executorId ? names.get(r.executorId) ?? '' : null,
+    customerRating: customerRatings.get(r.customerId)!,
+  }));
+}
+
+interface ViewFacts { customer: string; executor: string | null; customerRating: Rating }
+
+function viewOf(r: TaskRow, categories: Category[], facts: ViewFacts): TaskView {
+  return {
     id: r.id,
     title: r.title,
     description: r.description,
@@ -68,27 +84,83 @@ export async function toTaskViews(db: Sql, rows: TaskRow[]): Promise<TaskView[]>
     category: categories.find((c) => c.id === r.categoryId) ?? { id: r.categoryId, slug: '', name: '' },
     assignment: r.assignment,
     status: r.status,
-    customer: { ...person(r.customerId), ...customerRatings.get(r.customerId)! },
-    executor: r.executorId ? person(r.executorId) : null,
+    customer: { id: r.customerId, name: facts.customer, ...facts.customerRating },
+    executor: r.executorId && facts.executor !== null ? { id: r.executorId, name: facts.executor } : null,
     comment: r.comment,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-  }));
+  };
 }
 
-/** The task's row as it stands: inside an action's transaction, the one read its answer needs. */
-export async function readTaskRow(db: Sql, taskId: number): Promise<TaskRow> {
-  const [row] = await db.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE id = ?`, [taskId]);
+/** An ISO 8601 string of a DATETIME(3) column, as toISOString() writes it (sessions speak UTC). */
+const isoOf = (column: string) => `CONCAT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(${column}) DIV 1000, 3, '0'), 'Z')`;
+
+/**
+ * One task with everything its answer shows, in one statement: the names and the customer's
+ * rating joined by primary key, the history and the latest dispute as JSON. An action reads it
+ * last in its transaction (SQL only while rows are locked; no cache round trips after commit),
+ * and a task's page reads it from the replica.
+ */
+const ANSWER_SQL = `SELECT ${taskColumns('t')},
+    CONCAT(c.fname, ' ', c.sname) AS customerName, CONCAT(e.fname, ' ', e.sname) AS executorName,
+    r.reviews AS customerReviews, r.rating_sum AS customerRatingSum,
+    (SELECT JSON_ARRAYAGG(JSON_OBJECT('at', ${isoOf('h.at')}, 'actorId', h.actor_id, 'name', CONCAT(a.fname, ' ', a.sname),
+        'action', h.action, 'comment', h.comment) ORDER BY h.id)
+       FROM task_history h LEFT JOIN account a ON a.id = h.actor_id WHERE h.task_id = t.id) AS history,
+    (SELECT JSON_OBJECT('id', d.id, 'taskId', d.task_id, 'openedBy', d.opened_by, 'reason', d.reason,
+        'customerAmount', CAST(d.customer_amount AS CHAR), 'executorAmount', CAST(d.executor_amount AS CHAR),
+        'status', d.status, 'taskFrom', d.task_from, 'respondBy', ${isoOf('d.respond_by')},
+        'resolutionAmount', CAST(d.resolution_amount AS CHAR), 'resolutionBy', d.resolution_by,
+        'resolutionComment', d.resolution_comment, 'createdAt', ${isoOf('d.created_at')},
+        'resolvedAt', IF(d.resolved_at IS NULL, NULL, ${isoOf('d.resolved_at')}))
+       FROM dispute d WHERE d.task_id = t.id ORDER BY d.id DESC LIMIT 1) AS dispute
+  FROM task t
+  JOIN account c ON c.id = t.customer_id
+  LEFT JOIN account e ON e.id = t.executor_id
+  LEFT JOIN account_rating r ON r.account_id = t.customer_id AND r.role = 'customer'
+ WHERE t.id = ?`;
+
+type JsonDate<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] extends Date ? string : T[P] extends Date | null ? string | null : T[P] };
+type HistoryJson = { at: string; actorId: number | null; name: string | null; action: HistoryItem['action']; comment: string | null };
+type DisputeJson = JsonDate<DisputeRow, 'respondBy' | 'createdAt' | 'resolvedAt'>;
+
+export interface TaskAnswerRow extends TaskRow {
+  customerName: string;
+  executorName: string | null;
+  customerReviews: number | null;
+  customerRatingSum: number | null;
+  history: HistoryJson[] | string | null;
+  dispute: DisputeJson | string | null;
+}
+
+/** mysql2 parses a column the server types as JSON; a server that sends it as text gets it parsed here. */
+const fromJson = <T>(value: T | string | null): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+/** A task as its answer shows it: the view, its history and its latest dispute (for parties only). */
+export interface TaskDetails { view: TaskView; history: HistoryItem[]; dispute: DisputeView | null }
+
+export async function readTaskAnswerRow(db: Sql, taskId: number): Promise<TaskAnswerRow> {
+  const [row] = await db.rows<TaskAnswerRow>(ANSWER_SQL, [taskId]);
   if (!row) throw notFound('Task');
   return row;
 }
 
-/** One task as the contract shows it. Actions call it after their commit: names come from memcached, never while rows are locked. */
-export async function toTaskView(db: Sql, row: TaskRow): Promise<TaskView> {
-  const [view] = await toTaskViews(db, [row]);
-  return view!;
+export async function detailsOf(db: Sql, row: TaskAnswerRow): Promise<TaskDetails> {
+  const reviews = row.customerReviews ?? 0;
+  const view = viewOf(row, await listCategories(db), {
+    customer: row.customerName, executor: row.executorName,
+    customerRating: { rating: formatRating(row.customerRatingSum ?? 0, reviews), reviews },
+  });
+  const history = (fromJson(row.history) ?? []).map((h) => ({
+    at: h.at, by: h.actorId === null ? null : { id: h.actorId, name: h.name ?? '' }, action: h.action, comment: h.comment,
+  }));
+  const d = fromJson(row.dispute);
+  const dispute = d && toDisputeView({
+    ...d, respondBy: new Date(d.respondBy), createdAt: new Date(d.createdAt), resolvedAt: d.resolvedAt ? new Date(d.resolvedAt) : null,
+  });
+  return { view, history, dispute };
 }
 
-export async function loadTaskView(db: Sql, taskId: number): Promise<TaskView> {
-  return toTaskView(db, await readTaskRow(db, taskId));
+export async function loadTaskDetails(db: Sql, taskId: number): Promise<TaskDetails> {
+  return detailsOf(db, await readTaskAnswerRow(db, taskId));
 }

@@ -23,7 +23,7 @@ describe('a frozen queue', () => {
     let tasks: { id: number }[];
     try {
       // Top-ups (the Robokassa callback) and task creates, side by side, while SQS accepts
-      // connections and answers nothing: each publish is cut off, none fails its request.
+      // connections and answers nothing: no request waits for the queue, none fails.
       tasks = await Promise.all(customers.map(async (customer) => {
         await topUp(customer, '50.00');
         return postTask(customer, { reward: '10.00', title: 'Во время заморозки' });
@@ -35,9 +35,7 @@ describe('a frozen queue', () => {
       outboxIdOf('balance_topped_up', 'accountId', customer.id),
       outboxIdOf('task_created', 'taskId', tasks[i]!.id),
     ]));
-    // What the requests could not publish is the scheduled publisher's once it is overdue.
-    await query('primary', 'UPDATE outbox SET created_at = NOW(3) - INTERVAL 1 MINUTE WHERE id IN (?) AND published_at IS NULL', [events]);
-    await invoke('outboxPublisher');
+    // The requests never waited for the queue; the outbox relay sends their events once it answers.
     for (const [i, customer] of customers.entries()) {
       await mailedOnce(customer, events[2 * i]!, 'Баланс пополнен на 50.00 ₽');
       await mailedOnce(customer, events[2 * i + 1]!, 'Баланс списан за задание «Во время заморозки»');
