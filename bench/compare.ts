@@ -51,7 +51,8 @@ export async function seedPairs(env: Record<string, string>, count: number): Pro
 
 type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyResultV2>;
 type Step = 'create' | 'take' | 'submit' | 'accept';
-type Actor = (step: Step, token: string, taskId: number) => Promise<{ status: number; body: string }>;
+type Read = 'me' | 'feed';
+type Actor = (step: Step | Read, token: string, taskId: number) => Promise<{ status: number; body: string }>;
 
 function event(method: string, route: string, rawPath: string, token: string, body?: string, id?: number): APIGatewayProxyEventV2 {
   return {
@@ -70,20 +71,25 @@ async function productActor(env: Record<string, string>): Promise<Actor> {
   const { config, parseConfig } = await import('../shared/config');
   Object.assign(config, parseConfig(process.env));
   const load = async (file: string) => ((await import(path.join(__dirname, '../functions/tasks', file))) as { handler: Handler }).handler;
-  const handlers = { create: await load('create.ts'), take: await load('take.ts'), submit: await load('submit.ts'), accept: await load('accept.ts') };
+  const handlers = {
+    create: await load('create.ts'), take: await load('take.ts'), submit: await load('submit.ts'), accept: await load('accept.ts'),
+    feed: await load('feed.ts'), me: await load('../me/get.ts'),
+  };
   return async (step, token, taskId) => {
     // A context per invocation, as Lambda gives: the pipeline keeps the request's state on it.
     const context = { getRemainingTimeInMillis: () => 10_000, functionName: 'bench', awsRequestId: randomUUID(), callbackWaitsForEmptyEventLoop: false };
-    const e = step === 'create'
-      ? event('POST', '/api/tasks', '/api/tasks', token, JSON.stringify(CREATE_BODY))
-      : event('POST', `/api/tasks/{id}/${step}`, `/api/tasks/${taskId}/${step}`, token, undefined, taskId);
+    const e = step === 'create' ? event('POST', '/api/tasks', '/api/tasks', token, JSON.stringify(CREATE_BODY))
+      : step === 'me' ? event('GET', '/api/me', '/api/me', token)
+        : step === 'feed' ? event('GET', '/api/tasks', '/api/tasks', '')
+          : event('POST', `/api/tasks/{id}/${step}`, `/api/tasks/${taskId}/${step}`, token, undefined, taskId);
     const r = (await handlers[step](e, context)) as { statusCode: number; body: string };
     return { status: r.statusCode, body: r.body };
   };
 }
 
 function floorActor(floor: Floor): Actor {
-  return (step, token, taskId): Promise<FloorReply> => (step === 'create' ? floor.create(token, CREATE_BODY) : floor[step](token, taskId));
+  return (step, token, taskId): Promise<FloorReply> => (step === 'create' ? floor.create(token, CREATE_BODY)
+    : step === 'me' ? floor.me(token) : step === 'feed' ? floor.feed() : floor[step](token, taskId));
 }
 
 export interface CpuResult { create: number; take: number; submit: number; accept: number; cycle: number }
@@ -110,6 +116,20 @@ async function cpuPerStep(actor: Actor, pairs: Pair[], cycles: number): Promise<
   const per = (n: number) => n / cycles;
   return { create: per(total.create), take: per(total.take), submit: per(total.submit), accept: per(total.accept),
     cycle: per(total.create + total.take + total.submit + total.accept) };
+}
+
+/** Handler CPU per read (a cached feed page, /api/me), one request at a time, mean over `count`. */
+async function cpuPerRead(actor: Actor, pairs: Pair[], count: number): Promise<Record<Read, number>> {
+  const total = { me: 0, feed: 0 };
+  for (let i = 0; i < count; i++) {
+    for (const read of ['me', 'feed'] as const) {
+      const start = process.cpuUsage();
+      const r = await actor(read, pairs[i % pairs.length]!.customer.token, 0);
+      total[read] += cpuMs(start);
+      if (r.status !== 200) throw new Error(`${read}: ${r.status} ${r.body}`);
+    }
+  }
+  return { me: total.me / count, feed: total.feed / count };
 }
 
 /** Whole cycles per second with `workers` pairs at once, each cycling on its own accounts. */
@@ -151,7 +171,7 @@ async function statementsPerCreate(actor: Actor, pairs: Pair[], count: number): 
   return (statementsSent - before) / count;
 }
 
-export interface InProcessResult { product: CpuResult; floor: CpuResult; statements: { product: number; floor: number }; cyclesPerSecond: { product: number; floor: number } }
+export interface InProcessResult { product: CpuResult; floor: CpuResult; reads: { product: Record<Read, number>; floor: Record<Read, number> }; statements: { product: number; floor: number }; cyclesPerSecond: { product: number; floor: number } }
 
 interface CompareOptions { cycles: number; seconds: number; workers: number }
 
@@ -170,11 +190,14 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
     cpu.product.push(await cpuPerStep(product, pairs, half));
     const mean = (r: CpuResult[]) => Object.fromEntries(Object.keys(r[0]!).map((k) => [k, (r[0]![k as Step] + r[1]![k as Step]) / 2])) as unknown as CpuResult;
     const statements = { product: await statementsPerCreate(product, pairs, 40), floor: await statementsPerCreate(floor, pairs, 40) };
+    await cpuPerRead(product, pairs, 20);
+    await cpuPerRead(floor, pairs, 20);
+    const reads = { product: await cpuPerRead(product, pairs, 100), floor: await cpuPerRead(floor, pairs, 100) };
     const cycles = {
       product: await cyclesPerSecond(product, pairs, opts.workers, opts.seconds),
       floor: await cyclesPerSecond(floor, pairs, opts.workers, opts.seconds),
     };
-    return { product: mean(cpu.product), floor: mean(cpu.floor), statements, cyclesPerSecond: cycles };
+    return { product: mean(cpu.product), floor: mean(cpu.floor), reads, statements, cyclesPerSecond: cycles };
   } finally {
     await floorDb.close();
   }

@@ -98,6 +98,10 @@ async function main(): Promise<void> {
       comparisons.push({ measure: `handler CPU per ${step}, ms`, product: ms(inProcess.product[step]), floor: ms(inProcess.floor[step]),
         ratio: ratio(inProcess.product[step], inProcess.floor[step]), target: '≤ 1.5' });
     }
+    for (const read of ['feed', 'me'] as const) {
+      comparisons.push({ measure: `handler CPU per ${read === 'feed' ? 'feed page (cached)' : '/api/me'}, ms`, product: ms(inProcess.reads.product[read]),
+        floor: ms(inProcess.reads.floor[read]), ratio: ratio(inProcess.reads.product[read], inProcess.reads.floor[read]), target: '≤ 1.3' });
+    }
     comparisons.push({ measure: 'SQL statements per create', product: inProcess.statements.product.toFixed(1), floor: inProcess.statements.floor.toFixed(1),
       ratio: ratio(inProcess.statements.product, inProcess.statements.floor), target: 'product ≤ 12' });
     comparisons.push({ measure: `cycles/s in process (${CYCLE_WORKERS} pairs at once)`, product: inProcess.cyclesPerSecond.product.toFixed(1),

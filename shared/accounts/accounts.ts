@@ -5,7 +5,7 @@ import { conflict, forbidden, invalidCredentials, notFound } from '../http/error
 import { text } from '../http/schemas';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { BLOCK_COLUMNS, blockOf, type Block, type BlockRow } from './blocks';
-import { consentRequired, ConsentsInput, recordConsents } from './consents';
+import { consentRequired, consentsInForceSql, ConsentsInput, recordConsents } from './consents';
 import { hashPassword, passwordMatches } from './passwords';
 import { spendResetLinks } from './reset-links';
 import { createSession, currentSessionView, revokeOtherSessions, type Role, type Session, type SessionView } from './sessions';
@@ -72,8 +72,9 @@ export interface MeView extends AccountView {
 }
 
 export async function me(db: Sql, session: Session): Promise<MeView> {
-  const [row] = await db.rows<AccountView & { balance: string; balanceHeld: string; salary: string; salaryHeld: string }>(
-    `SELECT id, email, fname, sname, phone, balance, balance_held AS balanceHeld, salary, salary_held AS salaryHeld
+  const [row] = await db.rows<AccountView & { balance: string; balanceHeld: string; salary: string; salaryHeld: string; consents: number }>(
+    `SELECT id, email, fname, sname, phone, balance, balance_held AS balanceHeld, salary, salary_held AS salaryHeld,
+            ${consentsInForceSql('account.id')} AS consents
        FROM account WHERE id = ?`, [session.accountId]);
   if (!row) throw notFound('Account');
   const money = (v: string) => formatMoney(toKopecks(v));
@@ -82,7 +83,7 @@ export async function me(db: Sql, session: Session): Promise<MeView> {
     balance: money(row.balance), balanceHeld: money(row.balanceHeld), salary: money(row.salary), salaryHeld: money(row.salaryHeld),
     // As the session lookup read it on the primary, the same block the refusals go by (the replica may lag).
     blocked: session.blocked,
-    consentRequired: await consentRequired(db, session.accountId),
+    consentRequired: consentRequired(row.consents),
   };
 }
 

@@ -57,15 +57,17 @@ export async function consentsOf(db: Sql, accountId: number): Promise<{ items: C
   return { items: rows.map((r) => ({ kind: r.kind, version: r.version, at: r.at.toISOString(), ip: r.ip })) };
 }
 
-/** True while the account lacks consent to the current version of either text. */
-export async function consentRequired(db: Sql, accountId: number): Promise<boolean> {
-  const current = await legalVersions(db);
-  const [row] = await db.rows<{ given: number }>(
-    `SELECT COUNT(DISTINCT kind) AS given FROM consent
-      WHERE account_id = ? AND ((kind = 'terms' AND version = ?) OR (kind = 'personalData' AND version = ?))`,
-    [accountId, current.terms.version, current.personalData.version]);
-  return Number(row?.given ?? 0) < LEGAL_KINDS.length;
-}
+/**
+ * How many of the texts in force the account `accountColumn` names has consented to, as one SQL
+ * expression: a query can answer it beside what else it reads (GET /api/me, in one statement).
+ */
+export const consentsInForceSql = (accountColumn: string) => `(SELECT COUNT(DISTINCT c.kind) FROM consent c
+    JOIN legal_version v ON v.kind = c.kind AND v.version = c.version
+   WHERE c.account_id = ${accountColumn}
+     AND v.published_at = (SELECT MAX(w.published_at) FROM legal_version w WHERE w.kind = v.kind AND w.published_at <= NOW(3)))`;
+
+/** True while the account lacks consent to the current version of either text (from consentsInForceSql). */
+export const consentRequired = (consentsInForce: number | string): boolean => Number(consentsInForce) < LEGAL_KINDS.length;
 
 /** POST /api/me/consents: records what was given and answers the whole list. */
 export async function giveConsents(db: RequestDb, accountId: number, given: ConsentsInput, client: { ip: string; userAgent: string }): Promise<{ items: ConsentView[] }> {

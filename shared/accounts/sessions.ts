@@ -1,6 +1,7 @@
 // Token sessions: created at login, looked up on every authenticated request, listed and revoked by their owner.
 import type { RequestDb, Sql } from '../db/request-db';
 import { dbNodes } from '../db/nodes';
+import type { GuessWindow } from '../http/auth-failures';
 import { notFound } from '../http/errors';
 import { blockOf, type Block, type BlockRow } from './blocks';
 import { hashToken, newToken } from './tokens';
@@ -13,10 +14,14 @@ export interface Session {
   role: Role;
   /** The account's block as of this request: handlers with `refuseBlocked` answer 403 with it. */
   blocked: Block | null;
+  /** The session wrote moments ago (`wrote_at`, set by every transaction it runs): this request reads on the primary, to see that write. */
+  wroteRecently: boolean;
 }
 
 /** Sessions end after this long without activity. */
 const IDLE_DAYS = 30;
+/** How long after a write a session's reads keep going to the primary (replica lag is well under this). */
+const READ_YOUR_WRITES_SECONDS = 5;
 
 export async function createSession(
   tx: Sql, accountId: number, role: Role, ip: string, userAgent: string,
@@ -28,21 +33,32 @@ export async function createSession(
   return { token, sessionId: res.insertId };
 }
 
+/** A bearer token's live session (or null), and the failed authentications of the caller's address this minute. */
+export interface TokenLookup { session: Session | null; failures: number }
+
 /**
- * The live session a bearer token names, or null. Read on the primary so that a revoked token is
- * dead at once and a block applies to the next request; the account row comes by primary key.
+ * The live session a bearer token names, read on the primary so that a revoked token is dead at
+ * once and a block applies to the next request; the account row comes by primary key, and the
+ * address's failed authentications (shared/http/auth-failures.ts) in the same statement.
  */
-export async function sessionByToken(db: RequestDb, token: string): Promise<Session | null> {
-  const [row] = await db.strongRows<BlockRow & { id: number; accountId: number; role: Role; stale: number }>(
+export async function sessionByToken(db: RequestDb, token: string, guesses: GuessWindow): Promise<TokenLookup> {
+  const [row] = await db.strongRows<BlockRow & { id: number | null; accountId: number; role: Role; stale: number; wroteRecently: number; failures: number | null }>(
     `SELECT s.id, s.account_id AS accountId, s.role, s.last_active_at < NOW(3) - INTERVAL 1 MINUTE AS stale,
-            a.blocked_reason AS blockedReason, a.blocked_at AS blockedAt
-       FROM session s JOIN account a ON a.id = s.account_id
-      WHERE s.token_hash = ? AND s.last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY`,
-    [hashToken(token)]);
-  if (!row) return null;
+            s.wrote_at > NOW(3) - INTERVAL ${READ_YOUR_WRITES_SECONDS} SECOND AS wroteRecently,
+            a.blocked_reason AS blockedReason, a.blocked_at AS blockedAt, g.failures
+       FROM (SELECT 1 AS one) always
+       LEFT JOIN session s ON s.token_hash = ? AND s.last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY
+       LEFT JOIN account a ON a.id = s.account_id
+       LEFT JOIN auth_failure g ON g.ip = ? AND g.minute = ?`,
+    [hashToken(token), guesses.ip.slice(0, 45), guesses.minute]);
+  const failures = Number(row?.failures ?? 0);
+  if (!row || row.id === null) return { session: null, failures };
   // Not awaited: the request goes on while the activity is recorded (it is a best-effort write).
   if (row.stale) void touchSession(row.id);
-  return { id: row.id, accountId: row.accountId, role: row.role, blocked: blockOf(row) };
+  return {
+    session: { id: row.id, accountId: row.accountId, role: row.role, blocked: blockOf(row), wroteRecently: Number(row.wroteRecently) === 1 },
+    failures,
+  };
 }
 
 /** Activity is recorded at most once a minute, and never fails the request (the primary may be down). */

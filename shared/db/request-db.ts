@@ -30,6 +30,9 @@ const READ_ONLY = 1290;
 const MAX_ATTEMPTS = 5;
 const RETRY_PAUSE_MS = 10;
 
+/** Read-your-writes across requests: the session lookup (shared/accounts/sessions.ts) reads the mark. */
+const WROTE_SQL = 'UPDATE session SET wrote_at = NOW(3) WHERE id = ?';
+
 const primaryDown = () => unavailable('The primary database is unavailable; writes are paused');
 
 /**
@@ -64,34 +67,19 @@ export class RequestDb implements Sql {
   /** Set once this request wrote, or when the session wrote moments ago: reads then go to the primary. */
   readFromPrimary = false;
   /**
-   * Whether the session wrote moments ago, asked only when a read would go to the replica: a
-   * request that only writes (its reads follow its commit, on the primary) never pays for it.
+   * The session this request acts for: each transaction marks it as having written (its last
+   * statement, so that the mark adds no commit of its own and its row lock is the last one taken).
    */
-  private recentWriteCheck: (() => Promise<boolean>) | undefined;
-  private recentWrite: Promise<boolean> | undefined;
+  writerSessionId: number | undefined;
   private tx: ConnectionSql | undefined;
   private afterCommit: (() => Promise<void> | void)[] = [];
-  private wroteAnything = false;
-
-  get wrote(): boolean {
-    return this.wroteAnything;
-  }
 
   /** A read, routed to the replica unless read-your-writes applies; falls over to the other server. */
   async rows<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.tx) return this.tx.rows<T>(sql, params);
-    if (!this.readFromPrimary && this.recentWriteCheck) {
-      this.recentWrite ??= this.recentWriteCheck();
-      if (await this.recentWrite) this.readFromPrimary = true;
-    }
     const { primary, replica } = dbNodes();
     const order = this.readFromPrimary ? [primary, replica] : [replica, primary];
     return this.readFrom(order, sql, params);
-  }
-
-  /** Reads go to the primary as well when `check` says the session wrote moments ago; asked at the first replica read. */
-  pinToPrimaryIf(check: () => Promise<boolean>): void {
-    this.recentWriteCheck = check;
   }
 
   /** A read that must see every committed write (sessions, money decisions): the primary, the replica only if the primary is down. */
@@ -117,7 +105,6 @@ export class RequestDb implements Sql {
     if (this.tx) return work(this.tx);
     const { primary } = dbNodes();
     if (!primary.isUp()) throw primaryDown();
-    this.wroteAnything = true;
     this.readFromPrimary = true;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(primary, work);
@@ -140,6 +127,7 @@ export class RequestDb implements Sql {
       await statement(conn, 'START TRANSACTION');
       this.tx = new ConnectionSql(conn, (fn) => this.afterCommit.push(fn));
       const result = await work(this.tx);
+      if (this.writerSessionId !== undefined) await run(conn, WROTE_SQL, [this.writerSessionId]);
       await statement(conn, 'COMMIT');
       return { result };
     } catch (err) {

@@ -6,11 +6,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { randomUUID } from 'node:crypto';
 import { z, type ZodType } from 'zod';
 import { sessionByToken, type Role, type Session } from '../accounts/sessions';
-import { cacheGet, cacheSet } from '../cache/memcache';
 import { overLimitFor } from '../cache/rate-limit';
 import { config } from '../config';
 import { RequestDb } from '../db/request-db';
-import { countAuthFailure, refuseWhileGuessing } from './auth-failures';
+import { countAuthFailure, guessWindow, refuseWhileGuessing } from './auth-failures';
 import { answerBeforeTimeout } from './deadline';
 import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from './errors';
 import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
@@ -66,8 +65,6 @@ type PipelineContext = Context & { execorder: PipelineState };
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, PipelineContext>;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** How long after a write a session's reads keep going to the primary (replica lag is well under this). */
-const READ_YOUR_WRITES_SECONDS = 5;
 
 const requestIdStep = {
   before: (request: Request) => {
@@ -125,8 +122,15 @@ function authStep(access: Access, refuseBlocked: boolean) {
       const state = request.context.execorder;
       const header = request.event.headers?.authorization ?? '';
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-      const session = token ? await sessionByToken(state.db, token) : null;
-      if (token && !session) await countAuthFailure(clientIp(request.event));
+      let session: Session | null = null;
+      if (token) {
+        const guesses = guessWindow(clientIp(request.event));
+        const lookup = await sessionByToken(state.db, token, guesses);
+        // Before anything tells a right token from a wrong one.
+        refuseWhileGuessing(guesses, lookup.failures);
+        if (!lookup.session) await countAuthFailure(guesses, lookup.failures);
+        session = lookup.session;
+      }
       if (access === 'anyone') {
         state.session = session;
       } else {
@@ -136,18 +140,11 @@ function authStep(access: Access, refuseBlocked: boolean) {
         state.session = session;
         if (refuseBlocked && session.blocked) throw accountBlocked(session.blocked.reason);
       }
-      const sessionId = state.session?.id;
-      if (sessionId !== undefined) state.db.pinToPrimaryIf(async () => (await cacheGet(`ryw:${sessionId}`)) !== null);
+      if (state.session?.wroteRecently) state.db.readFromPrimary = true;
+      state.db.writerSessionId = state.session?.id;
     },
   };
 }
-
-/** An address that has been guessing tokens is refused before its next token is looked up. */
-const tokenGuessingStep = {
-  before: async (request: Request) => {
-    if (request.event.headers?.authorization) await refuseWhileGuessing(clientIp(request.event));
-  },
-};
 
 function rateLimitStep(kind: 'api' | 'robokassa') {
   const limits = kind === 'robokassa'
@@ -184,7 +181,6 @@ async function finish(request: Request): Promise<void> {
   const state = request.context.execorder;
   if (!state) return;
   const status = typeof request.response === 'object' && request.response?.statusCode ? request.response.statusCode : 500;
-  if (state.session && state.db.wrote) await cacheSet(`ryw:${state.session.id}`, '1', READ_YOUR_WRITES_SECONDS);
   await recordTiming({ route: state.route, status, durationMs: performance.now() - state.startedAt, at: new Date() });
 }
 
@@ -236,7 +232,6 @@ export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends Zo
     .use(requestIdStep)
     .use(originStep)
     .use(parseStep(spec as HandlerSpec<ZodType, ZodType, ZodType>))
-    .use(tokenGuessingStep)
     .use(authStep(spec.access, spec.refuseBlocked ?? false))
     .use(rateLimitStep(spec.limits ?? 'api'));
   return answerBeforeTimeout(pipeline, config.HANDLER_TIMEOUT_MARGIN_MS, lateAnswer);

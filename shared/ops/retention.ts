@@ -27,6 +27,8 @@ export async function applyRetention(db: Sql): Promise<Record<string, number>> {
   return {
     requestStats: await deleteInBatches(db, 'request_stat_bucket', 'hour_start < NOW() - INTERVAL 30 DAY'),
     errors: await deleteInBatches(db, 'error_log', 'created_at < NOW(3) - INTERVAL 90 DAY'),
+    // Failed authentications count for their minute only.
+    authFailures: await deleteInBatches(db, 'auth_failure', 'minute < UNIX_TIMESTAMP() DIV 60 - 1'),
     idempotencyKeys: await deleteInBatches(db, 'idempotency_key', 'created_at < NOW(3) - INTERVAL 24 HOUR'),
     passwordResets: await deleteInBatches(db, 'password_reset', 'expires_at < NOW(3) - INTERVAL 1 DAY'),
     notificationJobs: await deleteInBatches(db, 'notification_job', "status = 'done' AND updated_at < NOW(3) - INTERVAL 30 DAY"),

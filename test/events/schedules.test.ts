@@ -66,7 +66,7 @@ describe('session cleanup', () => {
 });
 
 describe('retention', () => {
-  it('deletes request timings after 30 days, errors after 90, idempotency keys after 24 hours, and keeps younger rows', async () => {
+  it('deletes request timings after 30 days, errors after 90, idempotency keys after 24 hours, failed logins after their minute, and keeps younger rows', async () => {
     const person = await register('customer');
     const tag = `retention-${Date.now()}`;
     await query('primary', `INSERT INTO request_stat_bucket (hour_start, route, bucket, count) VALUES
@@ -75,7 +75,11 @@ describe('retention', () => {
       (?, 'r', 'm', NOW(3) - INTERVAL 91 DAY), (?, 'r', 'm', NOW(3) - INTERVAL 89 DAY)`, [`${tag}-old`, `${tag}-young`]);
     await query('primary', `INSERT INTO idempotency_key (account_id, idem_key, fingerprint, created_at) VALUES
       (?, 'old', REPEAT('x', 32), NOW(3) - INTERVAL 25 HOUR), (?, 'young', REPEAT('x', 32), NOW(3) - INTERVAL 23 HOUR)`, [person.id, person.id]);
+    const address = `192.0.2.${Date.now() % 250}`;
+    await query('primary', `INSERT INTO auth_failure (ip, minute, failures) VALUES
+      (?, UNIX_TIMESTAMP() DIV 60 - 5, 3), (?, UNIX_TIMESTAMP() DIV 60, 2)`, [address, address]);
     const result = await invoke('retention');
+    expect(await query('primary', 'SELECT failures FROM auth_failure WHERE ip = ?', [address])).toEqual([{ failures: 2 }]);
     expect(result).toMatchObject({ requestStats: expect.any(Number), errors: expect.any(Number), idempotencyKeys: expect.any(Number) });
     expect(result.requestStats).toBeGreaterThanOrEqual(1);
     expect((await query('primary', 'SELECT route FROM request_stat_bucket WHERE route LIKE ?', [`${tag}%`])).map((r) => r.route)).toEqual([`${tag} young`]);
