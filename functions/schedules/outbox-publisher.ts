@@ -12,7 +12,10 @@ const STOP_BEFORE_LIMIT_MS = 8000;
  * scheduled event) it reconciles only, and answers at once.
  */
 export const handler = async (event: Partial<ScheduledEvent> | undefined, context: Context) => {
-  const reconciled = await publishLeftBehind(new RequestDb().strong);
-  if (event?.source !== 'aws.events') return reconciled;
+  if (event?.source !== 'aws.events') return publishLeftBehind(new RequestDb().strong);
+  // A scheduled run relays even when the reconciler fails (the database still starting, say):
+  // the relay waits for the database itself, and the next run reconciles.
+  const reconciled = await publishLeftBehind(new RequestDb().strong)
+    .catch((err: Error) => console.error(`outbox reconciler: ${err.message}`));
   return { ...reconciled, relayed: await relayOutbox(() => context.getRemainingTimeInMillis() > STOP_BEFORE_LIMIT_MS) };
 };

@@ -34,6 +34,7 @@ const RELAY_ROUND = 100;
 export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
   const { primary } = dbNodes();
   let sent = 0;
+  let lastFailure = '';
   while (keepGoing()) {
     let claimed = 0;
     try {
@@ -49,9 +50,13 @@ export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
         });
         sent += claimed;
       }
+      lastFailure = '';
     } catch (err) {
-      // The primary down or the queue refusing: the rows wait in the outbox; try again after a pause.
-      console.error(`outbox relay: ${(err as Error).message}`);
+      // The primary down or the queue refusing: the rows wait in the outbox; try again after a
+      // pause, saying so once per kind of failure rather than ten times a second.
+      const failure = (err as Error).message;
+      if (failure !== lastFailure) console.error(`outbox relay: ${failure}; retrying`);
+      lastFailure = failure;
       claimed = 0;
     }
     if (claimed < RELAY_ROUND) await new Promise((resolve) => setTimeout(resolve, config.RELAY_POLL_MS));
