@@ -62,12 +62,10 @@ function blockedBanner(block: Block): HTMLElement {
 }
 
 function consentNotice(): HTMLElement {
-  const prompt = reconsentPrompt(() => {
+  return reconsentPrompt(() => {
     toast(t.auth.reconsentDone);
     void refreshAccount();
   });
-  prompt.append(h('p', { class: 'muted' }, t.trust.consentExplained));
-  return prompt;
 }
 
 export function accountNotices(): HTMLElement {
