@@ -1,8 +1,8 @@
 // The site's own quality, as Lighthouse weighs it, on the pages people land on (the feed, a task,
-// login, the balance, the conversations, a thread, a profile), on a desktop and a phone: nothing on the first screen moves while the
-// page loads (cumulative layout shift, from the browser's own layout-shift entries, under
-// Lighthouse's 0.1 for "good"), axe-core finds nothing serious (nor a skipped heading level), and
-// the page describes itself to search engines.
+// login, the balance, the conversations, a thread, a profile), on a desktop and a phone: nothing
+// on the first screen moves while the page loads (cumulative layout shift, from the browser's own
+// layout-shift entries, under Lighthouse's 0.1 for "good"), axe-core finds nothing serious (nor a
+// skipped heading level), and the page describes itself to search engines.
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
