@@ -118,6 +118,24 @@ describe('a conversation about a task', () => {
     await untilShown(executorPage, testId('message', '[data-mine="false"]'), () => panel.locator(testId('thread-refresh')).click());
     expect((await messageTexts(executorPage)).at(-1)).toBe('Давайте договоримся здесь, в переписке.');
   });
+
+  it('an admin reads, but cannot write in, the conversation of a frozen task', async () => {
+    const customer = await register('customer');
+    const executor = await register('executor');
+    await topUp(customer, '100.00');
+    const task = await postTask(customer, { reward: '80.00' });
+    expect((await executor.post(`/api/tasks/${task.id}/take`)).status).toBe(200);
+    expect((await customer.post(`/api/tasks/${task.id}/messages`, { text: 'Жду к пятнице', executorId: executor.id })).status).toBe(201);
+    const boss = await admin();
+    expect((await boss.post(`/api/admin/tasks/${task.id}/freeze`, { comment: 'Жалоба' })).status).toBe(200);
+
+    const page = await browserOf(boss);
+    await visit(page, `/tasks/${task.id}`);
+    const panel = page.locator(testId('task-thread'));
+    await untilShown(page, testId('message-text'), () => page.reload());
+    expect(await messageTexts(page)).toEqual(['Жду к пятнице']);
+    expect(await panel.locator(testId('message-form')).count()).toBe(0);
+  });
 });
 
 describe('reviews of a done task', () => {

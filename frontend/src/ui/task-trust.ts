@@ -8,12 +8,23 @@ import { h } from './h';
 import { reviewsPanel } from './review';
 import { thread } from './thread';
 
-/** The executor's own conversation (a question on an open task, or its task's), or the customer's with the assignee. */
+/** The states in which the API lets administrators read a task's conversations. */
+const ADMIN_READS: readonly string[] = ['frozen', 'disputed'];
+
+/**
+ * The executor's own conversation (a question on an open task, or its task's), the customer's with
+ * the assignee, or for an administrator the assignee's of a frozen or disputed task, to read.
+ */
 function threadPanel(task: Task, session: StoredSession | null, signal: AbortSignal): HTMLElement | null {
-  if (!session || session.role === 'admin') return null;
+  if (!session) return null;
   const me = session.accountId;
   const card = (title: string, body: Node): HTMLElement =>
     h('section', { class: 'card', 'data-testid': 'task-thread' }, h('h2', { class: 'card__title' }, title), body);
+  if (session.role === 'admin') {
+    // Administrators read (never write) the assignee's conversation of a task they must judge.
+    if (!task.executor || !ADMIN_READS.includes(task.status)) return null;
+    return card(t.trust.threadWithName(task.executor.name), thread({ taskId: task.id, executorId: task.executor.id, me, canWrite: false, signal }));
+  }
   if (session.role === 'executor') {
     const mine = task.executor?.id === me;
     if (task.customer.id === me || (!mine && task.status !== 'actual')) return null;
