@@ -45,6 +45,8 @@ async function renderRoute(): Promise<void> {
   controller = new AbortController();
   const place = currentPlace();
   layout.update();
+  // Every later page looks again, so a block (or its end) shows on the next page, as the API says it.
+  if (!firstRender) void refreshAccount();
 
   if (place.path === '') {
     navigate(HOME, { replace: true });

@@ -36,7 +36,7 @@ function messageItem(message: Message, me: number): HTMLElement {
 }
 
 export function thread(o: ThreadOptions): HTMLElement {
-  const list = h('ol', { class: 'thread__messages', 'data-testid': 'thread-messages', 'aria-live': 'polite' });
+  const list = h('ol', { class: 'thread__messages', 'data-testid': 'thread-messages' });
   const status = h('div', { class: 'list__status' });
   const older = h('button', { type: 'button', class: 'button button--ghost button--small', 'data-testid': 'thread-older' }, t.trust.threadOlder);
   const refresh = h('button', { type: 'button', class: 'button button--ghost button--small', 'data-testid': 'thread-refresh' }, t.trust.threadRefresh);
