@@ -117,6 +117,15 @@ describe('a conversation about a task', () => {
     await panel.locator(testId('thread-refresh')).click();
     await untilShown(executorPage, testId('message', '[data-mine="false"]'), () => panel.locator(testId('thread-refresh')).click());
     expect((await messageTexts(executorPage)).at(-1)).toBe('Давайте договоримся здесь, в переписке.');
+
+    // From the task's applicants too: the applicant's name, rating (none yet) and the way to the conversation.
+    await visit(customerPage, `/tasks/${task.id}`);
+    const applicant = customerPage.locator(testId('application-row', `[data-executor-id="${executor.id}"]`));
+    expect(await applicant.locator(testId('application-rating')).getAttribute('data-reviews')).toBe('0');
+    await applicant.locator(testId('application-message')).click();
+    await customerPage.waitForURL(new RegExp(`#/conversations/${task.id}/${executor.id}$`));
+    await customerPage.locator(testId('message')).nth(19).waitFor();
+    expect((await messageTexts(customerPage)).at(-1)).toBe('Давайте договоримся здесь, в переписке.');
   });
 
   it('an admin reads, but cannot write in, the conversation of a frozen task', async () => {

@@ -14,8 +14,7 @@ import { h, fill } from '../ui/h';
 import { empty, errorBox, loading, money, notice, titledHeader, toast } from '../ui/page';
 import { taskStatusBadge } from '../ui/task-card';
 import { personLink, ratingBadge } from '../ui/people';
-import { threadHref } from '../ui/thread';
-import { taskTrustPanels } from '../ui/task-trust';
+import { applicantName, taskTrustPanels } from '../ui/task-trust';
 
 type Show = (task: Task, message?: string) => void;
 const OPEN_STATES = new Set(['actual', 'in_work', 'review']);
@@ -107,9 +106,8 @@ function applications(task: Task, signal: AbortSignal, show: Show): HTMLElement 
       if (!items.length) return fill(body, empty(t.task.applicationsEmpty));
       fill(body, h('ul', { class: 'list' }, items.map((app) => h('li', { class: 'list__item row', 'data-testid': 'application-row', 'data-executor-id': app.executor.id },
         h('div', { class: 'row__main' },
-          h('strong', null, personLink(app.executor), ' ', ratingBadge(app.executor.rating, app.executor.reviews, 'application-rating')),
-          h('span', { class: 'muted' }, t.task.appliedAt(formatDateTime(app.createdAt))),
-          h('a', { href: threadHref(task.id, app.executor.id), 'data-testid': 'application-message' }, t.trust.messageApplicants)),
+          applicantName(task.id, app.executor),
+          h('span', { class: 'muted' }, t.task.appliedAt(formatDateTime(app.createdAt)))),
         actionButton({ label: t.task.choose, testid: 'application-choose', kind: 'primary',
           run: async () => show(await assignTask(task.id, app.executor.id), t.task.chosen) })))));
     } catch (err) {

@@ -1,12 +1,13 @@
 // What issue 13 adds to the task page: the conversation of the caller's side and the reviews of
 // a done task. The page mounts them; each decides for itself whether the caller sees it.
-import type { Task } from '../api/types';
+import type { PersonRef, Task } from '../api/types';
 import { t } from '../i18n';
 import { href } from '../router';
 import type { StoredSession } from '../session';
 import { h } from './h';
+import { personLink, ratingBadge } from './people';
 import { reviewsPanel } from './review';
-import { thread } from './thread';
+import { thread, threadHref } from './thread';
 
 /** The states in which the API lets administrators read a task's conversations. */
 const ADMIN_READS: readonly string[] = ['frozen', 'disputed'];
@@ -41,4 +42,12 @@ function threadPanel(task: Task, session: StoredSession | null, signal: AbortSig
 
 export function taskTrustPanels(task: Task, session: StoredSession | null, signal: AbortSignal): Array<HTMLElement | null> {
   return [reviewsPanel(task, session, signal), threadPanel(task, session, signal)];
+}
+
+/** An applicant in the customer's list: the name (to the profile), the rating, and a way to write to them. */
+export function applicantName(taskId: number, executor: PersonRef): HTMLElement[] {
+  return [
+    h('strong', null, personLink(executor), ' ', ratingBadge(executor.rating, executor.reviews, 'application-rating')),
+    h('a', { href: threadHref(taskId, executor.id), 'data-testid': 'application-message' }, t.trust.messageApplicants),
+  ];
 }
