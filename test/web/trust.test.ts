@@ -193,6 +193,10 @@ describe('reviews of a done task', () => {
 
     // And the executor sees the customer's rating beside the customer's name.
     await untilShown(executorPage, testId('customer-rating', '[data-rating="4.00"]'), () => executorPage.reload());
+    // The customer's own task cards carry it too.
+    await visit(customerPage, '/my/tasks');
+    const card = await findInList(customerPage, 'my-tasks-list', testId('task-card', `[data-task-id="${task.id}"]`));
+    expect(await card.locator(testId('task-card-customer-rating')).getAttribute('data-rating')).toBe('4.00');
   });
 
   it('an admin hides a review from the profile, and it leaves the list and the rating', async () => {
@@ -246,6 +250,8 @@ describe('a block and its appeal', () => {
       expect(await executorPage.locator(testId('blocked-reason')).textContent()).toBe(reason);
     }
     await screenshot(executorPage, 'trust-blocked-banner');
+    // At 360 px the banner and its appeal form fit the screen: nothing scrolls sideways.
+    expect(await executorPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await executorPage.locator(testId('input-appeal-text')).fill('Я не просил оплату вне площадки, это ошибка.');
     await executorPage.locator(testId('appeal-form-submit')).click();
     await executorPage.locator(testId('appeal-open')).waitFor();
