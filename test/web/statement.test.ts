@@ -48,7 +48,7 @@ describe('the statement as CSV', () => {
     await screenshot(page, 'statement-form');
     const [download] = await Promise.all([page.waitForEvent('download'), form.locator(testId('statement-form-submit')).click()]);
     expect(download.suggestedFilename()).toBe(`execorder-customer-${yesterday}-${today}.csv`);
-    const bytes = await readFile((await download.path())!);
+    const bytes = await readFile(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('Дата и время (UTC);Операция;Вид;Задание;Платёж;Выплата;Баланс, ₽;Удержано с баланса, ₽');

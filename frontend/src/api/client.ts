@@ -147,7 +147,7 @@ export interface Download {
 }
 
 /** `attachment; filename="x.csv"` (or RFC 6266's `filename*=UTF-8''…`) → the name. */
-export function filenameFrom(disposition: string | null): string | null {
+function filenameFrom(disposition: string | null): string | null {
   if (!disposition) return null;
   const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
   if (extended?.[1]) {

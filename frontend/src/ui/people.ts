@@ -5,7 +5,7 @@ import { t } from '../i18n';
 import { href } from '../router';
 import { h } from './h';
 
-export const profileHref = (accountId: number): string => href(`/users/${accountId}`);
+const profileHref = (accountId: number): string => href(`/users/${accountId}`);
 
 /** The name as a link to the profile; `testid` goes on the link, whose text is the name alone. */
 export function personLink(person: Pick<PersonRef, 'id' | 'name'>, testid?: string): HTMLElement {
@@ -13,7 +13,7 @@ export function personLink(person: Pick<PersonRef, 'id' | 'name'>, testid?: stri
 }
 
 /** "4.67" → "4,67": a rating is a decimal string, shown in the locale's way. */
-export function formatRating(rating: string): string {
+function formatRating(rating: string): string {
   return rating.replace('.', t.money.decimal);
 }
 
