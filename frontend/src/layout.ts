@@ -32,6 +32,10 @@ const NAV: Record<Role | 'guest', NavItem[]> = {
     item('/settings', t.nav.settings, 'nav-settings'), item('/sessions', t.nav.sessions, 'nav-sessions'),
   ],
 };
+// trust
+NAV.customer.push(item('/conversations', t.trust.navConversations, 'nav-conversations'));
+NAV.executor.push(item('/conversations', t.trust.navConversations, 'nav-conversations'));
+NAV.admin.push(item('/admin/appeals', t.trust.navAppeals, 'nav-admin-appeals'), item('/admin/accounts', t.trust.navAccounts, 'nav-admin-accounts'));
 
 export async function logOut(): Promise<void> {
   try {
@@ -89,7 +93,7 @@ export function createLayout(): Layout {
       out.addEventListener('click', () => void logOut());
       fill(userBox,
         h('span', { class: 'userbox__who', 'data-testid': 'current-user', 'data-role': session.role },
-          h('span', { class: 'userbox__name', title: session.name }, session.name),
+          h('a', { class: 'userbox__name', title: session.name, href: href(`/users/${session.accountId}`), 'data-testid': 'current-user-profile' }, session.name),
           h('span', { class: 'badge badge--role' }, t.roles[session.role] ?? session.role)),
         out);
     } else {

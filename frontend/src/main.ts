@@ -1,7 +1,7 @@
 // The entry: draws the frame, then renders the page of the current hash on every change.
 import './styles.css';
-import { ApiError, onUnauthenticated, errorText } from './api/client';
-import { getMe } from './api/endpoints';
+import { refreshAccount } from './account-status';
+import { ApiError, onBlocked, onUnauthenticated } from './api/client';
 import { t } from './i18n';
 import { createLayout } from './layout';
 import { HOME } from './home';
@@ -11,10 +11,15 @@ import {
 } from './router';
 import { getSession, onSessionChange, setSession } from './session';
 import { h, fill } from './ui/h';
+import { accountNotices } from './ui/account-notices';
 import { errorBox, loading, pageHeader, toast } from './ui/page';
 
 const layout = createLayout();
 document.getElementById('app')?.replaceChildren(layout.root);
+// Above every page: the block and the consent asked again, as /api/me last said.
+const notices = accountNotices();
+// The first page waits for it, so a notice never pushes a drawn page down.
+const firstStatus = refreshAccount();
 
 let generation = 0;
 let controller: AbortController | null = null;
@@ -40,6 +45,8 @@ async function renderRoute(): Promise<void> {
   controller = new AbortController();
   const place = currentPlace();
   layout.update();
+  // Every later page looks again, so a block (or its end) shows on the next page, as the API says it.
+  if (!firstRender) void refreshAccount();
 
   if (place.path === '') {
     navigate(HOME, { replace: true });
@@ -49,7 +56,7 @@ async function renderRoute(): Promise<void> {
   const match = matchRoute(routes, place.path);
   const show = (node: Node): void => {
     if (mine !== generation) return;
-    fill(layout.main, node);
+    fill(layout.main, notices, node);
     if (!firstRender) {
       window.scrollTo(0, 0);
       (layout.main.querySelector('h1') ?? layout.main).focus({ preventScroll: true });
@@ -72,7 +79,9 @@ async function renderRoute(): Promise<void> {
   const ctx: PageContext = { params: match.params, query: place.query, signal: controller.signal, session };
   try {
     const page = await match.route.load();
-    show(await page.render(ctx));
+    const node = await page.render(ctx);
+    if (firstRender) await firstStatus;
+    show(node);
   } catch (err) {
     if (ctx.signal.aborted || mine !== generation) return;
     const missing = err instanceof ApiError && err.code === 'not_found';
@@ -88,6 +97,8 @@ async function renderRoute(): Promise<void> {
 onNavigateSame(() => void renderRoute());
 window.addEventListener('hashchange', () => void renderRoute());
 
+onBlocked(() => void refreshAccount());
+
 onUnauthenticated(() => {
   toast(t.errors.sessionEnded);
   const place = currentPlace();
@@ -102,24 +113,25 @@ onSessionChange(() => {
   const token = getSession()?.token ?? null;
   if (token === knownToken) return;
   knownToken = token;
+  void refreshAccount();
   const place = currentPlace();
   if (place.path !== 'login' && place.path !== 'register') void renderRoute();
 });
 
 // Keeps the header's name fresh and notices a session revoked elsewhere (the 401 does the rest).
 let lastCheck = 0;
+let firstCheck = true;
 async function checkSession(): Promise<void> {
   const session = getSession();
   if (!session || Date.now() - lastCheck < 60_000) return;
   lastCheck = Date.now();
-  try {
-    const me = await getMe();
-    const current = getSession();
-    const name = `${me.fname} ${me.sname}`;
-    if (current && current.token === session.token && current.name !== name) setSession({ ...current, name });
-  } catch (err) {
-    console.warn(errorText(err));
-  }
+  // At start this is the read the first page waits for; later reads show a new block or consent too.
+  const me = firstCheck ? await firstStatus : await refreshAccount();
+  firstCheck = false;
+  const current = getSession();
+  if (!me || !current || current.token !== session.token) return;
+  const name = `${me.fname} ${me.sname}`;
+  if (current.name !== name) setSession({ ...current, name });
 }
 window.addEventListener('focus', () => void checkSession());
 void checkSession();

@@ -22,4 +22,10 @@ export const routes: readonly RouteDef[] = [
   { pattern: 'admin/stats', access: ['admin'], load: () => import('./pages/admin/stats') },
   { pattern: 'admin/errors', access: ['admin'], load: () => import('./pages/admin/errors') },
   { pattern: 'admin/jobs', access: ['admin'], load: () => import('./pages/admin/jobs') },
+  // trust
+  { pattern: 'conversations', access: 'session', load: () => import('./pages/conversations') },
+  { pattern: 'conversations/:taskId/:executorId', access: 'session', load: () => import('./pages/conversation') },
+  { pattern: 'users/:id', access: 'public', load: () => import('./pages/profile') },
+  { pattern: 'admin/appeals', access: ['admin'], load: () => import('./pages/admin/appeals') },
+  { pattern: 'admin/accounts', access: ['admin'], load: () => import('./pages/admin/accounts') },
 ];

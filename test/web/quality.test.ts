@@ -1,8 +1,8 @@
 // The site's own quality, as Lighthouse weighs it, on the pages people land on (the feed, a task,
-// login, the balance), on a desktop and a phone: nothing on the first screen moves while the
-// page loads (cumulative layout shift, from the browser's own layout-shift entries, under
-// Lighthouse's 0.1 for "good"), axe-core finds nothing serious (nor a skipped heading level), and
-// the page describes itself to search engines.
+// login, the balance, the conversations, a thread, a profile), on a desktop and a phone: nothing
+// on the first screen moves while the page loads (cumulative layout shift, from the browser's own
+// layout-shift entries, under Lighthouse's 0.1 for "good"), axe-core finds nothing serious (nor a
+// skipped heading level), and the page describes itself to search engines.
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,12 +27,17 @@ interface Landing {
 let browser: Browser;
 let customer: Person;
 let taskId: number;
+let executorId: number;
 let axeSource: string;
 
 beforeAll(async () => {
   customer = await register('customer');
   await topUp(customer, '300.00');
   taskId = (await postTask(customer, { title: 'Проверить вёрстку страницы', reward: '120.00' })).id;
+  // A question about the task, so the conversation pages have something to show.
+  const executor = await register('executor');
+  executorId = executor.id;
+  expect((await executor.post(`/api/tasks/${taskId}/messages`, { text: 'Какой срок?' })).status).toBe(201);
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   // Real scrollbars, as people have: their arrival must not move the page either.
   browser = await launchBrowser({ scrollbars: true });
@@ -47,6 +52,9 @@ const landings = (): Record<string, Landing> => ({
   task: { route: `/tasks/${taskId}`, ready: testId('task-reward') },
   login: { route: '/login', ready: testId('login-form') },
   balance: { route: '/balance', ready: testId('payment-row'), loggedIn: true },
+  conversations: { route: '/conversations', ready: testId('conversation-row'), loggedIn: true },
+  thread: { route: `/conversations/${taskId}/${executorId}`, ready: testId('message'), loggedIn: true },
+  profile: { route: `/users/${customer.id}`, ready: testId('profile-customer') },
 });
 
 /** A first visit to the route in a fresh page, with layout shifts recorded from the first paint. */
@@ -78,7 +86,7 @@ async function land(viewport: BrowserContextOptions, landing: Landing): Promise<
 
 for (const [device, viewport] of Object.entries(VIEWPORTS)) {
   describe(`on a ${device}`, () => {
-    for (const name of ['feed', 'task', 'login', 'balance']) {
+    for (const name of ['feed', 'task', 'login', 'balance', 'conversations', 'thread', 'profile']) {
       it(`the ${name} page stays in place while it loads and passes axe`, async () => {
         const page = await land(viewport, landings()[name]!);
         try {

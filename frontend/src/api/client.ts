@@ -38,10 +38,16 @@ export interface RequestOptions {
 }
 
 let unauthenticatedHandler: () => void = () => undefined;
+let blockedHandler: () => void = () => undefined;
 
 /** Called once by the app: what to do when the server says the token is no good. */
 export function onUnauthenticated(handler: () => void): void {
   unauthenticatedHandler = handler;
+}
+
+/** Called once by the app: an action was refused because the account is blocked (show the banner). */
+export function onBlocked(handler: () => void): void {
+  blockedHandler = handler;
 }
 
 function buildUrl(path: string, query?: Query): string {
@@ -80,8 +86,9 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, 'unexpected', t.errors.unexpected(response.status), [], requestId, retryAfter);
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+/** Sends the request and answers the response when it is a 2xx; any other answer is thrown as ApiError. */
+async function send(method: string, path: string, options: RequestOptions, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { Accept: accept };
   const session = options.token ? null : getSession();
   const token = options.token ?? session?.token;
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -115,8 +122,14 @@ export async function request<T>(method: string, path: string, options: RequestO
       clearSession();
       unauthenticatedHandler();
     }
+    if (error.code === 'account_blocked') blockedHandler();
     throw error;
   }
+  return response;
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options, 'application/json');
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   if (!text) return undefined as T;
@@ -125,6 +138,34 @@ export async function request<T>(method: string, path: string, options: RequestO
   } catch {
     throw new ApiError(response.status, 'unexpected', t.errors.unexpected(response.status));
   }
+}
+
+export interface Download {
+  blob: Blob;
+  /** The name the server gave in Content-Disposition, or null when it gave none. */
+  filename: string | null;
+}
+
+/** `attachment; filename="x.csv"` (or RFC 6266's `filename*=UTF-8''…`) → the name. */
+function filenameFrom(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // a broken encoding: fall back to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/i.exec(disposition);
+  const name = (plain?.[1] ?? plain?.[2] ?? '').trim();
+  return name || null;
+}
+
+/** A file the API answers (a GET that needs the bearer token, so no plain link can fetch it). */
+export async function download(path: string, query: Query, signal?: AbortSignal): Promise<Download> {
+  const response = await send('GET', path, { query, signal }, '*/*');
+  return { blob: await response.blob(), filename: filenameFrom(response.headers.get('Content-Disposition')) };
 }
 
 /** A fresh Idempotency-Key (RFC 4122 v4); works outside secure contexts too. */
@@ -140,7 +181,8 @@ export function newIdempotencyKey(): string {
 /** The text to show for any failure: the contract's message, plus when to retry if the server said. */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
-    const parts = [err.message];
+    // The refusal's message is the block's reason alone: say what it is the reason of.
+    const parts = [err.code === 'account_blocked' ? t.trust.blockedRefusal(err.message) : err.message];
     if (err.retryAfterSeconds) parts.push(t.errors.retryAfter(err.retryAfterSeconds));
     if (err.status >= 500 && err.requestId) parts.push(t.errors.requestId(err.requestId));
     return parts.join(' ');

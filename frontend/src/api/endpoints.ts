@@ -99,3 +99,38 @@ export const adminErrors = (cursor: Cursor, signal?: Signal) =>
 export const adminJobs = (status: string | null, cursor: Cursor, signal?: Signal) =>
   request<Page<Job>>('GET', '/api/admin/jobs', { query: { status, cursor, limit: PAGE_SIZE }, signal });
 export const retryJob = (id: number) => request<unknown>('POST', `/api/admin/jobs/${id}/retry`);
+
+// trust: conversations, reviews and profiles, blocks and appeals, the statement's CSV
+import type { Appeal, AppealStatus, BlockAnswer, Conversation, Message, Profile, Review, ReviewRole, TaskReviews } from './types';
+import { download, type Download } from './client';
+
+export const myConversations = (cursor: Cursor, signal?: Signal) =>
+  request<Page<Conversation>>('GET', '/api/me/conversations', { query: { cursor, limit: PAGE_SIZE }, signal });
+/** `executorId` names the conversation for a customer; an executor reads its own without it. */
+export const listMessages = (taskId: number, executorId: number | null, cursor: Cursor, signal?: Signal) =>
+  request<Page<Message>>('GET', `/api/tasks/${taskId}/messages`, { query: { executorId, cursor, limit: PAGE_SIZE }, signal });
+export const postMessage = (taskId: number, body: { text: string; executorId?: number }, idempotencyKey: string) =>
+  request<Message>('POST', `/api/tasks/${taskId}/messages`, { body, idempotencyKey });
+
+export const taskReviews = (taskId: number, signal?: Signal) => request<TaskReviews>('GET', `/api/tasks/${taskId}/reviews`, { signal });
+export const postReview = (taskId: number, body: { rating: number; text: string }, idempotencyKey: string) =>
+  request<Review>('POST', `/api/tasks/${taskId}/review`, { body, idempotencyKey });
+export const getProfile = (accountId: number, signal?: Signal) => request<Profile>('GET', `/api/accounts/${accountId}/profile`, { signal });
+export const accountReviews = (accountId: number, role: ReviewRole | null, cursor: Cursor, signal?: Signal) =>
+  request<Page<Review>>('GET', `/api/accounts/${accountId}/reviews`, { query: { role, cursor, limit: PAGE_SIZE }, signal });
+export const hideReview = (reviewId: number, reason: string, idempotencyKey: string) =>
+  request<Review>('POST', `/api/admin/reviews/${reviewId}/hide`, { body: { reason }, idempotencyKey });
+
+export const blockAccount = (accountId: number, reason: string, idempotencyKey: string) =>
+  request<BlockAnswer>('POST', `/api/admin/accounts/${accountId}/block`, { body: { reason }, idempotencyKey });
+export const unblockAccount = (accountId: number, comment: string, idempotencyKey: string) =>
+  request<BlockAnswer>('POST', `/api/admin/accounts/${accountId}/unblock`, { body: { comment }, idempotencyKey });
+export const fileAppeal = (text: string, idempotencyKey: string) => request<Appeal>('POST', '/api/me/appeals', { body: { text }, idempotencyKey });
+export const myAppeals = (signal?: Signal) => request<Page<Appeal>>('GET', '/api/me/appeals', { query: { limit: 1 }, signal });
+export const adminAppeals = (status: AppealStatus, cursor: Cursor, signal?: Signal) =>
+  request<Page<Appeal>>('GET', '/api/admin/appeals', { query: { status, cursor, limit: PAGE_SIZE }, signal });
+export const decideAppeal = (appealId: number, body: { decision: 'upheld' | 'lifted'; comment: string }, idempotencyKey: string) =>
+  request<Appeal>('POST', `/api/admin/appeals/${appealId}/decide`, { body, idempotencyKey });
+
+/** The statement of UTC days `from`..`to` (YYYY-MM-DD, both included) as the server's CSV file. */
+export const statementCsv = (from: string, to: string): Promise<Download> => download('/api/me/ledger.csv', { from, to });

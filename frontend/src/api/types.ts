@@ -24,6 +24,8 @@ export interface Me extends Account {
   salaryHeld: Money;
   /** The account has not agreed to the current terms or personal-data policy: the site asks again. */
   consentRequired?: boolean;
+  /** Set while an administrator has blocked the account (API v2). */
+  blocked?: Block | null;
 }
 
 export interface SessionInfo {
@@ -55,6 +57,9 @@ export const TASK_STATUSES: readonly TaskStatus[] = ['actual', 'in_work', 'revie
 export interface PersonRef {
   id: number;
   name: string;
+  /** API v2: the mean published rating ("4.67", null without reviews) where the contract shows one. */
+  rating?: string | null;
+  reviews?: number;
 }
 
 export interface Task {
@@ -172,4 +177,76 @@ export interface LedgerCheck {
 export interface ValidationDetail {
   path: string;
   message: string;
+}
+
+// trust
+export interface Block {
+  reason: string;
+  since: string;
+}
+
+export interface Message {
+  id: number;
+  taskId: number;
+  executorId: number;
+  from: PersonRef;
+  text: string;
+  /** `contact`: the text seems to carry a phone, an e-mail or a link. */
+  flags: string[];
+  createdAt: string;
+}
+
+export interface Conversation {
+  task: { id: number; title: string };
+  customer: PersonRef;
+  executor: PersonRef;
+  lastMessage: Message | null;
+  unread: number;
+}
+
+export type ReviewRole = 'customer' | 'executor';
+
+export interface Review {
+  id: number;
+  task: { id: number; title: string };
+  author: PersonRef;
+  subject: PersonRef;
+  subjectRole: ReviewRole;
+  rating: number;
+  text: string;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+export interface TaskReviews {
+  mine: Review | null;
+  theirs: Review | null;
+}
+
+export interface Profile {
+  id: number;
+  name: string;
+  memberSince: string;
+  blocked: boolean;
+  asExecutor: { rating: string | null; reviews: number; tasksDone: number; disputes: number };
+  asCustomer: { rating: string | null; reviews: number; tasksPosted: number; tasksDone: number; disputes: number };
+}
+
+export type AppealStatus = 'open' | 'upheld' | 'lifted';
+export const APPEAL_STATUSES: readonly AppealStatus[] = ['open', 'upheld', 'lifted'];
+
+export interface Appeal {
+  id: number;
+  account: PersonRef;
+  text: string;
+  status: AppealStatus;
+  answer: string | null;
+  answerBy: string;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export interface BlockAnswer {
+  id: number;
+  blocked: Block | null;
 }

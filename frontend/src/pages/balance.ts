@@ -8,6 +8,7 @@ import { formatDateTime, parseAmountInput } from '../ui/format';
 import { createForm, inputField } from '../ui/form';
 import { h } from '../ui/h';
 import { ledgerList } from '../ui/ledger';
+import { statementSection } from '../ui/statement';
 import { pagedList } from '../ui/list';
 import { badge, meStats, money, notice, pageHeader, section, stat } from '../ui/page';
 
@@ -68,5 +69,6 @@ export function render(ctx: PageContext): Node {
       h('section', { class: 'card', 'data-testid': 'balance-stats' }, stats.element),
       section(t.balance.topUpTitle, 'topup', form.element, h('p', { class: 'muted', 'data-testid': 'receipt-note' }, t.balance.receiptNote))),
     section(t.balance.paymentsTitle, null, payments.element),
-    section(t.ledger.title, null, ledger.element));
+    section(t.ledger.title, null, ledger.element),
+    statementSection());
 }

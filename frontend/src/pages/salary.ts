@@ -7,6 +7,7 @@ import { parseAmountInput } from '../ui/format';
 import { createForm, inputField, radioField } from '../ui/form';
 import { h } from '../ui/h';
 import { ledgerList } from '../ui/ledger';
+import { statementSection } from '../ui/statement';
 import { pagedList } from '../ui/list';
 import { meStats, money, pageHeader, section, stat, toast } from '../ui/page';
 import { payoutRow } from '../ui/payout';
@@ -110,5 +111,6 @@ export function render(ctx: PageContext): Node {
       h('section', { class: 'card', 'data-testid': 'salary-stats' }, stats.element),
       section(t.salary.payoutTitle, 'payout', form.element)),
     section(t.salary.historyTitle, null, payouts.element),
-    section(t.ledger.title, null, ledger.element));
+    section(t.ledger.title, null, ledger.element),
+    statementSection());
 }

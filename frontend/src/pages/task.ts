@@ -13,6 +13,8 @@ import { formatDateTime } from '../ui/format';
 import { h, fill } from '../ui/h';
 import { empty, errorBox, loading, money, notice, titledHeader, toast } from '../ui/page';
 import { taskStatusBadge } from '../ui/task-card';
+import { personLink, ratingBadge } from '../ui/people';
+import { applicantName, taskTrustPanels } from '../ui/task-trust';
 
 type Show = (task: Task, message?: string) => void;
 const OPEN_STATES = new Set(['actual', 'in_work', 'review']);
@@ -23,8 +25,8 @@ function details(task: Task): HTMLElement {
     row(t.task.reward, money(task.reward, 'task-reward')),
     row(t.task.category, task.category.name),
     row(t.task.assignment, t.assignment[task.assignment] ?? task.assignment),
-    row(t.task.customer, h('span', { 'data-testid': 'task-customer' }, task.customer.name)),
-    row(t.task.executor, h('span', { 'data-testid': 'task-executor' }, task.executor?.name ?? t.task.noExecutor)),
+    row(t.task.customer, h('span', null, personLink(task.customer, 'task-customer'), ' ', ratingBadge(task.customer.rating, task.customer.reviews, 'customer-rating'))),
+    row(t.task.executor, task.executor ? personLink(task.executor, 'task-executor') : h('span', { 'data-testid': 'task-executor' }, t.task.noExecutor)),
     row(t.task.created, h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt))),
     row(t.task.updated, h('time', { datetime: task.updatedAt }, formatDateTime(task.updatedAt))));
 }
@@ -104,7 +106,7 @@ function applications(task: Task, signal: AbortSignal, show: Show): HTMLElement 
       if (!items.length) return fill(body, empty(t.task.applicationsEmpty));
       fill(body, h('ul', { class: 'list' }, items.map((app) => h('li', { class: 'list__item row', 'data-testid': 'application-row', 'data-executor-id': app.executor.id },
         h('div', { class: 'row__main' },
-          h('strong', null, app.executor.name),
+          applicantName(task.id, app.executor),
           h('span', { class: 'muted' }, t.task.appliedAt(formatDateTime(app.createdAt)))),
         actionButton({ label: t.task.choose, testid: 'application-choose', kind: 'primary',
           run: async () => show(await assignTask(task.id, app.executor.id), t.task.chosen) })))));
@@ -133,7 +135,8 @@ export async function render(ctx: PageContext): Promise<Node> {
       h('div', { class: 'task-layout' },
         h('div', { class: 'stack' },
           h('section', { class: 'card' }, h('p', { class: 'prose', 'data-testid': 'task-description' }, task.description)),
-          isOwner && task.assignment === 'choose' && task.status === 'actual' ? applications(task, ctx.signal, show) : null),
+          isOwner && task.assignment === 'choose' && task.status === 'actual' ? applications(task, ctx.signal, show) : null,
+          ...taskTrustPanels(task, session, ctx.signal)),
         h('div', { class: 'stack' },
           h('section', { class: 'card', 'data-testid': 'task-actions', 'data-status': task.status },
             actionsTitle,

@@ -29,7 +29,7 @@ export async function consentsGiven(): Promise<{ terms: string; personalData: st
   return { terms: legal.terms.version, personalData: legal.personalData.version };
 }
 
-/** Asked again after a version change (GET /api/me says consentRequired). */
+/** Asked again after a version change (GET /api/me says consentRequired), above every page. */
 export function reconsentPrompt(onDone: () => void): HTMLElement {
   const box = h('section', { class: 'card stack', 'data-testid': 'reconsent' });
   const form = createForm({
@@ -43,6 +43,7 @@ export function reconsentPrompt(onDone: () => void): HTMLElement {
       onDone();
     },
   });
-  fill(box, h('h2', null, t.auth.reconsentTitle), h('p', null, t.auth.reconsentIntro), form.element);
+  fill(box, h('h2', { class: 'card__title' }, t.auth.reconsentTitle), h('p', null, t.auth.reconsentIntro),
+    h('p', { class: 'muted' }, t.trust.consentExplained), form.element);
   return box;
 }

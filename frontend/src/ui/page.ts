@@ -3,7 +3,6 @@ import { errorText } from '../api/client';
 import { getMe } from '../api/endpoints';
 import type { Me } from '../api/types';
 import { t } from '../i18n';
-import { reconsentPrompt } from './consents';
 import { fill, h, type Child } from './h';
 import { formatMoney, normalizeMoney } from './format';
 
@@ -64,8 +63,7 @@ export function meStats(signal: AbortSignal, figures: (me: Me) => HTMLElement[])
   const load = async (): Promise<void> => {
     try {
       const me = await getMe(signal);
-      // The place every money page reads the account: a consent asked again shows here first.
-      fill(element, ...(me.consentRequired ? [reconsentPrompt(() => void load())] : []), ...figures(me));
+      fill(element, ...figures(me));
     } catch (err) {
       if (!signal.aborted) fill(element, errorBox(err, () => void load()));
     }

@@ -5,6 +5,7 @@ import { t } from '../i18n';
 import { formatDateTime } from './format';
 import { h, type Child } from './h';
 import { badge, money } from './page';
+import { personLink } from './people';
 
 /** Card numbers are shown by their last four digits; phones in full, with the SBP bank. */
 export function destinationText(payout: Pick<Payout, 'method' | 'destination'> & { bank?: string | null }, full = false): string {
@@ -16,7 +17,7 @@ export function destinationText(payout: Pick<Payout, 'method' | 'destination'> &
 export function payoutRow(payout: Payout, options: { full?: boolean; actions?: Child } = {}): HTMLElement {
   return h('div', { class: 'row row--wrap', 'data-testid': 'payout-row', 'data-payout-id': payout.id, 'data-status': payout.status },
     h('div', { class: 'row__main' },
-      h('strong', null, t.salary.payout(payout.id), payout.executor ? ` · ${payout.executor.name}` : ''),
+      h('strong', null, t.salary.payout(payout.id), payout.executor ? [' · ', personLink(payout.executor, 'payout-executor')] : null),
       h('span', { class: 'meta' },
         h('span', { 'data-testid': 'payout-destination' }, destinationText(payout, options.full)),
         h('time', { datetime: payout.createdAt }, formatDateTime(payout.createdAt)),

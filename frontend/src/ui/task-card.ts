@@ -5,6 +5,7 @@ import { href } from '../router';
 import { formatDateTime } from './format';
 import { h } from './h';
 import { badge, money } from './page';
+import { personLink, ratingBadge } from './people';
 
 export function taskStatusBadge(status: string): HTMLElement {
   return badge('task', status, t.status[status] ?? status);
@@ -27,5 +28,6 @@ export function taskCard(task: Task): HTMLElement {
       taskStatusBadge(task.status),
       h('span', null, task.category.name),
       h('span', null, t.assignment[task.assignment] ?? task.assignment),
+      h('span', null, personLink(task.customer, 'task-card-customer'), ' ', ratingBadge(task.customer.rating, task.customer.reviews, 'task-card-customer-rating')),
       h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt))));
 }
