@@ -22,4 +22,6 @@ export const routes: readonly RouteDef[] = [
   { pattern: 'admin/stats', access: ['admin'], load: () => import('./pages/admin/stats') },
   { pattern: 'admin/errors', access: ['admin'], load: () => import('./pages/admin/errors') },
   { pattern: 'admin/jobs', access: ['admin'], load: () => import('./pages/admin/jobs') },
+  // deals
+  { pattern: 'admin/disputes', access: ['admin'], load: () => import('./pages/admin/disputes') },
 ];

@@ -47,7 +47,7 @@ describe('offers', () => {
     const customer = await register('customer');
     const applicant = await register('executor');
     const other = await register('executor');
-    await topUp(customer, '100.00');
+    await topUp(customer, '110.00');
     const task = await postTask(customer, { reward: '100.00', assignment: 'choose' });
     const offer = await applicant.post(`/api/tasks/${task.id}/apply`, { message: 'Готов', price: '90', days: 2 });
     expect((await applicant.get(`/api/tasks/${task.id}`)).body.myApplication).toEqual(offer.body);

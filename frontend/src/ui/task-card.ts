@@ -2,6 +2,7 @@
 import type { Task } from '../api/types';
 import { t } from '../i18n';
 import { href } from '../router';
+import { dueDate } from './deadline';
 import { formatDateTime } from './format';
 import { h } from './h';
 import { badge, money } from './page';
@@ -27,5 +28,6 @@ export function taskCard(task: Task): HTMLElement {
       taskStatusBadge(task.status),
       h('span', null, task.category.name),
       h('span', null, t.assignment[task.assignment] ?? task.assignment),
-      h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt))));
+      h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt)),
+      task.dueAt ? h('span', null, `${t.deals.dueAt}: `, dueDate(task)) : null));
 }
