@@ -23,8 +23,8 @@ afterAll(async () => {
 });
 
 /** A browser of its own for this person, logged in through the login form. */
-async function browse(person: Person): Promise<Page> {
-  const visitor = await openVisitor(browser);
+async function browse(person: Person, width?: number): Promise<Page> {
+  const visitor = await openVisitor(browser, { width });
   visitors.push(visitor);
   await loginInBrowser(visitor.page, person.email, person.password, person.role);
   return visitor.page;
@@ -45,6 +45,11 @@ async function openUntil(page: Page, route: string, selector: string): Promise<v
       await page.reload();
     }
   }
+}
+
+/** Nothing sticks out sideways on a narrow screen (the site works from 360 px up). */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 }
 
 const amountOf = (page: Page, id: string) => page.locator(testId(id)).first().getAttribute('data-amount');
@@ -97,7 +102,7 @@ describe('offers', () => {
     expect(await annaPage.locator(testId('offer-message')).textContent()).toBe('Сделаю три варианта.');
     await screenshot(annaPage, 'deals-offer-mine');
 
-    const page = await browse(customer);
+    const page = await browse(customer, 360);
     await openUntil(page, `/tasks/${task.id}`, testId('application-row', `[data-executor-id="${rated.id}"] [data-amount="140.00"]`));
     const rows = page.locator(testId('application-row'));
     expect(await rows.count()).toBe(2);
@@ -107,6 +112,7 @@ describe('offers', () => {
     expect(await boris.locator(testId('application-rating')).textContent()).toBe('отзывов пока нет');
     expect(await anna.locator(testId('offer-effect')).textContent()).toContain('дополнительно удержано 40,00');
     expect(await boris.locator(testId('offer-effect')).textContent()).toContain('20,00');
+    await expectNoSidewaysScroll(page);
     await screenshot(page, 'deals-offers');
 
     await anna.locator(testId('application-choose')).click();
@@ -138,7 +144,7 @@ describe('deadlines', () => {
     await page.waitForURL(/#\/tasks\/\d+$/);
     const taskId = Number(/#\/tasks\/(\d+)$/.exec(page.url())![1]);
     await page.locator(testId('task-actions', '[data-status="actual"]')).waitFor();
-    expect(await page.locator(testId('task-due')).textContent()).toBe('2 дня');
+    expect(await page.locator(testId('task-due')).textContent()).toBe('2 дня с начала работы');
 
     expect((await executor.post(`/api/tasks/${taskId}/take`)).status).toBe(200);
     await query('primary', 'UPDATE task SET due_at = NOW(3) - INTERVAL 10 MINUTE WHERE id = ?', [taskId]);
@@ -193,11 +199,13 @@ describe('disputes', () => {
     expect(await panel.locator(testId('dispute-agree')).count()).toBe(0);
     await screenshot(customerPage, 'deals-dispute-opened');
 
-    const executorPage = await browse(executor);
+    const executorPage = await browse(executor, 360);
     await openUntil(executorPage, `/tasks/${taskId}`, testId('dispute-agree'));
     expect(await executorPage.locator(testId('dispute-proposal-customer', ' .money')).getAttribute('data-amount')).toBe('30.00');
     expect(await executorPage.locator(testId('dispute-reason')).textContent()).toBe('Половина страниц не свёрстана');
     await executorPage.locator(testId('dispute-counter')).click();
+    await expectNoSidewaysScroll(executorPage);
+    await screenshot(executorPage, 'deals-dispute-phone');
     const counter = executorPage.locator(testId('dispute-counter-form'));
     await counter.locator(testId('input-executorAmount')).fill('70');
     await counter.locator(testId('input-comment')).fill('Свёрстано больше половины');

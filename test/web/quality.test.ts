@@ -1,5 +1,5 @@
 // The site's own quality, as Lighthouse weighs it, on the pages people land on (the feed, a task,
-// login, the balance), on a desktop and a phone: nothing on the first screen moves while the
+// login, the balance, a task in dispute, the admin's dispute queue), on a desktop and a phone: nothing on the first screen moves while the
 // page loads (cumulative layout shift, from the browser's own layout-shift entries, under
 // Lighthouse's 0.1 for "good"), axe-core finds nothing serious (nor a skipped heading level), and
 // the page describes itself to search engines.
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, site, testId } from '../helpers/browser';
 import { topUp } from '../helpers/money';
 import { postTask } from '../helpers/tasks';
-import { register, type Person } from '../helpers/users';
+import { admin, register, type Person } from '../helpers/users';
 
 // Lighthouse's own screens: desktop 1350×940, and the phone it emulates (412×823 at 1.75×).
 const VIEWPORTS: Record<string, BrowserContextOptions> = {
@@ -21,18 +21,22 @@ interface Landing {
   route: string;
   /** Shown once the page has what it loads. */
   ready: string;
-  loggedIn?: boolean;
+  loggedIn?: Person;
 }
 
 let browser: Browser;
 let customer: Person;
 let taskId: number;
+let disputedTaskId: number;
+let administrator: Person;
 let axeSource: string;
 
 beforeAll(async () => {
   customer = await register('customer');
   await topUp(customer, '300.00');
   taskId = (await postTask(customer, { title: 'Проверить вёрстку страницы', reward: '120.00' })).id;
+  disputedTaskId = await disputeAwaitingAdmin();
+  administrator = await admin();
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   // Real scrollbars, as people have: their arrival must not move the page either.
   browser = await launchBrowser({ scrollbars: true });
@@ -46,8 +50,22 @@ const landings = (): Record<string, Landing> => ({
   feed: { route: '/feed', ready: testId('task-card') },
   task: { route: `/tasks/${taskId}`, ready: testId('task-reward') },
   login: { route: '/login', ready: testId('login-form') },
-  balance: { route: '/balance', ready: testId('payment-row'), loggedIn: true },
+  balance: { route: '/balance', ready: testId('payment-row'), loggedIn: customer },
+  // deals
+  dispute: { route: `/tasks/${disputedTaskId}`, ready: testId('dispute-panel'), loggedIn: customer },
+  disputes: { route: '/admin/disputes', ready: testId('dispute-row'), loggedIn: administrator },
 });
+
+/** A task of the customer's in dispute, the parties' proposals apart: it waits for an admin. */
+async function disputeAwaitingAdmin(): Promise<number> {
+  const executor = await register('executor');
+  const task = await postTask(customer, { title: 'Спор о вёрстке', reward: '100.00' });
+  expect((await executor.post(`/api/tasks/${task.id}/take`)).status).toBe(200);
+  expect((await executor.post(`/api/tasks/${task.id}/submit`)).status).toBe(200);
+  expect((await customer.post(`/api/tasks/${task.id}/dispute`, { reason: 'Не та вёрстка', executorAmount: '20.00' })).status).toBe(200);
+  expect((await executor.post(`/api/tasks/${task.id}/dispute/respond`, { executorAmount: '80.00' })).status).toBe(200);
+  return task.id;
+}
 
 /** A first visit to the route in a fresh page, with layout shifts recorded from the first paint. */
 async function land(viewport: BrowserContextOptions, landing: Landing): Promise<Page> {
@@ -63,10 +81,11 @@ async function land(viewport: BrowserContextOptions, landing: Landing): Promise<
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  if (landing.loggedIn) {
-    const session = await customer.get('/api/me');
+  const person = landing.loggedIn;
+  if (person) {
+    const session = await person.get('/api/me');
     await context.addInitScript((stored) => localStorage.setItem('execorder.session', stored), JSON.stringify({
-      token: customer.token, sessionId: 0, role: 'customer', name: `${session.body.fname} ${session.body.sname}`, accountId: customer.id,
+      token: person.token, sessionId: 0, role: person.role, name: `${session.body.fname} ${session.body.sname}`, accountId: person.id,
     }));
   }
   const page = await context.newPage();
@@ -78,7 +97,7 @@ async function land(viewport: BrowserContextOptions, landing: Landing): Promise<
 
 for (const [device, viewport] of Object.entries(VIEWPORTS)) {
   describe(`on a ${device}`, () => {
-    for (const name of ['feed', 'task', 'login', 'balance']) {
+    for (const name of ['feed', 'task', 'login', 'balance', 'dispute', 'disputes']) {
       it(`the ${name} page stays in place while it loads and passes axe`, async () => {
         const page = await land(viewport, landings()[name]!);
         try {

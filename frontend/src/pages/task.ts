@@ -28,7 +28,7 @@ function details(task: Task): HTMLElement {
     row(t.task.assignment, t.assignment[task.assignment] ?? task.assignment),
     row(t.task.customer, h('span', { 'data-testid': 'task-customer' }, task.customer.name)),
     row(t.task.executor, h('span', { 'data-testid': 'task-executor' }, task.executor?.name ?? t.task.noExecutor)),
-    row(t.deals.dueAt, dueDate(task)),
+    row(t.deals.term, dueDate(task)),
     row(t.task.created, h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt))),
     row(t.task.updated, h('time', { datetime: task.updatedAt }, formatDateTime(task.updatedAt))));
 }

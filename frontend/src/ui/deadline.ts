@@ -28,8 +28,8 @@ export function overdueMark(task: Task): HTMLElement | null {
 export function dueDate(task: Task): HTMLElement {
   return h('span', { class: 'due', 'data-testid': 'task-due', 'data-due-at': task.dueAt ?? '' },
     task.dueAt
-      ? h('time', { datetime: task.dueAt }, formatDateTime(task.dueAt))
-      : task.days ? t.deals.daysValue(task.days) : t.deals.noTerm,
+      ? [t.deals.until, ' ', h('time', { datetime: task.dueAt }, formatDateTime(task.dueAt))]
+      : task.days ? t.deals.daysFromStart(task.days) : t.deals.noTerm,
     overdueMark(task));
 }
 

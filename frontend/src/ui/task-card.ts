@@ -29,5 +29,5 @@ export function taskCard(task: Task): HTMLElement {
       h('span', null, task.category.name),
       h('span', null, t.assignment[task.assignment] ?? task.assignment),
       h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt)),
-      task.dueAt ? h('span', null, `${t.deals.dueAt}: `, dueDate(task)) : null));
+      task.dueAt ? dueDate(task) : null));
 }
