@@ -10,6 +10,9 @@ import { apiConfig, expectBooksBalanced, expectMoney, topUp } from '../helpers/m
 import { postTask } from '../helpers/tasks';
 import { admin, register, type Person } from '../helpers/users';
 
+// A flow is several people in several browsers: minutes on a busy machine.
+const FLOW_TIMEOUT = 180_000;
+
 let browser: Browser;
 const visitors: Visitor[] = [];
 
@@ -22,11 +25,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A browser of its own for this person, logged in through the login form. */
+/** A browser of its own for this person, logged in through the login form, then (for a phone) narrowed to `width`. */
 async function browse(person: Person, width?: number): Promise<Page> {
-  const visitor = await openVisitor(browser, { width });
+  const visitor = await openVisitor(browser);
   visitors.push(visitor);
+  // The login helper reads who is logged in from the header, which a phone folds behind "Меню".
   await loginInBrowser(visitor.page, person.email, person.password, person.role);
+  if (width) await visitor.page.setViewportSize({ width, height: 800 });
   return visitor.page;
 }
 
@@ -124,7 +129,7 @@ describe('offers', () => {
     expect(new Date(dueAt!).getTime() - Date.now()).toBeGreaterThan(3 * 86_400_000 - 300_000);
     await expectMoney(customer, { balance: '160.00', balanceHeld: '140.00' });
     await expectBooksBalanced();
-  });
+  }, FLOW_TIMEOUT);
 });
 
 describe('deadlines', () => {
@@ -172,7 +177,7 @@ describe('deadlines', () => {
     await page.locator(testId('task-actions', '[data-status="cancelled"]')).waitFor();
     await expectMoney(customer, { balance: '200.00', balanceHeld: '0.00' });
     await expectBooksBalanced();
-  });
+  }, FLOW_TIMEOUT);
 });
 
 describe('disputes', () => {
@@ -236,6 +241,7 @@ describe('disputes', () => {
       await openUntil(page, `/tasks/${taskId}`, testId('dispute-outcome', '[data-by="admin"]'));
       expect(await page.locator(testId('task-actions')).getAttribute('data-status')).toBe('done');
       expect(await amountOf(page, 'dispute-executor-amount')).toBe('50.00');
+      expect(await amountOf(page, 'dispute-executor-earned')).toBe(earned('50.00'));
       expect(await amountOf(page, 'dispute-customer-refund')).toBe('50.00');
       expect(await page.locator(testId('dispute-comment')).textContent()).toBe('Сделана половина работы');
     }
@@ -243,7 +249,7 @@ describe('disputes', () => {
     await expectMoney(customer, { balance: '50.00', balanceHeld: '0.00' });
     await expectMoney(executor, { salary: earned('50.00') });
     await expectBooksBalanced();
-  });
+  }, FLOW_TIMEOUT);
 
   it('the executor opens one, withdraws it, opens another; the customer agrees and the split is settled', async () => {
     const { customer, executor, taskId } = await dealInWork({ money: '200.00', reward: '200.00', submitted: true });
@@ -271,9 +277,10 @@ describe('disputes', () => {
     await customerPage.locator(testId('dispute-outcome', '[data-by="agreement"]')).waitFor();
     expect(await customerPage.locator(testId('task-actions')).getAttribute('data-status')).toBe('done');
     expect(await amountOf(customerPage, 'dispute-executor-amount')).toBe('150.50');
+    expect(await amountOf(customerPage, 'dispute-executor-earned')).toBe(earned('150.50'));
     expect(await amountOf(customerPage, 'dispute-customer-refund')).toBe('49.50');
     await expectMoney(customer, { balance: '49.50', balanceHeld: '0.00' });
     await expectMoney(executor, { salary: earned('150.50') });
     await expectBooksBalanced();
-  });
+  }, FLOW_TIMEOUT);
 });

@@ -206,7 +206,10 @@ export interface Dispute {
   proposals: Record<Party, Money | null>;
   status: DisputeStatus;
   respondBy: string;
-  resolution: { executorAmount: Money; by: 'agreement' | 'timeout' | 'admin'; comment: string | null } | null;
+  /** executorEarned: the executor's share less commission; customerRefund: what went back to the customer's balance. */
+  resolution: {
+    executorAmount: Money; executorEarned: Money; customerRefund: Money; by: 'agreement' | 'timeout' | 'admin'; comment: string | null;
+  } | null;
   createdAt: string;
   resolvedAt: string | null;
 }

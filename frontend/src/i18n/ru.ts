@@ -434,9 +434,9 @@ export const ru = {
     lastWithdrawn: 'Прошлый спор по заданию отозван.',
     outcome: 'Итог спора',
     resolvedBy: { agreement: 'По согласию сторон', timeout: 'Другая сторона не ответила в срок', admin: 'Решение администратора' } as Record<string, string>,
-    executorGot: 'Исполнителю (до комиссии)',
+    executorShare: 'Доля исполнителя',
+    executorGot: 'Исполнитель получил (за вычетом комиссии)',
     customerGot: 'Заказчику возвращено',
-    commissionNote: 'Комиссия платформы удерживается из суммы исполнителя, как при обычной оплате.',
 
     queueTitle: 'Споры',
     queueEmpty: 'Споров с таким статусом нет.',

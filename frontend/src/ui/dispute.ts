@@ -7,7 +7,7 @@ import { t } from '../i18n';
 import type { StoredSession } from '../session';
 import { actionButton } from './actions';
 import { createForm, inputField, type FormValues } from './form';
-import { formatDateTime, formatMoney, fromKopecks, parseAmountOrZero, toKopecks } from './format';
+import { formatDateTime, formatMoney, parseAmountOrZero, toKopecks } from './format';
 import { h } from './h';
 import { badge, disclosure, money, notice, section } from './page';
 
@@ -79,20 +79,21 @@ export function disputeFacts(dispute: Dispute): HTMLElement {
     h('dt', null, t.deals.proposalOf.executor), h('dd', null, proposal(dispute, 'executor')));
 }
 
-/** The split as it was settled: E to the executor (before commission), R − E back to the customer. */
-export function disputeOutcome(dispute: Dispute, reward: string): HTMLElement | null {
-  if (!dispute.resolution) return null;
-  const toExecutor = dispute.resolution.executorAmount;
-  const refund = fromKopecks((toKopecks(reward) ?? 0) - (toKopecks(toExecutor) ?? 0));
-  return h('div', { class: 'stack', 'data-testid': 'dispute-outcome', 'data-by': dispute.resolution.by },
+/** The split as it was settled: the executor's share E and what it earned of it, and what went back to the customer. */
+export function disputeOutcome(dispute: Dispute): HTMLElement | null {
+  const resolution = dispute.resolution;
+  if (!resolution) return null;
+  const figure = (label: string, amount: string, testid: string): HTMLElement =>
+    h('div', { class: 'stat' }, h('span', { class: 'stat__label' }, label), h('span', { class: 'stat__value' }, money(amount, testid)));
+  return h('div', { class: 'stack', 'data-testid': 'dispute-outcome', 'data-by': resolution.by },
     h('h3', { class: 'subtitle' }, t.deals.outcome),
-    h('p', null, t.deals.resolvedBy[dispute.resolution.by] ?? dispute.resolution.by,
+    h('p', null, t.deals.resolvedBy[resolution.by] ?? resolution.by,
       dispute.resolvedAt ? [' · ', h('time', { datetime: dispute.resolvedAt }, formatDateTime(dispute.resolvedAt))] : null),
     h('div', { class: 'stats' },
-      h('div', { class: 'stat' }, h('span', { class: 'stat__label' }, t.deals.executorGot), h('span', { class: 'stat__value' }, money(toExecutor, 'dispute-executor-amount'))),
-      h('div', { class: 'stat' }, h('span', { class: 'stat__label' }, t.deals.customerGot), h('span', { class: 'stat__value' }, money(refund, 'dispute-customer-refund')))),
-    dispute.resolution.comment ? h('p', { class: 'prose', 'data-testid': 'dispute-comment' }, dispute.resolution.comment) : null,
-    h('p', { class: 'muted' }, t.deals.commissionNote));
+      figure(t.deals.executorShare, resolution.executorAmount, 'dispute-executor-amount'),
+      figure(t.deals.executorGot, resolution.executorEarned, 'dispute-executor-earned'),
+      figure(t.deals.customerGot, resolution.customerRefund, 'dispute-customer-refund')),
+    resolution.comment ? h('p', { class: 'prose', 'data-testid': 'dispute-comment' }, resolution.comment) : null);
 }
 
 function openForm(task: Task, show: Show): HTMLElement {
@@ -152,7 +153,7 @@ export function disputePanel(task: Task, session: StoredSession | null, show: Sh
   if (dispute && dispute.status !== 'withdrawn') {
     body.push(disputeFacts(dispute));
     if (task.status === 'disputed') body.push(...openDisputeActions(task, dispute, party, show));
-    const outcome = disputeOutcome(dispute, task.reward);
+    const outcome = disputeOutcome(dispute);
     if (outcome) body.push(outcome);
   } else if (dispute) {
     body.push(h('p', { class: 'muted', 'data-testid': 'dispute-withdrawn' }, t.deals.lastWithdrawn));

@@ -56,7 +56,7 @@ function disputeRow(dispute: QueuedDispute, signal: AbortSignal): HTMLElement {
           h('a', { href: href(`/tasks/${current.task.id}`), 'data-testid': 'dispute-task' }, t.deals.taskLink(current.task.id, current.task.title))),
         money(current.task.reward, 'task-reward')),
       disputeFacts(current),
-      disputeOutcome(current, current.task.reward),
+      disputeOutcome(current),
       open ? decision(current, signal, draw) : null));
   };
   draw(dispute);
