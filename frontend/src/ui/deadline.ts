@@ -20,7 +20,7 @@ export function parseDays(raw: string): number | null {
   return days >= 1 && days <= 365 ? days : null;
 }
 
-export function overdueMark(task: Task): HTMLElement | null {
+function overdueMark(task: Task): HTMLElement | null {
   return task.overdue ? h('span', { class: 'badge badge--overdue', 'data-testid': 'task-overdue' }, t.deals.overdue) : null;
 }
 

@@ -15,7 +15,7 @@ type Show = (task: Task, message?: string) => void;
 const MINUTE = 60_000;
 
 /** Which side of the task's deal this session is on: the owner's customer session, or the assignee's executor session. */
-export function partyOf(task: Task, session: StoredSession | null): Party | null {
+function partyOf(task: Task, session: StoredSession | null): Party | null {
   if (session?.role === 'customer' && task.customer.id === session.accountId) return 'customer';
   if (session?.role === 'executor' && task.executor?.id === session.accountId) return 'executor';
   return null;
@@ -26,7 +26,7 @@ function mayOpen(task: Task, party: Party): boolean {
   return task.status === 'review' || (task.status === 'in_work' && (task.rejections ?? 0) > 0);
 }
 
-export const disputeBadge = (dispute: Dispute): HTMLElement =>
+const disputeBadge = (dispute: Dispute): HTMLElement =>
   badge('dispute', dispute.status, t.deals.statuses[dispute.status] ?? dispute.status);
 
 /** The amount field of a proposal or a decision: 0 .. the task's reward, checked before sending. */
