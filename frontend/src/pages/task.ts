@@ -108,14 +108,16 @@ export async function render(ctx: PageContext): Promise<Node> {
       h('div', { class: 'task-layout' },
         h('div', { class: 'stack' },
           h('section', { class: 'card' }, h('p', { class: 'prose', 'data-testid': 'task-description' }, task.description)),
-          isOwner && task.assignment === 'choose' && task.status === 'actual' ? offerList(task, ctx.signal, show) : null,
-          task.history?.length ? section(t.deals.historyTitle, 'task-history-card', historyList(task.history)) : null),
+          isOwner && task.assignment === 'choose' && task.status === 'actual' ? offerList(task, ctx.signal, show) : null),
         h('div', { class: 'stack' },
           h('section', { class: 'card', 'data-testid': 'task-actions', 'data-status': task.status },
             actionsTitle,
-            actions.length ? h('div', { class: 'actions' }, actions) : h('p', { class: 'muted' }, t.task.noActions)),
+            actions.length ? h('div', { class: 'actions' }, actions)
+              : h('p', { class: 'muted' }, task.status === 'disputed' ? t.deals.whileDisputed : t.task.noActions)),
           disputePanel(task, session, show),
-          h('section', { class: 'card' }, details(task)))));
+          h('section', { class: 'card' }, details(task)),
+          // Last: on a phone the columns stack, and the actions come before the story so far.
+          task.history?.length ? section(t.deals.historyTitle, 'task-history-card', historyList(task.history)) : null)));
     if (message) {
       toast(message);
       actionsTitle.focus();
