@@ -180,6 +180,8 @@ describe('deadlines', () => {
   }, FLOW_TIMEOUT);
 });
 
+const REASON = 'Половина страниц не свёрстана <img src=x onerror="document.title=1">';
+
 describe('disputes', () => {
   it('the customer opens one, the executor counters, the admin decides from the queue with the history; both see the split', async () => {
     const { customer, executor, taskId } = await dealInWork({ money: '100.00', reward: '100.00', submitted: true });
@@ -190,7 +192,7 @@ describe('disputes', () => {
     await open.locator(testId('input-executorAmount')).fill('101');
     await open.locator(testId('dispute-open-form-submit')).click();
     await open.locator(testId('field-error-executorAmount')).waitFor();
-    await open.locator(testId('input-reason')).fill('Половина страниц не свёрстана');
+    await open.locator(testId('input-reason')).fill(REASON);
     await open.locator(testId('input-executorAmount')).fill('30');
     await open.locator(testId('dispute-open-form-submit')).click();
     await customerPage.locator(testId('task-actions', '[data-status="disputed"]')).waitFor();
@@ -207,7 +209,9 @@ describe('disputes', () => {
     const executorPage = await browse(executor, 360);
     await openUntil(executorPage, `/tasks/${taskId}`, testId('dispute-agree'));
     expect(await executorPage.locator(testId('dispute-proposal-customer', ' .money')).getAttribute('data-amount')).toBe('30.00');
-    expect(await executorPage.locator(testId('dispute-reason')).textContent()).toBe('Половина страниц не свёрстана');
+    // The reason is the customer's own text: shown as text, never as markup.
+    expect(await executorPage.locator(testId('dispute-reason')).textContent()).toBe(REASON);
+    expect(await executorPage.locator(testId('dispute-panel', ' img')).count()).toBe(0);
     await executorPage.locator(testId('dispute-counter')).click();
     await expectNoSidewaysScroll(executorPage);
     await screenshot(executorPage, 'deals-dispute-phone');
