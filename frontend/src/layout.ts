@@ -30,6 +30,8 @@ const NAV: Record<Role | 'guest', NavItem[]> = {
     item('/feed', t.nav.feed, 'nav-feed'), item('/admin/payouts', t.nav.adminPayouts, 'nav-admin-payouts'), item('/admin/stats', t.nav.adminStats, 'nav-admin-stats'),
     item('/admin/errors', t.nav.adminErrors, 'nav-admin-errors'), item('/admin/jobs', t.nav.adminJobs, 'nav-admin-jobs'),
     item('/settings', t.nav.settings, 'nav-settings'), item('/sessions', t.nav.sessions, 'nav-sessions'),
+    // deals
+    item('/admin/disputes', t.nav.adminDisputes, 'nav-admin-disputes'),
   ],
 };
 // trust

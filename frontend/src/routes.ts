@@ -28,4 +28,6 @@ export const routes: readonly RouteDef[] = [
   { pattern: 'users/:id', access: 'public', load: () => import('./pages/profile') },
   { pattern: 'admin/appeals', access: ['admin'], load: () => import('./pages/admin/appeals') },
   { pattern: 'admin/accounts', access: ['admin'], load: () => import('./pages/admin/accounts') },
+  // deals
+  { pattern: 'admin/disputes', access: ['admin'], load: () => import('./pages/admin/disputes') },
 ];

@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/http/handler';
 import { IdParams } from '../../shared/http/schemas';
-import { taskFor } from '../../shared/tasks/details';
+import { taskWithOwnOffer } from '../../shared/tasks/offers';
 
 export const handler = httpHandler({ access: 'anyone', params: IdParams },
-  async ({ db, params, session }) => ({ status: 200, body: await taskFor(db, params.id, session) }));
+  async ({ db, params, session }) => ({ status: 200, body: await taskWithOwnOffer(db, params.id, session) }));

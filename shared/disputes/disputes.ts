@@ -14,7 +14,9 @@ import { recordStep } from '../tasks/history';
 import { lockTask, setStatus } from '../tasks/transitions';
 import type { TaskRow } from '../tasks/view';
 import type { DecideBody, OpenDisputeBody, RespondBody } from './schemas';
-import { DISPUTE_COLUMNS, toDisputeView, type DisputeRow, type DisputeView, type Party, type ResolutionBy } from './view';
+import {
+  DISPUTE_COLUMNS, shownDisputes, toDisputeView, type DisputeRow, type DisputeView, type Party, type ResolutionBy, type ShownDisputeRow,
+} from './view';
 
 const AMOUNT_COLUMN: Record<Party, string> = { customer: 'customer_amount', executor: 'executor_amount' };
 const other = (party: Party): Party => (party === 'customer' ? 'executor' : 'customer');
@@ -116,7 +118,7 @@ export async function decideDispute(db: RequestDb, disputeId: number, admin: Ses
     if (dispute.status === 'resolved' || dispute.status === 'withdrawn') throw invalidState(`The dispute is ${dispute.status}`);
     checkAmount(task, body.executorAmount);
     await settle(tx, task, dispute, { amount: body.executorAmount, by: 'admin', actorId: admin.accountId, comment: body.comment });
-    const [decided] = await tx.rows<DisputeRow>(`SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id = ?`, [disputeId]);
+    const [decided] = await tx.rows<ShownDisputeRow>(shownDisputes('id = ?'), [disputeId]);
     return toDisputeView(decided!);
   });
 }

@@ -4,17 +4,15 @@ import type { RequestDb } from '../db/request-db';
 import { toPage, type Page } from '../http/pagination';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import type { AdminDisputesQuery } from './schemas';
-import { DISPUTE_COLUMNS, toDisputeView, type DisputeRow, type DisputeView } from './view';
+import { shownDisputes, toDisputeView, type DisputeView, type ShownDisputeRow } from './view';
 
 export type QueuedDispute = DisputeView & { task: { id: number; title: string; reward: string } };
 
 export async function disputesToReview(db: RequestDb, query: z.output<typeof AdminDisputesQuery>): Promise<Page<QueuedDispute>> {
-  const rows = await db.strongRows<DisputeRow & { title: string; reward: string }>(
-    `SELECT d.*, t.title, t.reward FROM (
-       SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE ${query.status ? 'status = ? AND' : ''} id > ? ORDER BY id ASC LIMIT ?
-     ) d JOIN task t ON t.id = d.taskId ORDER BY d.id ASC`,
+  const rows = await db.strongRows<ShownDisputeRow>(
+    `${shownDisputes(`${query.status ? 'status = ? AND' : ''} id > ? ORDER BY id ASC LIMIT ?`)} ORDER BY d.id ASC`,
     [...(query.status ? [query.status] : []), query.cursor ? Number(query.cursor[0]) : 0, query.limit + 1]);
   return toPage(rows, query.limit, (r) => [r.id], (r) => ({
-    ...toDisputeView(r), task: { id: r.taskId, title: r.title, reward: formatMoney(toKopecks(r.reward)) },
+    ...toDisputeView(r), task: { id: r.taskId, title: r.taskTitle, reward: formatMoney(toKopecks(r.taskReward)) },
   }));
 }

@@ -29,6 +29,14 @@ export const DISPUTE_COLUMNS = `id, task_id AS taskId, opened_by AS openedBy, re
   resolution_amount AS resolutionAmount, resolution_by AS resolutionBy, resolution_comment AS resolutionComment,
   created_at AS createdAt, resolved_at AS resolvedAt`;
 
+/** A dispute as shown, with its task's title, held reward and the commission a settlement kept (null before one, or at E = 0). */
+export type ShownDisputeRow = DisputeRow & { taskTitle: string; taskReward: string; taskCommission: string | null };
+
+/** The disputes matching `where` (on the dispute table, which may order and limit), each with its task's figures. */
+export const shownDisputes = (where: string): string =>
+  `SELECT d.*, t.title AS taskTitle, t.reward AS taskReward, t.commission AS taskCommission
+     FROM (SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE ${where}) d JOIN task t ON t.id = d.taskId`;
+
 export interface DisputeView {
   id: number;
   taskId: number;
@@ -37,14 +45,15 @@ export interface DisputeView {
   proposals: { customer: string | null; executor: string | null };
   status: DisputeStatus;
   respondBy: string;
-  resolution: { executorAmount: string; by: ResolutionBy; comment: string | null } | null;
+  /** `executorEarned` (E less commission) and `customerRefund` (R − E) are the money each side got. */
+  resolution: { executorAmount: string; executorEarned: string; customerRefund: string; by: ResolutionBy; comment: string | null } | null;
   createdAt: string;
   resolvedAt: string | null;
 }
 
 const money = (decimal: string | null) => (decimal === null ? null : formatMoney(toKopecks(decimal)));
 
-export function toDisputeView(r: DisputeRow): DisputeView {
+export function toDisputeView(r: ShownDisputeRow): DisputeView {
   return {
     id: r.id,
     taskId: r.taskId,
@@ -54,7 +63,13 @@ export function toDisputeView(r: DisputeRow): DisputeView {
     status: r.status,
     respondBy: r.respondBy.toISOString(),
     resolution: r.resolutionBy && r.resolutionAmount !== null
-      ? { executorAmount: money(r.resolutionAmount)!, by: r.resolutionBy, comment: r.resolutionComment }
+      ? {
+        executorAmount: money(r.resolutionAmount)!,
+        executorEarned: formatMoney(toKopecks(r.resolutionAmount) - toKopecks(r.taskCommission ?? '0')),
+        customerRefund: formatMoney(toKopecks(r.taskReward) - toKopecks(r.resolutionAmount)),
+        by: r.resolutionBy,
+        comment: r.resolutionComment,
+      }
       : null,
     createdAt: r.createdAt.toISOString(),
     resolvedAt: r.resolvedAt ? r.resolvedAt.toISOString() : null,
@@ -65,8 +80,8 @@ export function toDisputeView(r: DisputeRow): DisputeView {
 export async function latestDisputes(db: Sql, taskIds: number[]): Promise<Map<number, DisputeView | null>> {
   const latest = new Map<number, DisputeView | null>(taskIds.map((id) => [id, null]));
   if (taskIds.length === 0) return latest;
-  const rows = await db.rows<DisputeRow>(
-    `SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id IN (SELECT MAX(id) FROM dispute WHERE task_id IN (?) GROUP BY task_id)`, [taskIds]);
+  const rows = await db.rows<ShownDisputeRow>(
+    shownDisputes('id IN (SELECT MAX(id) FROM dispute WHERE task_id IN (?) GROUP BY task_id)'), [taskIds]);
   for (const r of rows) latest.set(r.taskId, toDisputeView(r));
   return latest;
 }

@@ -12,7 +12,7 @@ import { lockAccount, moveMoney, transfer } from '../money/ledger';
 import { ratingsOf } from '../reviews/ratings';
 import type { ApplicationsQuery, AssignBody, OfferBody } from './schemas';
 import { invalidateFeed } from './feed-cache';
-import type { TaskAnswer } from './details';
+import { taskFor, type TaskAnswer } from './details';
 import { recordStep } from './history';
 import { check, lockTask, setStatus, transition } from './transitions';
 import type { TaskRow } from './view';
@@ -78,6 +78,19 @@ async function ownApplication(tx: Tx, taskId: number, executor: Session): Promis
   if (!application) throw notFound('Your application to this task');
   if (task.status !== 'actual') throw invalidState(`The task is ${task.status}: its offers are closed`);
   return { task, applicationId: application.id };
+}
+
+/**
+ * A task as `GET /api/tasks/{id}` answers it. An executor's session also gets its own offer on a
+ * `choose` task (`myApplication`, null when it has none): the site shows it, to change or withdraw.
+ */
+export async function taskWithOwnOffer(db: RequestDb, taskId: number, viewer: Session | null): Promise<TaskAnswer & { myApplication?: ApplicationView | null }> {
+  const task = await taskFor(db, taskId, viewer);
+  if (viewer?.role !== 'executor' || task.assignment !== 'choose') return task;
+  const rows = await db.rows<ApplicationRow>(
+    `SELECT ${APPLICATION_COLUMNS} FROM task_application WHERE task_id = ? AND executor_id = ?`, [taskId, viewer.accountId]);
+  const [mine] = await applicationViews(db, rows);
+  return { ...task, myApplication: mine ?? null };
 }
 
 /** Replaces the whole offer; the customer is told. */

@@ -4,7 +4,7 @@ import type { Sql } from '../db/request-db';
 import { notFound } from '../http/errors';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { formatRating, ratingsOf, type Rating } from '../reviews/ratings';
-import { toDisputeView, type DisputeRow, type DisputeView } from '../disputes/view';
+import { toDisputeView, type DisputeView, type ShownDisputeRow } from '../disputes/view';
 import type { HistoryItem } from './history';
 import { listCategories, type Category } from './categories';
 
@@ -112,7 +112,8 @@ const ANSWER_SQL = `SELECT ${taskColumns('t')},
         'status', d.status, 'taskFrom', d.task_from, 'respondBy', ${isoOf('d.respond_by')},
         'resolutionAmount', CAST(d.resolution_amount AS CHAR), 'resolutionBy', d.resolution_by,
         'resolutionComment', d.resolution_comment, 'createdAt', ${isoOf('d.created_at')},
-        'resolvedAt', IF(d.resolved_at IS NULL, NULL, ${isoOf('d.resolved_at')}))
+        'resolvedAt', IF(d.resolved_at IS NULL, NULL, ${isoOf('d.resolved_at')}),
+        'taskTitle', t.title, 'taskReward', CAST(t.reward AS CHAR), 'taskCommission', CAST(t.commission AS CHAR))
        FROM dispute d WHERE d.task_id = t.id ORDER BY d.id DESC LIMIT 1) AS dispute
   FROM task t
   JOIN account c ON c.id = t.customer_id
@@ -122,7 +123,7 @@ const ANSWER_SQL = `SELECT ${taskColumns('t')},
 
 type JsonDate<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] extends Date ? string : T[P] extends Date | null ? string | null : T[P] };
 type HistoryJson = { at: string; actorId: number | null; name: string | null; action: HistoryItem['action']; comment: string | null };
-type DisputeJson = JsonDate<DisputeRow, 'respondBy' | 'createdAt' | 'resolvedAt'>;
+type DisputeJson = JsonDate<ShownDisputeRow, 'respondBy' | 'createdAt' | 'resolvedAt'>;
 
 export interface TaskAnswerRow extends TaskRow {
   customerName: string;

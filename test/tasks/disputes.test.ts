@@ -44,7 +44,7 @@ describe('disputes', () => {
 
     const agreed = await executor.post(`/api/tasks/${taskId}/dispute/respond`, { executorAmount: '40', comment: 'согласен' });
     expect(agreed.body).toMatchObject({ status: 'done', dispute: { status: 'resolved', proposals: { customer: '40.00', executor: '40.00' },
-      resolution: { executorAmount: '40.00', by: 'agreement', comment: 'согласен' } } });
+      resolution: { executorAmount: '40.00', executorEarned: '36.00', customerRefund: '60.00', by: 'agreement', comment: 'согласен' } } });
     expect(agreed.body.history.map((h: { action: string }) => h.action).slice(-3)).toEqual(['dispute_opened', 'dispute_answered', 'dispute_resolved']);
     await expectMoney(customer, { balance: '60.00', balanceHeld: '0.00' });
     await expectMoney(executor, { salary: '36.00' });
@@ -77,7 +77,7 @@ describe('disputes', () => {
     expect(errorOf(await boss.post(`/api/admin/disputes/${opened.body.dispute.id}/decide`, { executorAmount: '10' }))).toEqual({ status: 400, code: 'validation_failed' });
     const decided = await boss.post(`/api/admin/disputes/${opened.body.dispute.id}/decide`, { executorAmount: '0', comment: 'Работа не сдана' });
     expect(decided.status).toBe(200);
-    expect(decided.body).toMatchObject({ id: opened.body.dispute.id, status: 'resolved', resolution: { executorAmount: '0.00', by: 'admin', comment: 'Работа не сдана' } });
+    expect(decided.body).toMatchObject({ id: opened.body.dispute.id, status: 'resolved', resolution: { executorAmount: '0.00', executorEarned: '0.00', customerRefund: '100.00', by: 'admin', comment: 'Работа не сдана' } });
     expect((await customer.get(`/api/tasks/${taskId}`)).body.status).toBe('cancelled');
     await expectMoney(customer, { balance: '100.00', balanceHeld: '0.00' });
     await expectMoney(executor, { salary: '0.00' });

@@ -43,6 +43,24 @@ describe('offers', () => {
     await theMail(customer.email, 'Отклик на задание «Оффер» отозван');
   });
 
+  it('shows an executor its own offer on the task (myApplication), and no one else\'s', async () => {
+    const customer = await register('customer');
+    const applicant = await register('executor');
+    const other = await register('executor');
+    await topUp(customer, '110.00');
+    const task = await postTask(customer, { reward: '100.00', assignment: 'choose' });
+    const offer = await applicant.post(`/api/tasks/${task.id}/apply`, { message: 'Готов', price: '90', days: 2 });
+    expect((await applicant.get(`/api/tasks/${task.id}`)).body.myApplication).toEqual(offer.body);
+    expect((await other.get(`/api/tasks/${task.id}`)).body.myApplication).toBeNull();
+    expect((await customer.get(`/api/tasks/${task.id}`)).body).not.toHaveProperty('myApplication');
+    const asCustomer = await applicant.as('customer');
+    expect((await asCustomer.get(`/api/tasks/${task.id}`)).body).not.toHaveProperty('myApplication');
+    expect((await applicant.del(`/api/tasks/${task.id}/application`)).status).toBe(204);
+    expect((await applicant.get(`/api/tasks/${task.id}`)).body.myApplication).toBeNull();
+    const first = await postTask(customer, { reward: '10.00' });
+    expect((await applicant.get(`/api/tasks/${first.id}`)).body).not.toHaveProperty('myApplication');
+  });
+
   it('assigning by applicationId adopts a higher price (the difference held) and the offer\'s days', async () => {
     const customer = await register('customer');
     const executor = await register('executor');

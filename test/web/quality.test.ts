@@ -1,15 +1,16 @@
 // The site's own quality, as Lighthouse weighs it, on the pages people land on (the feed, a task,
-// login, the balance, the conversations, a thread, a profile), on a desktop and a phone: nothing
-// on the first screen moves while the page loads (cumulative layout shift, from the browser's own
-// layout-shift entries, under Lighthouse's 0.1 for "good"), axe-core finds nothing serious (nor a
-// skipped heading level), and the page describes itself to search engines.
+// login, the balance, the conversations, a thread, a profile, a task in dispute, the admin's
+// dispute queue), on a desktop and a phone: nothing on the first screen moves while the page loads
+// (cumulative layout shift, from the browser's own layout-shift entries, under Lighthouse's 0.1 for
+// "good"), axe-core finds nothing serious (nor a skipped heading level), and the page describes
+// itself to search engines.
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, site, testId } from '../helpers/browser';
 import { topUp } from '../helpers/money';
 import { postTask } from '../helpers/tasks';
-import { register, type Person } from '../helpers/users';
+import { admin, register, type Person } from '../helpers/users';
 
 // Lighthouse's own screens: desktop 1350×940, and the phone it emulates (412×823 at 1.75×).
 const VIEWPORTS: Record<string, BrowserContextOptions> = {
@@ -21,13 +22,15 @@ interface Landing {
   route: string;
   /** Shown once the page has what it loads. */
   ready: string;
-  loggedIn?: boolean;
+  loggedIn?: Person;
 }
 
 let browser: Browser;
 let customer: Person;
 let taskId: number;
 let executorId: number;
+let disputedTaskId: number;
+let administrator: Person;
 let axeSource: string;
 
 beforeAll(async () => {
@@ -38,6 +41,8 @@ beforeAll(async () => {
   const executor = await register('executor');
   executorId = executor.id;
   expect((await executor.post(`/api/tasks/${taskId}/messages`, { text: 'Какой срок?' })).status).toBe(201);
+  disputedTaskId = await disputeAwaitingAdmin();
+  administrator = await admin();
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   // Real scrollbars, as people have: their arrival must not move the page either.
   browser = await launchBrowser({ scrollbars: true });
@@ -51,11 +56,25 @@ const landings = (): Record<string, Landing> => ({
   feed: { route: '/feed', ready: testId('task-card') },
   task: { route: `/tasks/${taskId}`, ready: testId('task-reward') },
   login: { route: '/login', ready: testId('login-form') },
-  balance: { route: '/balance', ready: testId('payment-row'), loggedIn: true },
-  conversations: { route: '/conversations', ready: testId('conversation-row'), loggedIn: true },
-  thread: { route: `/conversations/${taskId}/${executorId}`, ready: testId('message'), loggedIn: true },
+  balance: { route: '/balance', ready: testId('payment-row'), loggedIn: customer },
+  conversations: { route: '/conversations', ready: testId('conversation-row'), loggedIn: customer },
+  thread: { route: `/conversations/${taskId}/${executorId}`, ready: testId('message'), loggedIn: customer },
   profile: { route: `/users/${customer.id}`, ready: testId('profile-customer') },
+  // deals
+  dispute: { route: `/tasks/${disputedTaskId}`, ready: testId('dispute-panel'), loggedIn: customer },
+  disputes: { route: '/admin/disputes', ready: testId('dispute-row'), loggedIn: administrator },
 });
+
+/** A task of the customer's in dispute, the parties' proposals apart: it waits for an admin. */
+async function disputeAwaitingAdmin(): Promise<number> {
+  const executor = await register('executor');
+  const task = await postTask(customer, { title: 'Спор о вёрстке', reward: '100.00' });
+  expect((await executor.post(`/api/tasks/${task.id}/take`)).status).toBe(200);
+  expect((await executor.post(`/api/tasks/${task.id}/submit`)).status).toBe(200);
+  expect((await customer.post(`/api/tasks/${task.id}/dispute`, { reason: 'Не та вёрстка', executorAmount: '20.00' })).status).toBe(200);
+  expect((await executor.post(`/api/tasks/${task.id}/dispute/respond`, { executorAmount: '80.00' })).status).toBe(200);
+  return task.id;
+}
 
 /** A first visit to the route in a fresh page, with layout shifts recorded from the first paint. */
 async function land(viewport: BrowserContextOptions, landing: Landing): Promise<Page> {
@@ -71,10 +90,11 @@ async function land(viewport: BrowserContextOptions, landing: Landing): Promise<
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  if (landing.loggedIn) {
-    const session = await customer.get('/api/me');
+  const person = landing.loggedIn;
+  if (person) {
+    const session = await person.get('/api/me');
     await context.addInitScript((stored) => localStorage.setItem('execorder.session', stored), JSON.stringify({
-      token: customer.token, sessionId: 0, role: 'customer', name: `${session.body.fname} ${session.body.sname}`, accountId: customer.id,
+      token: person.token, sessionId: 0, role: person.role, name: `${session.body.fname} ${session.body.sname}`, accountId: person.id,
     }));
   }
   const page = await context.newPage();
@@ -86,7 +106,7 @@ async function land(viewport: BrowserContextOptions, landing: Landing): Promise<
 
 for (const [device, viewport] of Object.entries(VIEWPORTS)) {
   describe(`on a ${device}`, () => {
-    for (const name of ['feed', 'task', 'login', 'balance', 'conversations', 'thread', 'profile']) {
+    for (const name of ['feed', 'task', 'login', 'balance', 'conversations', 'thread', 'profile', 'dispute', 'disputes']) {
       it(`the ${name} page stays in place while it loads and passes axe`, async () => {
         const page = await land(viewport, landings()[name]!);
         try {

@@ -4,6 +4,7 @@ import type {
   Account, Application, Category, CreatedPayment, ErrorLogEntry, Job, LedgerCheck, LedgerEntry, LegalVersions,
   LoginAnswer, Me, NotificationSettings, Page, Payment, Payout, PayoutMethod, Role, SessionInfo, Task,
 } from './types';
+import type { Dispute, DisputeStatus, QueuedDispute } from './types';
 
 type Signal = AbortSignal | undefined;
 type Cursor = string | null;
@@ -41,7 +42,7 @@ export const putNotificationSettings = (body: NotificationSettings) =>
 
 // Tasks
 export const createTask = (
-  body: { title: string; description: string; reward: string; categoryId: number; assignment: 'first' | 'choose' },
+  body: { title: string; description: string; reward: string; categoryId: number; assignment: 'first' | 'choose'; days: number | null },
   idempotencyKey: string,
 ) => request<Task>('POST', '/api/tasks', { body, idempotencyKey });
 export const feed = (category: string | null, cursor: Cursor, signal?: Signal) =>
@@ -53,12 +54,9 @@ export const listApplications = (taskId: number, signal?: Signal) =>
   request<Page<Application>>('GET', `/api/tasks/${taskId}/applications`, { signal });
 
 export const takeTask = (id: number) => request<Task>('POST', `/api/tasks/${id}/take`);
-export const applyToTask = (id: number) => request<Application>('POST', `/api/tasks/${id}/apply`);
 export const abandonTask = (id: number) => request<Task>('POST', `/api/tasks/${id}/abandon`);
 export const submitTask = (id: number, comment: string) =>
   request<Task>('POST', `/api/tasks/${id}/submit`, { body: comment ? { comment } : {} });
-export const assignTask = (id: number, executorId: number) =>
-  request<Task>('POST', `/api/tasks/${id}/assign`, { body: { executorId } });
 export const acceptTask = (id: number, idempotencyKey: string) =>
   request<Task>('POST', `/api/tasks/${id}/accept`, { idempotencyKey });
 export const rejectTask = (id: number, comment: string) =>
@@ -134,3 +132,24 @@ export const decideAppeal = (appealId: number, body: { decision: 'upheld' | 'lif
 
 /** The statement of UTC days `from`..`to` (YYYY-MM-DD, both included) as the server's CSV file. */
 export const statementCsv = (from: string, to: string): Promise<Download> => download('/api/me/ledger.csv', { from, to });
+// deals
+export interface Offer { message: string | null; price: string | null; days: number | null }
+export const makeOffer = (taskId: number, offer: Offer, idempotencyKey: string) =>
+  request<Application>('POST', `/api/tasks/${taskId}/apply`, { body: offer, idempotencyKey });
+export const changeOffer = (taskId: number, offer: Offer) =>
+  request<Application>('PUT', `/api/tasks/${taskId}/application`, { body: offer });
+export const withdrawOffer = (taskId: number) => request<void>('DELETE', `/api/tasks/${taskId}/application`);
+export const assignOffer = (taskId: number, applicationId: number, idempotencyKey: string) =>
+  request<Task>('POST', `/api/tasks/${taskId}/assign`, { body: { applicationId }, idempotencyKey });
+export const extendDeadline = (taskId: number, days: number, comment: string, idempotencyKey: string) =>
+  request<Task>('POST', `/api/tasks/${taskId}/extend`, { body: comment ? { days, comment } : { days }, idempotencyKey });
+export const openDispute = (taskId: number, body: { reason: string; executorAmount: string }, idempotencyKey: string) =>
+  request<Task>('POST', `/api/tasks/${taskId}/dispute`, { body, idempotencyKey });
+export const respondToDispute = (taskId: number, body: { executorAmount: string; comment?: string }, idempotencyKey: string) =>
+  request<Task>('POST', `/api/tasks/${taskId}/dispute/respond`, { body, idempotencyKey });
+export const withdrawDispute = (taskId: number, idempotencyKey: string) =>
+  request<Task>('POST', `/api/tasks/${taskId}/dispute/withdraw`, { idempotencyKey });
+export const adminDisputes = (status: DisputeStatus | null, cursor: Cursor, signal?: Signal) =>
+  request<Page<QueuedDispute>>('GET', '/api/admin/disputes', { query: { status, cursor, limit: PAGE_SIZE }, signal });
+export const decideDispute = (id: number, body: { executorAmount: string; comment: string }, idempotencyKey: string) =>
+  request<Dispute>('POST', `/api/admin/disputes/${id}/decide`, { body, idempotencyKey });

@@ -50,9 +50,9 @@ export interface Category {
   name: string;
 }
 
-export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen';
+export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen' | 'disputed';
 export type Assignment = 'first' | 'choose';
-export const TASK_STATUSES: readonly TaskStatus[] = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen'];
+export const TASK_STATUSES: readonly TaskStatus[] = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen', 'disputed'];
 
 export interface PersonRef {
   id: number;
@@ -78,8 +78,13 @@ export interface Task {
 
 export interface Application {
   id: number;
-  executor: PersonRef;
+  executor: PersonRef & { rating: string | null; reviews: number };
+  /** The offer (API v2): null price means the posted reward, null days the task's days. */
+  message: string | null;
+  price: Money | null;
+  days: number | null;
   createdAt: string;
+  updatedAt: string;
 }
 
 export type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
@@ -249,4 +254,50 @@ export interface Appeal {
 export interface BlockAnswer {
   id: number;
   blocked: Block | null;
+}
+
+// deals
+/** What API v2 adds to a task for deals (merged into Task above). */
+export interface Task {
+  days: number | null;
+  dueAt: string | null;
+  overdue: boolean;
+  /** The private part: present for the task's parties and admins only. */
+  rejections?: number;
+  dispute?: Dispute | null;
+  history?: HistoryItem[];
+  /** An executor's own offer on a `choose` task (null when it has none); see the README's additions. */
+  myApplication?: Application | null;
+}
+
+export type Party = 'customer' | 'executor';
+export type DisputeStatus = 'awaiting_response' | 'awaiting_admin' | 'resolved' | 'withdrawn';
+export const DISPUTE_STATUSES: readonly DisputeStatus[] = ['awaiting_response', 'awaiting_admin', 'resolved', 'withdrawn'];
+
+export interface Dispute {
+  id: number;
+  taskId: number;
+  openedBy: Party;
+  reason: string;
+  /** What each side proposes the executor gets of the held reward, before commission. */
+  proposals: Record<Party, Money | null>;
+  status: DisputeStatus;
+  respondBy: string;
+  /** executorEarned: the executor's share less commission; customerRefund: what went back to the customer's balance. */
+  resolution: {
+    executorAmount: Money; executorEarned: Money; customerRefund: Money; by: 'agreement' | 'timeout' | 'admin'; comment: string | null;
+  } | null;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+export interface QueuedDispute extends Dispute {
+  task: { id: number; title: string; reward: Money };
+}
+
+export interface HistoryItem {
+  at: string;
+  by: PersonRef | null;
+  action: string;
+  comment: string | null;
 }

@@ -4,6 +4,7 @@ import type { Category, ValidationDetail } from '../api/types';
 import { t } from '../i18n';
 import { href, navigate, type PageContext } from '../router';
 import { parseAmountInput } from '../ui/format';
+import { daysField, parseDays } from '../ui/deadline';
 import { createForm, inputField, radioField, selectField, type Field } from '../ui/form';
 import { h, fill } from '../ui/h';
 import { errorBox, loading, money, pageHeader, stat } from '../ui/page';
@@ -64,10 +65,12 @@ export async function render(ctx: PageContext): Promise<Node> {
         { value: 'first', label: t.assignment.first ?? 'first' },
         { value: 'choose', label: t.assignment.choose ?? 'choose' },
       ] }),
+      daysField({ label: t.deals.days, hint: t.deals.daysHint }),
     ],
     validate: (values) => {
       const problems: ValidationDetail[] = [];
       if (values.value('reward') && !parseAmountInput(values.value('reward'))) problems.push({ path: 'reward', message: t.errors.amountFormat });
+      if (values.value('days').trim() && !parseDays(values.value('days'))) problems.push({ path: 'days', message: t.deals.daysFormat });
       return problems;
     },
     onSubmit: async (values, key) => {
@@ -78,6 +81,7 @@ export async function render(ctx: PageContext): Promise<Node> {
           reward: parseAmountInput(values.value('reward')) ?? values.value('reward'),
           categoryId: Number(values.value('categoryId')),
           assignment: values.value('assignment') === 'choose' ? 'choose' : 'first',
+          days: parseDays(values.value('days')),
         }, key);
         navigate(`/tasks/${task.id}`);
       } catch (err) {

@@ -1,20 +1,23 @@
 // One task, with exactly the actions the caller's role and the task's state allow.
 import { ApiError } from '../api/client';
 import {
-  abandonTask, acceptTask, applyToTask, assignTask, cancelTask, freezeTask, getTask, listApplications,
-  rejectTask, submitTask, takeTask, unfreezeTask,
+  abandonTask, acceptTask, cancelTask, freezeTask, getTask, rejectTask, submitTask, takeTask, unfreezeTask,
 } from '../api/endpoints';
 import type { Task } from '../api/types';
 import { t } from '../i18n';
 import { loginHref, currentTarget, type PageContext } from '../router';
 import type { StoredSession } from '../session';
 import { actionButton, commentAction } from '../ui/actions';
+import { deadlineActions, dueDate } from '../ui/deadline';
+import { disputePanel } from '../ui/dispute';
 import { formatDateTime } from '../ui/format';
 import { h, fill } from '../ui/h';
-import { empty, errorBox, loading, money, notice, titledHeader, toast } from '../ui/page';
+import { historyList } from '../ui/history';
+import { offerList, ownOffer } from '../ui/offers';
+import { money, section, titledHeader, toast } from '../ui/page';
 import { taskStatusBadge } from '../ui/task-card';
 import { personLink, ratingBadge } from '../ui/people';
-import { applicantName, taskTrustPanels } from '../ui/task-trust';
+import { taskTrustPanels } from '../ui/task-trust';
 
 type Show = (task: Task, message?: string) => void;
 const OPEN_STATES = new Set(['actual', 'in_work', 'review']);
@@ -27,24 +30,18 @@ function details(task: Task): HTMLElement {
     row(t.task.assignment, t.assignment[task.assignment] ?? task.assignment),
     row(t.task.customer, h('span', null, personLink(task.customer, 'task-customer'), ' ', ratingBadge(task.customer.rating, task.customer.reviews, 'customer-rating'))),
     row(t.task.executor, task.executor ? personLink(task.executor, 'task-executor') : h('span', { 'data-testid': 'task-executor' }, t.task.noExecutor)),
+    row(t.deals.term, dueDate(task)),
     row(t.task.created, h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt))),
     row(t.task.updated, h('time', { datetime: task.updatedAt }, formatDateTime(task.updatedAt))));
 }
 
-function executorActions(task: Task, me: number, show: Show, state: { applied: boolean }): Node[] {
+function executorActions(task: Task, me: number, show: Show): Node[] {
   const mine = task.executor?.id === me;
   if (task.status === 'actual' && task.customer.id === me) return [h('p', { class: 'muted' }, t.task.ownTask)];
   if (task.status === 'actual' && task.assignment === 'first') {
     return [actionButton({ label: t.task.take, testid: 'task-take', kind: 'primary', run: async () => show(await takeTask(task.id), t.task.taken) })];
   }
-  if (task.status === 'actual' && task.assignment === 'choose') {
-    if (state.applied) return [notice(t.task.applied, 'success', 'task-applied')];
-    return [actionButton({ label: t.task.apply, testid: 'task-apply', kind: 'primary', run: async () => {
-      await applyToTask(task.id);
-      state.applied = true;
-      show(task, t.task.applied);
-    } })];
-  }
+  if (task.status === 'actual' && task.assignment === 'choose') return [ownOffer(task, show)];
   if (task.status === 'in_work' && mine) {
     return [
       commentAction({ label: t.task.submit, testid: 'task-submit', kind: 'primary', commentLabel: t.task.submitComment, required: false,
@@ -69,6 +66,7 @@ function ownerActions(task: Task, show: Show): Node[] {
         run: async (comment) => show(await rejectTask(task.id, comment), t.task.rejected) }),
     ];
   }
+  if (task.status === 'in_work') return deadlineActions(task, show);
   return [];
 }
 
@@ -84,49 +82,26 @@ function adminActions(task: Task, show: Show): Node[] {
   return [];
 }
 
-function actionsFor(task: Task, session: StoredSession | null, show: Show, state: { applied: boolean }): Node[] {
+function actionsFor(task: Task, session: StoredSession | null, show: Show): Node[] {
   if (!session) {
     return task.status === 'actual'
       ? [h('p', null, h('a', { class: 'button button--primary', href: loginHref(currentTarget()), 'data-testid': 'task-login' }, t.task.loginToAct))]
       : [];
   }
-  if (session.role === 'executor') return executorActions(task, session.accountId, show, state);
+  if (session.role === 'executor') return executorActions(task, session.accountId, show);
   if (session.role === 'customer' && task.customer.id === session.accountId) return ownerActions(task, show);
   if (session.role === 'admin') return adminActions(task, show);
   return [];
-}
-
-function applications(task: Task, signal: AbortSignal, show: Show): HTMLElement {
-  const body = h('div', null, loading());
-  const box = h('section', { class: 'card', 'data-testid': 'task-applications' }, h('h2', { class: 'card__title' }, t.task.applications), body);
-  const load = async (): Promise<void> => {
-    fill(body, loading());
-    try {
-      const { items } = await listApplications(task.id, signal);
-      if (!items.length) return fill(body, empty(t.task.applicationsEmpty));
-      fill(body, h('ul', { class: 'list' }, items.map((app) => h('li', { class: 'list__item row', 'data-testid': 'application-row', 'data-executor-id': app.executor.id },
-        h('div', { class: 'row__main' },
-          applicantName(task.id, app.executor),
-          h('span', { class: 'muted' }, t.task.appliedAt(formatDateTime(app.createdAt)))),
-        actionButton({ label: t.task.choose, testid: 'application-choose', kind: 'primary',
-          run: async () => show(await assignTask(task.id, app.executor.id), t.task.chosen) })))));
-    } catch (err) {
-      if (!signal.aborted) fill(body, errorBox(err, () => void load()));
-    }
-  };
-  void load();
-  return box;
 }
 
 export async function render(ctx: PageContext): Promise<Node> {
   const id = Number(ctx.params.id);
   if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(404, 'not_found', t.app.notFoundText);
   const root = h('div', { class: 'stack task-page' });
-  const state = { applied: false };
 
   const show: Show = (task, message) => {
     const session = ctx.session;
-    const actions = actionsFor(task, session, show, state);
+    const actions = actionsFor(task, session, show);
     const actionsTitle = h('h2', { class: 'card__title', tabindex: '-1' }, t.task.actions);
     const isOwner = session?.role === 'customer' && task.customer.id === session.accountId;
     fill(root,
@@ -135,13 +110,17 @@ export async function render(ctx: PageContext): Promise<Node> {
       h('div', { class: 'task-layout' },
         h('div', { class: 'stack' },
           h('section', { class: 'card' }, h('p', { class: 'prose', 'data-testid': 'task-description' }, task.description)),
-          isOwner && task.assignment === 'choose' && task.status === 'actual' ? applications(task, ctx.signal, show) : null,
+          isOwner && task.assignment === 'choose' && task.status === 'actual' ? offerList(task, ctx.signal, show) : null,
           ...taskTrustPanels(task, session, ctx.signal)),
         h('div', { class: 'stack' },
           h('section', { class: 'card', 'data-testid': 'task-actions', 'data-status': task.status },
             actionsTitle,
-            actions.length ? h('div', { class: 'actions' }, actions) : h('p', { class: 'muted' }, t.task.noActions)),
-          h('section', { class: 'card' }, details(task)))));
+            actions.length ? h('div', { class: 'actions' }, actions)
+              : h('p', { class: 'muted' }, task.status === 'disputed' ? t.deals.whileDisputed : t.task.noActions)),
+          disputePanel(task, session, show),
+          h('section', { class: 'card' }, details(task)),
+          // Last: on a phone the columns stack, and the actions come before the story so far.
+          task.history?.length ? section(t.deals.historyTitle, 'task-history-card', historyList(task.history)) : null)));
     if (message) {
       toast(message);
       actionsTitle.focus();

@@ -34,10 +34,30 @@ const AMOUNT_INPUT = /^\d{1,6}(?:\.\d{1,2})?$/;
  * or null when it is not a positive amount up to 999999.99 with two decimals at most.
  */
 export function parseAmountInput(raw: string): string | null {
-  const text = raw.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
-  if (!AMOUNT_INPUT.test(text)) return null;
-  if (/^0+(?:\.0*)?$/.test(text)) return null;
+  const text = parseAmountOrZero(raw);
+  if (text === null || /^0+(?:\.0*)?$/.test(text)) return null;
   return text;
+}
+
+/** Like parseAmountInput, but zero is an amount too (a dispute may give the executor nothing). */
+export function parseAmountOrZero(raw: string): string | null {
+  const text = raw.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+  return AMOUNT_INPUT.test(text) ? text : null;
+}
+
+/** A decimal amount ("150.5", "-12.00") as whole kopecks, for exact differences; null for other shapes. */
+export function toKopecks(amount: string): number | null {
+  const match = MONEY.exec(normalizeMoney(amount));
+  if (!match) return null;
+  const [, sign = '', whole = '0', fraction = '00'] = match;
+  const kopecks = Number(whole) * 100 + Number(fraction);
+  return sign ? -kopecks : kopecks;
+}
+
+/** Whole kopecks as the contract's string: 1250 → "12.50". */
+export function fromKopecks(kopecks: number): string {
+  const abs = Math.abs(kopecks);
+  return `${kopecks < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 let dateTime: Intl.DateTimeFormat | null = null;

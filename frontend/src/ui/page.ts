@@ -83,3 +83,8 @@ export function toast(text: string): void {
   region.replaceChildren(item);
   window.setTimeout(() => item.remove(), 4000);
 }
+
+/** A form or detail folded under its title until asked for; the test id is on the title that opens it. */
+export function disclosure(title: string, testid: string, ...children: Child[]): HTMLElement {
+  return h('details', { class: 'disclosure' }, h('summary', { class: 'disclosure__title', 'data-testid': testid }, title), children);
+}

@@ -2,6 +2,7 @@
 import type { Task } from '../api/types';
 import { t } from '../i18n';
 import { href } from '../router';
+import { dueDate } from './deadline';
 import { formatDateTime } from './format';
 import { h } from './h';
 import { badge, money } from './page';
@@ -29,5 +30,6 @@ export function taskCard(task: Task): HTMLElement {
       h('span', null, task.category.name),
       h('span', null, t.assignment[task.assignment] ?? task.assignment),
       h('span', null, personLink(task.customer, 'task-card-customer'), ' ', ratingBadge(task.customer.rating, task.customer.reviews, 'task-card-customer-rating')),
-      h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt))));
+      h('time', { datetime: task.createdAt }, formatDateTime(task.createdAt)),
+      task.dueAt ? dueDate(task) : null));
 }
