@@ -1,4 +1,5 @@
-// Tasks as the contract shows them: names through the name cache, categories from their list.
+// Tasks as the contract shows them: lists take names from the name cache, one task (an action's
+// answer, a task's page) comes whole from one statement; categories from their in-process list.
 import { accountNames } from '../cache/names';
 import type { Sql } from '../db/request-db';
 import { notFound } from '../http/errors';
