@@ -61,15 +61,16 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
 
 /**
  * The last try of a message that is not a delivery failed (a failed delivery's jobs are in the
- * admin's jobs list already): the error log says so, and an event goes back to the outbox, whose
- * scheduled publisher sends it again, so that its notifications are late rather than lost.
+ * admin's jobs list already): the error log says so, and an event's grace starts again, so that
+ * the reconciler sends it once more after lostAfterSeconds: its notifications are late rather
+ * than lost, and a poison event comes round once per grace, not in a loop.
  */
 async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err: Error): Promise<void> {
   const what = message?.kind === 'event' ? `event ${message.outboxId}` : 'an unreadable message';
   await logError(record.messageId, 'SQS events', `${what} failed ${MAX_RECEIVES} times: ${err.message}`.slice(0, 1000), err.stack);
   if (message?.kind === 'event') {
-    await dbNodes().primary.pool.query('UPDATE outbox SET published_at = NULL WHERE id = ?', [message.outboxId])
-      .catch((e) => console.error(`outbox ${message.outboxId}: could not return it to the publisher`, e));
+    await dbNodes().primary.pool.query('UPDATE outbox SET published_at = NOW(3) WHERE id = ? AND processed_at IS NULL', [message.outboxId])
+      .catch((e) => console.error(`outbox ${message.outboxId}: could not return it to the reconciler`, e));
   }
 }
 
