@@ -4,9 +4,10 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseConfig, type Config } from '../shared/config';
-import { apiService, apiUrl, extraApiLauncher, type ExtraApi } from './api';
+import { apiService, apiUrl, extraApiLauncher } from './api';
 import { ensureBinaries } from './binaries';
 import { startControlServer } from './control';
+import type { ServiceControl, ServiceName } from './service-control';
 import { databasesService } from './database';
 import { maildevService } from './maildev';
 import { mariadbService } from './mariadb';
@@ -33,8 +34,6 @@ export interface StackOptions {
   log?: (line: string) => void;
 }
 
-export type ServiceName = 'primary' | 'replica' | 'memcached1' | 'memcached2' | 'maildev' | 'api' | 'sqs' | 'relay';
-
 export interface StackUrls {
   site: string;
   api: string;
@@ -50,19 +49,10 @@ export interface StackUrls {
   control?: string;
 }
 
-export interface Stack {
+export interface Stack extends ServiceControl {
   urls: StackUrls;
   /** The API's environment as far as the stack and the caller set it (not the inherited rest). */
   env: Record<string, string>;
-  stopService(name: ServiceName): Promise<void>;
-  /** Starts a stopped service again on the same port and data; a restarted primary is replicated again. */
-  startService(name: ServiceName): Promise<void>;
-  /** SIGSTOP to a service's process group: it holds its connections and answers nothing until thawed. */
-  freezeService(name: ServiceName): Promise<void>;
-  /** SIGCONT: a frozen service goes on where it stopped. */
-  thawService(name: ServiceName): Promise<void>;
-  /** Another API on free ports over the same databases and caches, with env overrides. */
-  startExtraApi(env: Record<string, string>): Promise<ExtraApi>;
   /** Stops every child process and server. */
   stop(): Promise<void>;
 }

@@ -1,8 +1,8 @@
 // Registration, login and the account's own view of itself.
 import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
-import { conflict, forbidden, invalidCredentials, notFound } from '../http/errors';
-import { text } from '../http/schemas';
+import { conflict, forbidden, invalidCredentials, notFound } from '../errors';
+import { text } from '../schemas';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { BLOCK_COLUMNS, blockOf, type Block, type BlockRow } from './blocks';
 import { consentRequired, consentsInForceSql, ConsentsInput, recordConsents } from './consents';

@@ -5,9 +5,9 @@ import { accountNames } from '../cache/names';
 import { config } from '../config';
 import type { RequestDb, Sql, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { conflict, invalidState, notFound } from '../http/errors';
-import { PageQuery, toPage, type Page } from '../http/pagination';
-import { text } from '../http/schemas';
+import { conflict, invalidState, notFound } from '../errors';
+import { PageQuery, toPage, type Page } from '../pagination';
+import { text } from '../schemas';
 import { liftBlock, lockBlock } from './blocks';
 import type { Session } from './sessions';
 

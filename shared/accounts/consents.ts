@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { config } from '../config';
 import type { RequestDb, Sql } from '../db/request-db';
-import { validationFailed, type ErrorDetail } from '../http/errors';
+import { validationFailed, type ErrorDetail } from '../errors';
 
 export const LEGAL_KINDS = ['terms', 'personalData'] as const;
 export type LegalKind = (typeof LEGAL_KINDS)[number];

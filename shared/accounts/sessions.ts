@@ -1,8 +1,8 @@
 // Token sessions: created at login, looked up on every authenticated request, listed and revoked by their owner.
 import type { RequestDb, Sql } from '../db/request-db';
 import { dbNodes } from '../db/nodes';
-import type { GuessWindow } from '../http/auth-failures';
-import { notFound } from '../http/errors';
+import type { GuessWindow } from './auth-failures';
+import { notFound } from '../errors';
 import { blockOf, type Block, type BlockRow } from './blocks';
 import { hashToken, newToken } from './tokens';
 
@@ -39,7 +39,7 @@ export interface TokenLookup { session: Session | null; failures: number }
 /**
  * The live session a bearer token names, read on the primary so that a revoked token is dead at
  * once and a block applies to the next request; the account row comes by primary key, and the
- * address's failed authentications (shared/http/auth-failures.ts) in the same statement.
+ * address's failed authentications (shared/accounts/auth-failures.ts) in the same statement.
  */
 export async function sessionByToken(db: RequestDb, token: string, guesses: GuessWindow): Promise<TokenLookup> {
   const [row] = await db.strongRows<BlockRow & { id: number | null; accountId: number; role: Role; stale: number; wroteRecently: number; failures: number | null }>(

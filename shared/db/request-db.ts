@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import type { PoolConnection } from 'mysql2';
 import type { ResultSetHeader } from 'mysql2/promise';
-import { unavailable } from '../http/errors';
+import { unavailable } from '../errors';
 import { dbNodes, isConnectionError, type DbNode } from './nodes';
 
 export type Row = Record<string, unknown>;

@@ -6,7 +6,7 @@ import type { Session } from '../accounts/sessions';
 import { config } from '../config';
 import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { forbidden, invalidState, notFound, validationFailed } from '../http/errors';
+import { forbidden, invalidState, notFound, validationFailed } from '../errors';
 import { commissionOf, formatMoney, toKopecks, type Kopecks } from '../money/kopecks';
 import { lockAccount, moveMoney, type Leg } from '../money/ledger';
 import { taskFor, type TaskAnswer } from '../tasks/details';

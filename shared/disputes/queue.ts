@@ -1,7 +1,7 @@
 // The admin's dispute queue: oldest first, with the task each is about.
 import type { z } from 'zod';
 import type { RequestDb } from '../db/request-db';
-import { toPage, type Page } from '../http/pagination';
+import { toPage, type Page } from '../pagination';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import type { AdminDisputesQuery } from './schemas';
 import { DISPUTE_COLUMNS, toDisputeView, type DisputeRow, type DisputeView } from './view';

@@ -9,13 +9,14 @@ import { sessionByToken, type Role, type Session } from '../accounts/sessions';
 import { overLimitFor } from '../cache/rate-limit';
 import { config } from '../config';
 import { RequestDb } from '../db/request-db';
-import { countAuthFailure, guessWindow, refuseWhileGuessing } from './auth-failures';
+import { countAuthFailure, guessWindow, refuseWhileGuessing } from '../accounts/auth-failures';
 import { answerBeforeTimeout } from './deadline';
-import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from './errors';
-import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
-import { JsonText } from './json-text';
-import { logError, recordTiming } from './observability';
+import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from '../errors';
+import { idempotencyKeyOf, withIdempotency } from './idempotency';
+import { JsonText } from '../json-text';
+import { logError, recordTiming } from '../ops/observability';
 import { fromOrigin } from './origin';
+import { errorReply, type Reply } from './reply';
 import { clientIp, parseBody } from './request';
 
 export type { Reply };
@@ -194,11 +195,6 @@ function mapError(request: Request): APIGatewayProxyResultV2 {
     return toResponse(state as PipelineState, { status: 500, body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } } });
   }
   return toResponse(state as PipelineState, errorReply(appError));
-}
-
-function errorReply(appError: AppError): Reply {
-  const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
-  return { status: appError.status, body, headers: appError.headers };
 }
 
 /** What a request still running near the function's time limit answers (see deadline.ts). */

@@ -3,7 +3,7 @@
 // the caller's transaction.
 import { randomInt } from 'node:crypto';
 import type { Tx } from '../db/request-db';
-import { amountTooLarge, insufficientFunds } from '../http/errors';
+import { amountTooLarge, insufficientFunds } from '../errors';
 import { formatMoney, MAX_BUCKET_KOPECKS, toKopecks, type Kopecks } from './kopecks';
 
 export type Bucket = 'balance' | 'balance_held' | 'salary' | 'salary_held' | 'commission' | 'external';

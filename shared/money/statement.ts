@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import type { Role, Session } from '../accounts/sessions';
 import type { Sql } from '../db/request-db';
-import { validationFailed } from '../http/errors';
-import { PageQuery, toPage, type Page } from '../http/pagination';
+import { validationFailed } from '../errors';
+import { PageQuery, toPage, type Page } from '../pagination';
 import { formatMoney, toKopecks } from './kopecks';
 import { MOVEMENT_KINDS, type Bucket } from './ledger';
 

@@ -10,7 +10,7 @@ import { dbNodes } from '../db/nodes';
 import { RequestDb, type Sql } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { delayRedelivery, MAX_RECEIVES, QueueMessage, retryDelaySeconds } from '../events/queue';
-import { logError } from '../http/observability';
+import { logError } from '../ops/observability';
 import { sendEmail, sendTelegram, TelegramRefusal } from './channels';
 import { expandEvent, loadEvent, type OutboxEvent } from './expand';
 import { claimJobs, markFailed, markSent, type JobRow } from './jobs';

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
 import { lostAfterSeconds, sendMessages, type QueueMessage } from '../events/queue';
-import { invalidState, notFound } from '../http/errors';
-import { PageQuery, toPage, type Page } from '../http/pagination';
+import { invalidState, notFound } from '../errors';
+import { PageQuery, toPage, type Page } from '../pagination';
 
 export type Channel = 'email' | 'telegram';
 export type JobStatus = 'pending' | 'running' | 'done' | 'failed';

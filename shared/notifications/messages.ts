@@ -4,14 +4,9 @@ import type { Sql } from '../db/request-db';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import type { OutboxEvent } from './expand';
 import { site, taskLink } from './links';
+import type { Message } from './message';
 import { composeTrustMessage } from './trust-messages';
 
-export interface Message {
-  subject: string;
-  /** Paragraphs of plain text; user-supplied values are inserted as they are and escaped per format. */
-  paragraphs: string[];
-  link: { url: string; label: string };
-}
 
 export interface Rendered { subject: string; text: string; html: string; headers: Record<string, string> }
 

@@ -3,7 +3,7 @@
 import type { Sql } from '../db/request-db';
 import type { OutboxEvent } from './expand';
 import { site, taskLink } from './links';
-import type { Message } from './messages';
+import type { Message } from './message';
 
 /** A quote long enough to know what it is about; the whole text is on the site. */
 const QUOTE_CHARS = 300;

@@ -1,7 +1,7 @@
 // The operator's views: handler-time percentiles per route and the error log.
 import { z } from 'zod';
 import type { Sql } from '../db/request-db';
-import { PageQuery, toPage, type Page } from '../http/pagination';
+import { PageQuery, toPage, type Page } from '../pagination';
 import { percentileOf } from './latency-histogram';
 
 export const StatsQuery = z.strictObject({ hours: z.coerce.number().int().min(1).max(24 * 30).default(24) });

@@ -5,9 +5,9 @@ import type { Session } from '../accounts/sessions';
 import { config } from '../config';
 import type { RequestDb } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { amountTooLarge, AppError, validationFailed } from '../http/errors';
-import { logError, utf8Prefix } from '../http/observability';
-import { PageQuery, toPage, type Page } from '../http/pagination';
+import { amountTooLarge, badRequest, validationFailed } from '../errors';
+import { logError, utf8Prefix } from '../ops/observability';
+import { PageQuery, toPage, type Page } from '../pagination';
 import { formatMoney, MAX_BUCKET_KOPECKS, MoneyInput, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer } from '../money/ledger';
 import { fiscalReceipt, outSumKopecks, paymentLink, resultSignatureValid } from './robokassa';
@@ -66,7 +66,7 @@ export async function handleRobokassaResult(db: RequestDb, fields: Record<string
   const refuse = async (why: string) => {
     // At most 2 KiB of the form per refusal: anyone can post refused callbacks, and the log is not theirs to fill.
     await logError(requestId, 'POST /api/robokassa/result', `robokassa callback refused: ${why}`, utf8Prefix(JSON.stringify({ ...fields, SignatureValue: '…' }), 2048));
-    return new AppError(400, 'bad_request', why);
+    return badRequest(why);
   };
   if (!resultSignatureValid(config.ROBOKASSA_HASH, config.ROBOKASSA_PASSWORD2, fields)) throw await refuse('Bad signature');
   const result = await db.transaction(async (tx) => {

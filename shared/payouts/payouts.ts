@@ -6,9 +6,9 @@ import { accountNames } from '../cache/names';
 import { config } from '../config';
 import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { invalidState, notFound, validationFailed } from '../http/errors';
-import { PageQuery, toPage, type Page } from '../http/pagination';
-import { text } from '../http/schemas';
+import { invalidState, notFound, validationFailed } from '../errors';
+import { PageQuery, toPage, type Page } from '../pagination';
+import { text } from '../schemas';
 import { formatMoney, MoneyInput, toKopecks } from '../money/kopecks';
 import { applyLegs, moveMoney, recordMovement, transfer } from '../money/ledger';
 

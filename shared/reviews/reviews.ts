@@ -8,8 +8,8 @@ import type { Session } from '../accounts/sessions';
 import { accountNames } from '../cache/names';
 import { config } from '../config';
 import type { RequestDb, Sql, Tx } from '../db/request-db';
-import { conflict, forbidden, invalidState, notFound } from '../http/errors';
-import { toPage, type Page } from '../http/pagination';
+import { conflict, forbidden, invalidState, notFound } from '../errors';
+import { toPage, type Page } from '../pagination';
 import { countReview } from './ratings';
 import type { AccountReviewsQuery, ReviewBody, ReviewRole } from './schemas';
 

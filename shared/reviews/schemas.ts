@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PageQuery } from '../http/pagination';
-import { text } from '../http/schemas';
+import { PageQuery } from '../pagination';
+import { text } from '../schemas';
 
 export const REVIEW_ROLES = ['customer', 'executor'] as const;
 export type ReviewRole = (typeof REVIEW_ROLES)[number];

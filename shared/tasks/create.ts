@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
 import type { RequestDb } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { validationFailed } from '../http/errors';
+import { validationFailed } from '../errors';
 import { applyLegs, recordMovement, transfer } from '../money/ledger';
 import { formatMoney } from '../money/kopecks';
 import { findCategory } from './categories';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PageQuery } from '../http/pagination';
-import { Id, text } from '../http/schemas';
+import { PageQuery } from '../pagination';
+import { Id, text } from '../schemas';
 import { MoneyInput } from '../money/kopecks';
 
 const STATUSES = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen', 'disputed'] as const;

@@ -4,7 +4,7 @@ import type { Session } from '../accounts/sessions';
 import { config } from '../config';
 import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { conflict, forbidden, invalidState, notFound } from '../http/errors';
+import { conflict, forbidden, invalidState, notFound } from '../errors';
 import { commissionOf, formatMoney, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer, type Leg } from '../money/ledger';
 import { invalidateFeed } from './feed-cache';

@@ -1,7 +1,7 @@
 // Tasks as the contract shows them: names through the name cache, categories from their list.
 import { accountNames } from '../cache/names';
 import type { Sql } from '../db/request-db';
-import { notFound } from '../http/errors';
+import { notFound } from '../errors';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { formatRating, ratingsOf, type Rating } from '../reviews/ratings';
 import { toDisputeView, type DisputeRow, type DisputeView } from '../disputes/view';

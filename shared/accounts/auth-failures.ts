@@ -6,7 +6,7 @@
 // counts nothing, and the API keeps serving, as with the other limits.
 import { dbNodes } from '../db/nodes';
 import { config } from '../config';
-import { rateLimited } from './errors';
+import { rateLimited } from '../errors';
 
 /** An address's current minute of counting. */
 export interface GuessWindow { ip: string; minute: number; retryAfter: number }

@@ -1,7 +1,7 @@
 // The handler-time statistics and the error log, written straight to the primary, never
 // through a request's own transaction, and never able to fail the request they describe.
 import { dbNodes } from '../db/nodes';
-import { bucketOf } from '../ops/latency-histogram';
+import { bucketOf } from './latency-histogram';
 
 interface Sample { route: string; status: number; durationMs: number; at: Date }
 
