@@ -1,12 +1,13 @@
 // Token sessions: created at login, looked up on every authenticated request, listed and revoked by their owner.
 import type { RequestDb, Sql } from '../db/request-db';
-import { dbNodes } from '../db/nodes';
+import { bestEffortWrite } from '../db/best-effort';
 import type { GuessWindow } from './auth-failures';
 import { notFound } from '../errors';
 import { blockOf, type Block, type BlockRow } from './blocks';
 import { hashToken, newToken } from './tokens';
 
-export type Role = 'customer' | 'executor' | 'admin';
+export const ROLES = ['customer', 'executor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface Session {
   id: number;
@@ -63,11 +64,7 @@ export async function sessionByToken(db: RequestDb, token: string, guesses: Gues
 
 /** Activity is recorded at most once a minute, and never fails the request (the primary may be down). */
 async function touchSession(sessionId: number): Promise<void> {
-  const { primary } = dbNodes();
-  if (!primary.isUp()) return;
-  await primary.pool
-    .query('UPDATE session SET last_active_at = NOW(3) WHERE id = ?', [sessionId])
-    .catch(() => undefined);
+  await bestEffortWrite('session activity', 'UPDATE session SET last_active_at = NOW(3) WHERE id = ?', [sessionId]);
 }
 
 export interface SessionView {

@@ -3,6 +3,7 @@
 import { Signer } from '@aws-sdk/rds-signer';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import { config, type Config } from '../config';
+import { log } from '../log';
 
 export type NodeName = 'primary' | 'replica';
 
@@ -50,7 +51,11 @@ export class DbNode {
     // for 50. Behind RDS Proxy its init query does this: a SET of our own would pin the connection.
     if (!config.DB_SESSION_BY_PROXY) {
       this.pool.on('connection', (conn) => {
-        conn.query(SESSION_SETTINGS);
+        // A connection that cannot take the settings would speak another time zone: it is dropped.
+        conn.query(SESSION_SETTINGS).catch((err: unknown) => {
+          log.error('session settings refused; connection dropped', err, { node: name });
+          conn.destroy();
+        });
       });
     }
   }

@@ -6,6 +6,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { config } from '../config';
 import { dbNodes } from '../db/nodes';
 import type { Sql } from '../db/request-db';
+import { log } from '../log';
 import { lostAfterSeconds, queueConfigured, sendMessages } from './queue';
 
 /** Rows younger than this are left to the relay. */
@@ -51,7 +52,7 @@ export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
       }
     } catch (err) {
       // The primary down or the queue refusing: the rows wait in the outbox; try again after a pause.
-      console.error(`outbox relay: ${(err as Error).message}`);
+      log.warn('outbox relay round failed', { reason: (err as Error).message });
       claimed = 0;
     }
     if (claimed < RELAY_ROUND) await new Promise((resolve) => setTimeout(resolve, config.RELAY_POLL_MS));

@@ -1,6 +1,7 @@
 // Idempotency-Key for money POSTs: the key row is written in the same transaction as the
 // action, so a repeat either waits for the first and returns its answer, or finds nothing.
 import { createHash } from 'node:crypto';
+import { bestEffortWrite } from '../db/best-effort';
 import type { RequestDb } from '../db/request-db';
 import { AppError, conflict, validationFailed } from '../errors';
 import { errorReply, type Reply } from './reply';
@@ -43,8 +44,8 @@ export async function withIdempotency(
       // limit is not an answer about the action: a retry after Retry-After must get to try it.
       if (err instanceof AppError && err.code !== 'unavailable' && err.code !== 'rate_limited') {
         const reply = errorReply(err);
-        await db.exec('INSERT IGNORE INTO idempotency_key (account_id, idem_key, fingerprint, status, response) VALUES (?, ?, ?, ?, ?)',
-          [accountId, key, fingerprint, reply.status, JSON.stringify(reply)]).catch(() => undefined);
+        await bestEffortWrite('a refusal\'s idempotency record', 'INSERT IGNORE INTO idempotency_key (account_id, idem_key, fingerprint, status, response) VALUES (?, ?, ?, ?, ?)',
+          [accountId, key, fingerprint, reply.status, JSON.stringify(reply)]);
       }
       throw err;
     }

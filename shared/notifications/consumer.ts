@@ -6,10 +6,11 @@
 import type { SQSRecord } from 'aws-lambda';
 import { issueResetToken } from '../accounts/password-reset';
 import { config } from '../config';
-import { dbNodes } from '../db/nodes';
+import { bestEffortWrite } from '../db/best-effort';
 import { RequestDb, type Sql } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { delayRedelivery, MAX_RECEIVES, QueueMessage, retryDelaySeconds } from '../events/queue';
+import { log } from '../log';
 import { logError } from '../ops/observability';
 import { sendEmail, sendTelegram, TelegramRefusal } from './channels';
 import { expandEvent, loadEvent, type OutboxEvent } from './expand';
@@ -42,7 +43,7 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
     const requestDb = new RequestDb();
     if (message.kind === 'event') {
       // Published only after its commit, so a missing row was removed since (retention): nothing to do.
-      if (!(await expandEvent(requestDb, message.outboxId))) return console.warn(`outbox ${message.outboxId}: no such event`);
+      if (!(await expandEvent(requestDb, message.outboxId))) return log.warn('no such event', { outboxId: message.outboxId });
     } else {
       // Every read on the primary: the event or job may be newer than the replica.
       const { failed, deferred, retryAfterSeconds } = await deliverJobs(requestDb.strong, message.jobIds, lastTry, deadline);
@@ -53,7 +54,7 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
     // After the last try, visible again at once: SQS then moves it to the dead-letter queue.
     const asked = err instanceof DeliveryIncomplete ? err.retryAfterSeconds : 0;
     await delayRedelivery(record.receiptHandle, lastTry ? 0 : nextTryDelaySeconds(receiveCount, asked))
-      .catch((e) => console.error(`message ${record.messageId}: could not change its visibility`, e));
+      .catch((e: unknown) => log.error('could not change the message visibility', e, { messageId: record.messageId }));
     if (lastTry && message?.kind !== 'deliver') await giveUp(record, message, err as Error);
     throw err;
   }
@@ -68,8 +69,7 @@ async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err:
   const what = message?.kind === 'event' ? `event ${message.outboxId}` : 'an unreadable message';
   await logError(record.messageId, 'SQS events', `${what} failed ${MAX_RECEIVES} times: ${err.message}`.slice(0, 1000), err.stack);
   if (message?.kind === 'event') {
-    await dbNodes().primary.pool.query('UPDATE outbox SET published_at = NULL WHERE id = ?', [message.outboxId])
-      .catch((e) => console.error(`outbox ${message.outboxId}: could not return it to the publisher`, e));
+    await bestEffortWrite(`returning outbox ${message.outboxId} to the publisher`, 'UPDATE outbox SET published_at = NULL WHERE id = ?', [message.outboxId]);
   }
 }
 
@@ -130,7 +130,7 @@ async function deliverRound(db: Sql, round: number[], d: Delivery): Promise<void
       sent.push(job.id);
     } catch (err) {
       const reason = (err as Error).message || String(err);
-      console.error(`job ${job.id} (${job.eventType}:${job.channel}) attempt ${job.attempts} failed: ${reason}`);
+      log.warn('notification job failed', { jobId: job.id, eventType: job.eventType, channel: job.channel, attempt: job.attempts, reason });
       if (err instanceof TelegramRefusal && err.permanent) {
         if (err.chatLost) await unlinkChat(job);
         await markFailed(db, job.id, reason, true);

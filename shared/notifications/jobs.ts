@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
 import { lostAfterSeconds, sendMessages, type QueueMessage } from '../events/queue';
 import { invalidState, notFound } from '../errors';
+import { log } from '../log';
 import { PageQuery, toPage, type Page } from '../pagination';
 
 export type Channel = 'email' | 'telegram';
@@ -104,7 +105,7 @@ export async function retryJob(db: RequestDb, jobId: number): Promise<JobView> {
     if (!row) throw notFound('Job');
     if (res.affectedRows === 0) throw invalidState(`The job is ${row.status}; only a failed job can be retried`);
     // Should the send fail, the job is pending without a message: the stuck-jobs schedule finds it.
-    tx.onCommit(() => sendMessages(deliverMessages([jobId]), 'request').catch((err) => console.error(`job ${jobId}: re-enqueue failed`, err)));
+    tx.onCommit(() => sendMessages(deliverMessages([jobId]), 'request').catch((err: unknown) => log.error('re-enqueue failed', err, { jobId })));
     return jobView(row);
   });
 }

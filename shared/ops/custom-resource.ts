@@ -1,6 +1,7 @@
 // A Lambda-backed CloudFormation custom resource: CloudFormation invokes the function with a
 // request and waits (up to an hour) for the answer PUT to the request's pre-signed ResponseURL.
 // The stack goes on only after SUCCESS; FAILED rolls the deploy back.
+import { log } from '../log';
 
 export interface CustomResourceRequest {
   RequestType: 'Create' | 'Update' | 'Delete';
@@ -66,7 +67,7 @@ export async function answerCustomResource(
   try {
     response = customResourceResponse(request, { data: request.RequestType === 'Delete' ? {} : await work() });
   } catch (error) {
-    console.error('custom resource failed', error);
+    log.error('custom resource failed', error);
     response = customResourceResponse(request, { error });
   }
   await sendCustomResourceResponse(request.ResponseURL, response);
