@@ -8,7 +8,8 @@ import { BLOCK_COLUMNS, blockOf, type Block, type BlockRow } from './blocks';
 import { consentRequired, consentsInForceSql, ConsentsInput, recordConsents } from './consents';
 import { hashPassword, passwordMatches } from './passwords';
 import { spendResetLinks } from './reset-links';
-import { createSession, currentSessionView, revokeOtherSessions, ROLES, type Role, type Session, type SessionView } from './sessions';
+import { createSession, currentSessionView, revokeOtherSessions, type Session, type SessionView } from './sessions';
+import { ROLES, type Role } from './roles';
 
 export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 export const Password = z.string().min(8).max(128);

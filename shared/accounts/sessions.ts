@@ -4,10 +4,8 @@ import { bestEffortWrite } from '../db/best-effort';
 import type { GuessWindow } from './auth-failures';
 import { notFound } from '../errors';
 import { blockOf, type Block, type BlockRow } from './blocks';
+import type { Role } from './roles';
 import { hashToken, newToken } from './tokens';
-
-export const ROLES = ['customer', 'executor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface Session {
   id: number;

@@ -1,6 +1,7 @@
 // A task's conversations: one per executor with the task's customer. Writing checks who may write
 // from the task's state, adds the message and moves the conversation row (last message, the other
 // party's unread count, whether that party is due a notification) in one transaction.
+import type { Party } from '../accounts/roles';
 import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
 import { accountNames } from '../cache/names';
@@ -14,7 +15,7 @@ import { taskHasHadDispute } from '../tasks/dispute-facts';
 import { looksLikeContact } from './contact';
 import type { MessagesQuery, PostMessageBody } from './schemas';
 
-export type Side = 'customer' | 'executor';
+export type Side = Party;
 
 export interface MessageView {
   id: number; taskId: number; executorId: number; from: { id: number; name: string };

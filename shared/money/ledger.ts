@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import type { Tx } from '../db/request-db';
 import { amountTooLarge, insufficientFunds } from '../errors';
-import { formatMoney, MAX_BUCKET_KOPECKS, toKopecks, type Kopecks } from './kopecks';
+import { formatMoney, MAX_BUCKET_KOPECKS, negate, toKopecks, type Kopecks } from './kopecks';
 
 export type Bucket = 'balance' | 'balance_held' | 'salary' | 'salary_held' | 'commission' | 'external';
 
@@ -145,5 +145,5 @@ export async function lockAccount(tx: Tx, accountId: number): Promise<void> {
 
 /** Shorthand for the common two-leg movement from one bucket to another. */
 export function transfer(amount: Kopecks, from: Omit<Leg, 'amount'>, to: Omit<Leg, 'amount'>): Leg[] {
-  return [{ ...from, amount: -amount }, { ...to, amount }];
+  return [{ ...from, amount: negate(amount) }, { ...to, amount }];
 }

@@ -11,7 +11,8 @@ import type { RequestDb, Sql, Tx } from '../db/request-db';
 import { conflict, forbidden, invalidState, notFound } from '../errors';
 import { toPage, type Page } from '../pagination';
 import { countReview } from './ratings';
-import type { AccountReviewsQuery, ReviewBody, ReviewRole } from './schemas';
+import type { Party as ReviewRole } from '../accounts/roles';
+import type { AccountReviewsQuery, ReviewBody } from './schemas';
 
 export interface ReviewView {
   id: number; task: { id: number; title: string }; author: { id: number; name: string }; subject: { id: number; name: string };
