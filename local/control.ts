@@ -36,7 +36,8 @@ export async function startControlServer(stack: ServiceControl, port: number): P
     return [404, { error: 'no such route' }];
   }
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => void answer(req, res));
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let body = '';
     for await (const chunk of req) body += chunk;
     try {
@@ -47,7 +48,7 @@ export async function startControlServer(stack: ServiceControl, port: number): P
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: (err as Error).message }));
     }
-  });
+  }
   return listenOnLoopback(server, port);
 }
 

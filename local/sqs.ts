@@ -75,7 +75,7 @@ export async function startLocalSqs(o: LocalSqsOptions): Promise<LocalSqs> {
       },
     ],
   });
-  for (const queue of service.Queues) countOnlyReceives(queue as unknown as QueueInternals);
+  for (const queue of service.Queues) countOnlyReceives(queue);
   const server = http.createServer((req, res) => void requestHandler(req, res));
   const listening = await listenOnLoopback(server, o.port);
   return {

@@ -123,7 +123,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     { label: `API :${ports.API_PORT}`, service: services.api },
     { label: `SQS events queue :${ports.SQS_PORT} and its relay`, service: queueAndRelay(services.sqs, services.relay) },
     { label: `site :${ports.WEB_PORT}`, service: serverService(() => startSite({ port: ports.WEB_PORT, apiPort: ports.API_PORT })) },
-    { label: 'site built into frontend/dist', service: { start: buildSite, stop: async () => undefined } },
+    { label: 'site built into frontend/dist', service: { start: buildSite, stop: () => Promise.resolve() } },
     {
       label: `Telegram sink :${ports.TELEGRAM_PORT}`,
       service: serverService(async () => {
@@ -150,7 +150,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     startService: (name) => serviceNamed(services, name).start(),
     freezeService: (name) => frozenOrThawed(serviceNamed(services, name), name, 'freeze'),
     thawService: (name) => frozenOrThawed(serviceNamed(services, name), name, 'thaw'),
-    startExtraApi: extraApis.start,
+    startExtraApi: (env) => extraApis.start(env),
     async stop() {
       await extraApis.stopAll();
       await Promise.all(parts.map((part) => part.service.stop()));
@@ -243,9 +243,9 @@ function queueAndRelay(queue: Service, relay: Service): Service {
 }
 
 async function frozenOrThawed(service: Service, name: ServiceName, action: 'freeze' | 'thaw'): Promise<void> {
-  const signal = service[action];
+  const signal = service[action]?.bind(service);
   if (!signal) throw new Error(`${name} cannot be frozen (not a single child process)`);
-  await signal.call(service);
+  await signal();
 }
 
 function serviceNamed(services: Record<ServiceName, Service>, name: ServiceName): Service {

@@ -33,7 +33,7 @@ export function cursorParam<const T extends readonly [ZodType, ...ZodType[]]>(..
   const shape = z.tuple(parts as unknown as [ZodType, ...ZodType[]]) as unknown as z.ZodTuple<[...T], null>;
   return z.string().max(MAX_CURSOR_CHARS).transform((value, ctx): z.output<typeof shape> => {
     const decoded = shape.safeParse(decodeJson(value));
-    if (decoded.success && encodeCursor(decoded.data as CursorPart[]) === value) return decoded.data;
+    if (decoded.success && encodeCursor(decoded.data) === value) return decoded.data;
     ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
     return z.NEVER;
   });

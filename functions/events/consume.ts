@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { log, tagLogs, withLogScope } from '../../shared/log';
 import { handleRecord, SEND_MARGIN_MS } from '../../shared/notifications/consumer';
 
@@ -12,4 +12,4 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
     return handleRecord(record, deadline);
   })));
 })
-  .use(sqsPartialBatchFailure({ logger: (reason, record) => log.error('message failed', reason, { messageId: record.messageId }) }));
+  .use(sqsPartialBatchFailure({ logger: (reason: unknown, record: SQSRecord) => log.error('message failed', reason, { messageId: record.messageId }) }));

@@ -16,7 +16,7 @@ export function isParty(task: Pick<TaskView, 'customer' | 'executor'>, viewer: S
 
 /** The public part, as the feed and strangers see it. */
 export function publicPart(view: TaskView): TaskAnswer {
-  const { rejections: _private, ...open } = view;
+  const { rejections, ...open } = view;
   return { ...open, comment: null };
 }
 
