@@ -16,7 +16,7 @@ export interface SpawnSpec {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface Child {
+interface Child {
   readonly name: string;
   readonly pid: number;
   readonly logFile: string;
@@ -43,7 +43,7 @@ export function keepPidFilesIn(dir: string): void {
   pidsDir = dir;
 }
 
-export function spawnChild(spec: SpawnSpec): Child {
+function spawnChild(spec: SpawnSpec): Child {
   if (closed) throw new Error(`not starting ${spec.name}: the stack is shutting down`);
   const log = openSync(spec.logFile, 'a');
   const proc = spawn(spec.command, spec.args, {

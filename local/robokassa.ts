@@ -12,7 +12,7 @@ import http from 'node:http';
 import { listenOnLoopback } from './loopback';
 
 /** Where the payment page lives on the emulator, as on auth.robokassa.ru. */
-export const PAYMENT_PAGE_PATH = '/Merchant/Index.aspx';
+const PAYMENT_PAGE_PATH = '/Merchant/Index.aspx';
 const MAX_FORM_BYTES = 64 * 1024;
 
 export interface RobokassaEmulatorOptions {
@@ -27,7 +27,7 @@ export interface RobokassaEmulatorOptions {
   algorithm: RobokassaHashName;
 }
 
-export type RobokassaHashName = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
+type RobokassaHashName = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 export interface RobokassaEmulator {
   /** The payment page's URL: the stack's ROBOKASSA_URL. */

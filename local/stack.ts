@@ -34,7 +34,7 @@ export interface StackOptions {
   log?: (line: string) => void;
 }
 
-export interface StackUrls {
+interface StackUrls {
   site: string;
   api: string;
   lambda: string;

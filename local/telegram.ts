@@ -17,7 +17,7 @@
 import http from 'node:http';
 import { listenOnLoopback } from './loopback';
 
-export interface TelegramMessage { id: number; chatId: string; text: string; at: string }
+interface TelegramMessage { id: number; chatId: string; text: string; at: string }
 
 export interface TelegramSink {
   url: string;

@@ -11,7 +11,7 @@ type CursorPart = number | string;
 
 const MAX_CURSOR_CHARS = 200;
 
-export function encodeCursor(parts: readonly CursorPart[]): string {
+function encodeCursor(parts: readonly CursorPart[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
@@ -42,7 +42,7 @@ export function cursorParam<const T extends readonly [ZodType, ...ZodType[]]>(..
 /** A row id as a cursor part: what every id-keyed list pages by. */
 export const CursorId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const IdCursor = cursorParam(CursorId);
+const IdCursor = cursorParam(CursorId);
 
 /** `limit` and `cursor` of a list paged by id, newest or oldest first. */
 export const PageQuery = { limit: Limit, cursor: IdCursor.optional() };

@@ -33,7 +33,7 @@ export async function lockBlock(tx: Tx, accountId: number): Promise<Block | null
 }
 
 /** Everything a block does to an account, in the caller's transaction with the account row locked. */
-export async function applyBlock(tx: Tx, accountId: number, reason: string): Promise<void> {
+async function applyBlock(tx: Tx, accountId: number, reason: string): Promise<void> {
   await tx.exec('UPDATE account SET blocked_reason = ?, blocked_at = NOW(3) WHERE id = ?', [reason, accountId]);
   // A reset link mailed before the block must not let anyone take the account over meanwhile.
   await spendResetLinks(tx, accountId);

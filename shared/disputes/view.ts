@@ -4,7 +4,7 @@ import type { Sql } from '../db/request-db';
 import { formatMoney, toKopecks } from '../money/kopecks';
 
 export const DISPUTE_STATUSES = ['awaiting_response', 'awaiting_admin', 'resolved', 'withdrawn'] as const;
-export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export type ResolutionBy = 'agreement' | 'timeout' | 'admin';
 
 export interface DisputeRow {

@@ -14,7 +14,7 @@ const LEFT_BEHIND_SECONDS = 30;
 const PAGE = 200;
 
 /** Sends the rows and marks them published; the mark is conditional, so concurrent publishers agree. */
-export async function publish(outboxIds: number[]): Promise<void> {
+async function publish(outboxIds: number[]): Promise<void> {
   if (outboxIds.length === 0 || !queueConfigured()) return;
   await sendMessages(outboxIds.map((outboxId) => ({ kind: 'event', outboxId })));
   // Not through the request's database: this runs after its transaction, and must not join it.

@@ -11,7 +11,7 @@ export type Bucket = 'balance' | 'balance_held' | 'salary' | 'salary_held' | 'co
 export const MOVEMENT_KINDS = [
   'topup', 'task_hold', 'task_refund', 'task_payment', 'payout_hold', 'payout_paid', 'payout_refund', 'dispute_settlement',
 ] as const;
-export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 export interface Leg { accountId: number | null; bucket: Bucket; amount: number }
 
@@ -29,7 +29,7 @@ const ACCOUNT_COLUMN: Partial<Record<Bucket, string>> = {
 };
 
 /** Rows of platform_account (migration 0005); the books check sums them. */
-export const COMMISSION_SHARDS = 16;
+const COMMISSION_SHARDS = 16;
 const MAX_BUCKET = formatMoney(MAX_BUCKET_KOPECKS);
 /** platform_account.commission is DECIMAL(14,2). */
 const MAX_COMMISSION_SHARD = '999999999999.99';

@@ -91,7 +91,7 @@ const roundSlots = slots(Math.max(1, Math.ceil((2 * config.SMTP_MAX_CONNECTIONS)
  * A send that can never succeed (a 4xx of the Bot API but 429) fails its job at once instead of
  * using up the tries (`refused`); a chat that refuses the bot (403) is unlinked too.
  */
-export async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
+async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
   Promise<{ sent: number; skipped: number; failed: number; refused: number; deferred: number; retryAfterSeconds: number }> {
   const counts = { sent: 0, skipped: 0, failed: 0, refused: 0, deferred: 0, retryAfterSeconds: 0 };
   // The facts of a message (the task, the names) are the same for every recipient of one event.

@@ -8,8 +8,8 @@ import { invalidState, notFound } from '../errors';
 import { log } from '../log';
 import { PageQuery, toPage, type Page } from '../pagination';
 
-export type Channel = 'email' | 'telegram';
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+type Channel = 'email' | 'telegram';
+type JobStatus = 'pending' | 'running' | 'done' | 'failed';
 
 export interface JobRow {
   id: number;
@@ -22,7 +22,7 @@ export interface JobRow {
 }
 
 /** Job ids per deliver message: small enough that one message is sent well within the consumer's timeout. */
-export const DELIVER_CHUNK = 25;
+const DELIVER_CHUNK = 25;
 /** A job running this long belongs to a consumer that died (the consumer's timeout is far shorter). */
 const STUCK_RUNNING_MINUTES = 5;
 

@@ -53,7 +53,7 @@ export function customResourceResponse(
 }
 
 /** PUT to the pre-signed S3 URL; its signature covers no Content-Type, so none is sent. */
-export async function sendCustomResourceResponse(url: string, response: CustomResourceResponse): Promise<void> {
+async function sendCustomResourceResponse(url: string, response: CustomResourceResponse): Promise<void> {
   const body = JSON.stringify(response);
   const res = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '' } });
   if (!res.ok) throw new Error(`CloudFormation response refused: ${res.status} ${await res.text()}`);

@@ -23,7 +23,7 @@ export function recordTiming(sample: Sample): void {
 }
 
 /** One row per hour, route and duration bucket, added to what other containers wrote (see 0007_hardening.sql). */
-export async function flushTimings(): Promise<void> {
+async function flushTimings(): Promise<void> {
   const { primary } = dbNodes();
   if (buffer.length === 0 || !primary.isUp()) return;
   const batch = buffer;

@@ -15,7 +15,7 @@ import { fiscalReceipt, outSumKopecks, paymentLink, resultSignatureValid } from 
 export const CreatePaymentBody = z.strictObject({ amount: MoneyInput });
 export const PaymentsQuery = z.strictObject(PageQuery);
 
-export type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
+type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
 export interface PaymentView { id: number; amount: string; status: PaymentStatus; createdAt: string }
 
 export async function createPayment(db: RequestDb, customer: Session, amount: number, ip: string): Promise<PaymentView & { paymentUrl: string }> {

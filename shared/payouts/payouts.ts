@@ -13,7 +13,7 @@ import { formatMoney, MoneyInput, toKopecks } from '../money/kopecks';
 import { applyLegs, moveMoney, recordMovement, transfer } from '../money/ledger';
 
 /** The Luhn checksum every card number carries. */
-export function luhnValid(digits: string): boolean {
+function luhnValid(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
@@ -49,7 +49,7 @@ export const CreatePayoutBody = z.strictObject({
 });
 
 const STATUSES = ['created', 'received', 'rejected'] as const;
-export type PayoutStatus = (typeof STATUSES)[number];
+type PayoutStatus = (typeof STATUSES)[number];
 export const PayoutsQuery = z.strictObject(PageQuery);
 export const AdminPayoutsQuery = z.strictObject({ ...PageQuery, status: z.enum(STATUSES).default('created') });
 export const DecisionBody = z.strictObject({ comment: text(0, 500, true).optional() }).default({});

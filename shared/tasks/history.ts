@@ -3,7 +3,7 @@
 import type { Sql, Tx } from '../db/request-db';
 import { accountNames } from '../cache/names';
 
-export const HISTORY_ACTIONS = [
+const HISTORY_ACTIONS = [
   'take', 'assign', 'abandon', 'submit', 'reject', 'accept', 'auto_accept', 'extend', 'cancel', 'overdue_release',
   'freeze', 'unfreeze', 'dispute_opened', 'dispute_answered', 'dispute_withdrawn', 'dispute_resolved',
 ] as const;

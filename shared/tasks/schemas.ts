@@ -6,7 +6,7 @@ import { MoneyInput } from '../money/kopecks';
 const STATUSES = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen', 'disputed'] as const;
 
 /** Working time in days (API v2, "Deadlines"). */
-export const Days = z.number().int().min(1).max(365);
+const Days = z.number().int().min(1).max(365);
 
 export const CreateTaskBody = z.strictObject({
   title: text(1, 100),

@@ -9,7 +9,7 @@ import type { HistoryItem } from './history';
 import { listCategories, type Category } from './categories';
 
 export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen' | 'disputed';
-export type Assignment = 'first' | 'choose';
+type Assignment = 'first' | 'choose';
 
 export interface TaskRow {
   id: number;
