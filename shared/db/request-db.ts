@@ -149,13 +149,6 @@ export class RequestDb implements Sql {
     }
   }
 
-
-  /** Defers work (cache invalidation, publishing) until the outermost transaction has committed. */
-  onCommit(fn: () => Promise<void> | void): void {
-    if (this.tx) this.afterCommit.push(fn);
-    else void fn();
-  }
-
   private async runAfterCommit(): Promise<void> {
     const callbacks = this.afterCommit;
     this.afterCommit = [];

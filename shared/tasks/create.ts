@@ -27,7 +27,7 @@ export async function createTask(db: RequestDb, customer: Session, input: z.outp
     const taskId = res.insertId;
     await recordMovement(tx, { kind: 'task_hold', taskId, legs });
     await enqueue(tx, { type: 'task_created', taskId });
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
     return readTaskAnswerRow(tx, taskId);
   });
   return answerFromRow(db, row, customer);

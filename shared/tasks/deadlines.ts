@@ -36,7 +36,7 @@ export async function releaseOverdue(db: RequestDb, batch = 100): Promise<number
         if (res.affectedRows === 0 || task.executorId === null) return false;
         const historyId = await recordStep(tx, id, null, 'overdue_release');
         await enqueue(tx, { type: 'overdue_released', taskId: id, executorId: task.executorId, historyId });
-        db.onCommit(invalidateFeed);
+        tx.onCommit(invalidateFeed);
         return true;
       });
       if (done) released++;

@@ -153,6 +153,6 @@ export async function assignExecutor(db: RequestDb, taskId: number, customer: Se
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?, days = ?, due_at = NOW(3) + INTERVAL days DAY", [executorId, days]);
     await recordStep(tx, taskId, customer.accountId, 'assign');
     await enqueue(tx, { type: 'executor_chosen', taskId, executorId });
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }

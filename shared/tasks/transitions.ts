@@ -78,7 +78,7 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?, due_at = NOW(3) + INTERVAL days DAY", [executor.accountId]);
     await recordStep(tx, taskId, executor.accountId, 'take');
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
     return readTaskAnswerRow(tx, taskId);
   });
   return answerFromRow(db, row, executor);
@@ -90,7 +90,7 @@ export async function abandonTask(db: RequestDb, taskId: number, executor: Sessi
     // Having given the task up, the executor is no longer among those the customer can choose.
     await tx.exec('DELETE FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executor.accountId]);
     await recordStep(tx, taskId, executor.accountId, 'abandon');
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }
 
@@ -152,7 +152,7 @@ export async function cancelTask(db: RequestDb, taskId: number, customer: Sessio
     });
     await setStatus(tx, taskId, "status = 'cancelled'", []);
     await recordStep(tx, taskId, customer.accountId, 'cancel');
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }
 
@@ -160,7 +160,7 @@ export async function freezeTask(db: RequestDb, taskId: number, admin: Session, 
   return transition(db, taskId, admin, { who: 'admin', from: ['actual', 'in_work', 'review'] }, async (tx) => {
     await setStatus(tx, taskId, "frozen_from = status, status = 'frozen', comment = ?", [comment]);
     await recordStep(tx, taskId, admin.accountId, 'freeze', comment);
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }
 
@@ -170,7 +170,7 @@ export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session
     await setStatus(tx, taskId,
       "status = frozen_from, frozen_from = NULL, comment = ?, submitted_at = IF(submitted_at IS NULL, NULL, NOW(3))", [comment]);
     await recordStep(tx, taskId, admin.accountId, 'unfreeze', comment);
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }
 
