@@ -7,8 +7,9 @@ import { formatRating, ratingsOf, type Rating } from '../reviews/ratings';
 import { toDisputeView, type DisputeRow, type DisputeView } from '../disputes/view';
 import type { HistoryItem } from './history';
 import { listCategories, type Category } from './categories';
+import type { TASK_STATUSES } from './schemas';
 
-export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen' | 'disputed';
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 type Assignment = 'first' | 'choose';
 
 export interface TaskRow {
