@@ -44,6 +44,12 @@ export const CursorId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 
 const IdCursor = cursorParam(CursorId);
 
+/** Where a newest-first list paged by id goes on: below the cursor's id, or below every id on the first page. */
+export const idBefore = (cursor: readonly [number] | undefined): number => cursor?.[0] ?? Number.MAX_SAFE_INTEGER;
+
+/** Where an oldest-first list paged by id goes on: above the cursor's id, or above none on the first page. */
+export const idAfter = (cursor: readonly [number] | undefined): number => cursor?.[0] ?? 0;
+
 /** `limit` and `cursor` of a list paged by id, newest or oldest first. */
 export const PageQuery = { limit: Limit, cursor: IdCursor.optional() };
 

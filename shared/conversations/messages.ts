@@ -10,7 +10,7 @@ import { config } from '../config';
 import type { RequestDb, Sql, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { forbidden, invalidState, notFound, rateLimited } from '../errors';
-import { toPage, type Page } from '../pagination';
+import { idBefore, toPage, type Page } from '../pagination';
 import { taskHasHadDispute } from '../tasks/dispute-facts';
 import { looksLikeContact } from './contact';
 import type { MessagesQuery, PostMessageBody } from './schemas';
@@ -155,7 +155,7 @@ export async function listMessages(db: RequestDb, reader: Session, taskId: numbe
   const rows = await db.rows<MessageRow>(
     `SELECT ${MESSAGE_COLUMNS} FROM message m JOIN conversation c ON c.id = m.conversation_id
       WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
-    [conversation.id, query.cursor ? Number(query.cursor[0]) : Number.MAX_SAFE_INTEGER, query.limit + 1]);
+    [conversation.id, idBefore(query.cursor), query.limit + 1]);
   const page = toPage(rows, query.limit, (r) => [Number(r.id)], (r) => r);
   return { items: await messageViews(db, page.items), nextCursor: page.nextCursor };
 }

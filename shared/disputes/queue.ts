@@ -1,7 +1,7 @@
 // The admin's dispute queue: oldest first, with the task each is about.
 import type { z } from 'zod';
 import type { RequestDb } from '../db/request-db';
-import { toPage, type Page } from '../pagination';
+import { idAfter, toPage, type Page } from '../pagination';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import type { AdminDisputesQuery } from './schemas';
 import { DISPUTE_COLUMNS, toDisputeView, type DisputeRow, type DisputeView } from './view';
@@ -13,7 +13,7 @@ export async function disputesToReview(db: RequestDb, query: z.output<typeof Adm
     `SELECT d.*, t.title, t.reward FROM (
        SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE ${query.status ? 'status = ? AND' : ''} id > ? ORDER BY id ASC LIMIT ?
      ) d JOIN task t ON t.id = d.taskId ORDER BY d.id ASC`,
-    [...(query.status ? [query.status] : []), query.cursor ? Number(query.cursor[0]) : 0, query.limit + 1]);
+    [...(query.status ? [query.status] : []), idAfter(query.cursor), query.limit + 1]);
   return toPage(rows, query.limit, (r) => [r.id], (r) => ({
     ...toDisputeView(r), task: { id: r.taskId, title: r.title, reward: formatMoney(toKopecks(r.reward)) },
   }));

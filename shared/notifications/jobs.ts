@@ -6,7 +6,7 @@ import type { RequestDb, Sql } from '../db/request-db';
 import { lostAfterSeconds, sendMessages, type QueueMessage } from '../events/queue';
 import { invalidState, notFound } from '../errors';
 import { log } from '../log';
-import { PageQuery, toPage, type Page } from '../pagination';
+import { idBefore, PageQuery, toPage, type Page } from '../pagination';
 
 type Channel = 'email' | 'telegram';
 type JobStatus = 'pending' | 'running' | 'done' | 'failed';
@@ -89,7 +89,7 @@ function jobView(r: JobListRow): JobView {
 
 /** Newest first, optionally one status. */
 export async function listJobs(db: Sql, query: z.output<typeof JobsQuery>): Promise<Page<JobView>> {
-  const before = query.cursor ? Number(query.cursor[0]) : Number.MAX_SAFE_INTEGER;
+  const before = idBefore(query.cursor);
   const rows = await db.rows<JobListRow>(
     `SELECT ${VIEW_COLUMNS} FROM notification_job
       WHERE ${query.status ? 'status = ? AND ' : ''}id < ? ORDER BY id DESC LIMIT ?`,

@@ -7,7 +7,7 @@ import type { RequestDb } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { amountTooLarge, badRequest, validationFailed } from '../errors';
 import { logError, utf8Prefix } from '../ops/observability';
-import { PageQuery, toPage, type Page } from '../pagination';
+import { idBefore, PageQuery, toPage, type Page } from '../pagination';
 import { formatMoney, MAX_BUCKET_KOPECKS, MoneyInput, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer } from '../money/ledger';
 import { fiscalReceipt, outSumKopecks, paymentLink, resultSignatureValid } from './robokassa';
@@ -43,7 +43,7 @@ export async function listPayments(db: RequestDb, customer: Session, query: z.ou
   const rows = await db.rows<{ id: number; amount: string; status: PaymentStatus; createdAt: Date }>(
     `SELECT id, amount, status, created_at AS createdAt FROM payment
       WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    [customer.accountId, query.cursor ? Number(query.cursor[0]) : 4_294_967_296, query.limit + 1]);
+    [customer.accountId, idBefore(query.cursor), query.limit + 1]);
   return toPage(rows, query.limit, (r) => [r.id], (r) => ({
     id: r.id, amount: formatMoney(toKopecks(r.amount)), status: r.status, createdAt: r.createdAt.toISOString(),
   }));

@@ -7,7 +7,7 @@ import { config } from '../config';
 import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { invalidState, notFound, validationFailed } from '../errors';
-import { PageQuery, toPage, type Page } from '../pagination';
+import { idAfter, idBefore, PageQuery, toPage, type Page } from '../pagination';
 import { text } from '../schemas';
 import { formatMoney, MoneyInput, toKopecks } from '../money/kopecks';
 import { applyLegs, moveMoney, recordMovement, transfer } from '../money/ledger';
@@ -99,7 +99,7 @@ export async function requestPayout(db: RequestDb, executor: Session, body: z.ou
 export async function listPayouts(db: RequestDb, executor: Session, query: z.output<typeof PayoutsQuery>): Promise<Page<PayoutView>> {
   const rows = await db.rows<PayoutRow>(
     `SELECT ${PAYOUT_COLUMNS} FROM payout WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    [executor.accountId, query.cursor ? Number(query.cursor[0]) : 4_294_967_296, query.limit + 1]);
+    [executor.accountId, idBefore(query.cursor), query.limit + 1]);
   return toPage(rows, query.limit, (r) => [r.id], view);
 }
 
@@ -107,7 +107,7 @@ export async function listPayouts(db: RequestDb, executor: Session, query: z.out
 export async function payoutsToReview(db: RequestDb, query: z.output<typeof AdminPayoutsQuery>): Promise<Page<PayoutView & { executor: { id: number; name: string } }>> {
   const rows = await db.strongRows<PayoutRow>(
     `SELECT ${PAYOUT_COLUMNS} FROM payout WHERE status = ? AND id > ? ORDER BY id ASC LIMIT ?`,
-    [query.status, query.cursor ? Number(query.cursor[0]) : 0, query.limit + 1]);
+    [query.status, idAfter(query.cursor), query.limit + 1]);
   const names = await accountNames(db, rows.map((r) => r.accountId));
   return toPage(rows, query.limit, (r) => [r.id], (r) => ({ ...view(r), executor: { id: r.accountId, name: names.get(r.accountId) ?? '' } }));
 }

@@ -6,7 +6,7 @@ import { accountNames } from '../cache/names';
 import type { RequestDb, Sql, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { conflict, forbidden, invalidState, notFound } from '../errors';
-import { toPage, type Page } from '../pagination';
+import { idAfter, toPage, type Page } from '../pagination';
 import { formatMoney, toKopecks, type Kopecks } from '../money/kopecks';
 import { lockAccount, moveMoney, transfer } from '../money/ledger';
 import { ratingsOf } from '../reviews/ratings';
@@ -111,7 +111,7 @@ export async function taskApplications(db: RequestDb, taskId: number, customer: 
   if (task.customerId !== customer.accountId) throw forbidden('Only the customer who posted the task sees its applications');
   const rows = await db.rows<ApplicationRow>(
     `SELECT ${APPLICATION_COLUMNS} FROM task_application WHERE task_id = ? AND id > ? ORDER BY id ASC LIMIT ?`,
-    [taskId, query.cursor ? Number(query.cursor[0]) : 0, query.limit + 1]);
+    [taskId, idAfter(query.cursor), query.limit + 1]);
   const page = toPage(rows, query.limit, (r) => [r.id], (r) => r);
   return { items: await applicationViews(db, page.items), nextCursor: page.nextCursor };
 }
