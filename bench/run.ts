@@ -130,12 +130,12 @@ async function main(): Promise<void> {
 
     // The scenarios of every run, product only; worker-thread mode with BENCH_THREADS=1.
     const modes: { mode: string; base: string; serviceDir: string; stop: () => Promise<void> }[] = [
-      { mode: 'in-process', base: stack.urls.api, serviceDir: apiDir, stop: async () => undefined },
+      { mode: 'in-process', base: stack.urls.api, serviceDir: apiDir, stop: () => Promise.resolve() },
     ];
     if (process.env.BENCH_THREADS === '1') {
       // The launcher names the stack's API folder `api` and the first extra one `api-extra-1`.
       const threads = await stack.startExtraApi({ ...noLimits, OFFLINE_IN_PROCESS: 'false' });
-      modes.push({ mode: 'worker threads', base: threads.url, serviceDir: path.join(dataDir, 'api', 'api-extra-1'), stop: threads.stop });
+      modes.push({ mode: 'worker threads', base: threads.url, serviceDir: path.join(dataDir, 'api', 'api-extra-1'), stop: () => threads.stop() });
     }
     for (const m of modes) {
       const scenarioToken = await customerToken(m.base, stack.env);

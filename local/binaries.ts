@@ -17,7 +17,7 @@ const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
 const isRoot = () => process.getuid?.() === 0;
 
-export function findProgram(name: string): string | undefined {
+function findProgram(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), ...EXTRA_DIRS].filter(Boolean);
   for (const dir of dirs) {
     const candidate = path.join(dir, name);

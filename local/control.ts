@@ -1,8 +1,8 @@
 // Lets tests, which run in vitest workers apart from the process that owns the stack, stop and
 // start its services and run extra APIs. Started only for test stacks; loopback only.
 import http from 'node:http';
-import type { ServiceName, Stack } from './stack';
 import { listenOnLoopback } from './loopback';
+import type { ServiceControl, ServiceName } from './service-control';
 
 export interface ControlServer {
   url: string;
@@ -10,9 +10,8 @@ export interface ControlServer {
 }
 
 type ServiceAction = 'stop' | 'start' | 'freeze' | 'thaw';
-type Controlled = Pick<Stack, 'stopService' | 'startService' | 'freezeService' | 'thawService' | 'startExtraApi'>;
 
-export async function startControlServer(stack: Controlled, port: number): Promise<ControlServer> {
+export async function startControlServer(stack: ServiceControl, port: number): Promise<ControlServer> {
   const extraApis: { stop(): Promise<void> }[] = [];
   const actions: Record<ServiceAction, (name: ServiceName) => Promise<void>> = {
     stop: stack.stopService, start: stack.startService, freeze: stack.freezeService, thaw: stack.thawService,
@@ -37,7 +36,8 @@ export async function startControlServer(stack: Controlled, port: number): Promi
     return [404, { error: 'no such route' }];
   }
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => void answer(req, res));
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let body = '';
     for await (const chunk of req) body += chunk;
     try {
@@ -48,7 +48,7 @@ export async function startControlServer(stack: Controlled, port: number): Promi
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: (err as Error).message }));
     }
-  });
+  }
   return listenOnLoopback(server, port);
 }
 

@@ -6,7 +6,7 @@ import { migrate } from '../shared/db/migrate';
 import { prepareDataDirs, startReplication, waitReplicaCaughtUp, withRoot } from './mariadb';
 import type { Service } from './processes';
 
-export interface DatabaseSettings {
+interface DatabaseSettings {
   name: string;
   user: string;
   password: string;
@@ -14,7 +14,7 @@ export interface DatabaseSettings {
 }
 
 /** Returns the names of the migrations it applied. */
-export async function prepareDatabase(primaryPort: number, db: DatabaseSettings): Promise<string[]> {
+async function prepareDatabase(primaryPort: number, db: DatabaseSettings): Promise<string[]> {
   await withRoot(primaryPort, async (conn) => {
     await conn.query('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [db.name]);
     for (const host of ['127.0.0.1', 'localhost']) {

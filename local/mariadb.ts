@@ -93,7 +93,7 @@ export async function withRoot<T>(port: number, fn: (conn: mysql.Connection) => 
 
 async function canConnect(port: number): Promise<boolean> {
   try {
-    await withRoot(port, async () => undefined, { connectTimeout: 500 });
+    await withRoot(port, () => Promise.resolve(), { connectTimeout: 500 });
     return true;
   } catch {
     return false;

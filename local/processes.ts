@@ -16,7 +16,7 @@ export interface SpawnSpec {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface Child {
+interface Child {
   readonly name: string;
   readonly pid: number;
   readonly logFile: string;
@@ -43,7 +43,7 @@ export function keepPidFilesIn(dir: string): void {
   pidsDir = dir;
 }
 
-export function spawnChild(spec: SpawnSpec): Child {
+function spawnChild(spec: SpawnSpec): Child {
   if (closed) throw new Error(`not starting ${spec.name}: the stack is shutting down`);
   const log = openSync(spec.logFile, 'a');
   const proc = spawn(spec.command, spec.args, {
@@ -78,6 +78,8 @@ export function spawnChild(spec: SpawnSpec): Child {
 /** A long-running child: start spawns it and waits until `ready` holds; start after stop respawns it. */
 export function childService(spec: SpawnSpec, ready: () => Promise<boolean>, readyTimeoutMs: number): Service {
   let current: { child: Child; running: boolean } | undefined;
+  const signalled = (signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> =>
+    current?.running && signalGroup(current.child.pid, signal) ? Promise.resolve() : Promise.reject(new Error(`${spec.name} is not running`));
   return {
     async start() {
       if (current?.running) return;
@@ -97,12 +99,8 @@ export function childService(spec: SpawnSpec, ready: () => Promise<boolean>, rea
       current = undefined;
       await entry?.child.stop();
     },
-    async freeze() {
-      if (!current?.running || !signalGroup(current.child.pid, 'SIGSTOP')) throw new Error(`${spec.name} is not running`);
-    },
-    async thaw() {
-      if (!current?.running || !signalGroup(current.child.pid, 'SIGCONT')) throw new Error(`${spec.name} is not running`);
-    },
+    freeze: () => signalled('SIGSTOP'),
+    thaw: () => signalled('SIGCONT'),
   };
 }
 

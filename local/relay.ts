@@ -23,7 +23,7 @@ export interface RelayOptions {
   maxInFlight?: number;
 }
 
-export interface Relay {
+interface Relay {
   stop(): Promise<void>;
 }
 

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { listenOnLoopback } from './loopback';
 
 /** Where the payment page lives on the emulator, as on auth.robokassa.ru. */
-export const PAYMENT_PAGE_PATH = '/Merchant/Index.aspx';
+const PAYMENT_PAGE_PATH = '/Merchant/Index.aspx';
 const MAX_FORM_BYTES = 64 * 1024;
 
 export interface RobokassaEmulatorOptions {
@@ -27,7 +27,7 @@ export interface RobokassaEmulatorOptions {
   algorithm: RobokassaHashName;
 }
 
-export type RobokassaHashName = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
+type RobokassaHashName = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 export interface RobokassaEmulator {
   /** The payment page's URL: the stack's ROBOKASSA_URL. */
@@ -47,7 +47,7 @@ export async function startRobokassaEmulator(o: RobokassaEmulatorOptions): Promi
     });
   });
   const listening = await listenOnLoopback(server, o.port);
-  return { url: robokassaPageUrl(o.port), close: listening.close };
+  return { url: robokassaPageUrl(o.port), close: () => listening.close() };
 }
 
 /** A payment request whose link was signed with this shop's Password1. */
@@ -99,7 +99,7 @@ function checkInvoice(o: RobokassaEmulatorOptions, fields: Record<string, string
   const kopecks = linkKopecks(fields.OutSum ?? '');
   if (kopecks === null || kopecks <= 0) return 'Неверная сумма (OutSum)';
   // Receipt, when sent, is signed in the place the fiscalization page gives it: after InvId.
-  const base = [fields.MerchantLogin!, fields.OutSum!, fields.InvId!, ...(fields.Receipt !== undefined ? [fields.Receipt] : []), o.password1];
+  const base = [fields.MerchantLogin, fields.OutSum!, fields.InvId!, ...(fields.Receipt !== undefined ? [fields.Receipt] : []), o.password1];
   if (!signatureMatches(o.algorithm, [...base, ...userFields(fields)], fields.SignatureValue ?? '')) {
     return 'Неверная подпись запроса (SignatureValue)';
   }
@@ -121,7 +121,7 @@ function readReceipt(value: string, kopecks: number): ReceiptLine[] | string {
   }
   const receipt = parsed as { sno?: unknown; items?: unknown };
   if (typeof receipt !== 'object' || receipt === null || !Array.isArray(receipt.items) || receipt.items.length === 0) return 'нет позиций (items)';
-  if (receipt.sno !== undefined && !SNOS.has(String(receipt.sno))) return `неизвестная система налогообложения (sno): ${String(receipt.sno)}`;
+  if (receipt.sno !== undefined && !(typeof receipt.sno === 'string' && SNOS.has(receipt.sno))) return `неизвестная система налогообложения (sno): ${JSON.stringify(receipt.sno)}`;
   const lines: ReceiptLine[] = [];
   for (const [i, raw] of (receipt.items as Record<string, unknown>[]).entries()) {
     const item = raw ?? {};

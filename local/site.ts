@@ -90,7 +90,7 @@ function proxy(req: http.IncomingMessage, res: http.ServerResponse, apiPort: num
     path: req.url,
     headers: {
       ...withoutHopByHop(req.headers),
-      'x-forwarded-for': forwardedFor ? `${forwardedFor}, ${client}` : client,
+      'x-forwarded-for': forwardedFor ? `${[forwardedFor].flat().join(', ')}, ${client}` : client,
       'x-forwarded-proto': 'http',
     },
   }, (answer) => {

@@ -15,7 +15,7 @@ const ACCOUNT_ID = '000000000000';
 const QUEUE_NAME = 'execorder-local-events';
 const DEAD_LETTER_QUEUE_NAME = 'execorder-local-events-dlq';
 /** serverless/queue.yml: a message is dead-lettered after this many receives. */
-export const MAX_RECEIVE_COUNT = 5;
+const MAX_RECEIVE_COUNT = 5;
 
 export interface LocalSqsUrls {
   endpoint: string;
@@ -23,7 +23,7 @@ export interface LocalSqsUrls {
   deadLetterQueueUrl: string;
 }
 
-export interface LocalSqs extends LocalSqsUrls {
+interface LocalSqs extends LocalSqsUrls {
   close(): Promise<void>;
 }
 
@@ -75,7 +75,7 @@ export async function startLocalSqs(o: LocalSqsOptions): Promise<LocalSqs> {
       },
     ],
   });
-  for (const queue of service.Queues) countOnlyReceives(queue as unknown as QueueInternals);
+  for (const queue of service.Queues) countOnlyReceives(queue);
   const server = http.createServer((req, res) => void requestHandler(req, res));
   const listening = await listenOnLoopback(server, o.port);
   return {

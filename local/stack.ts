@@ -4,9 +4,10 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseConfig, type Config } from '../shared/config';
-import { apiService, apiUrl, extraApiLauncher, type ExtraApi } from './api';
+import { apiService, apiUrl, extraApiLauncher } from './api';
 import { ensureBinaries } from './binaries';
 import { startControlServer } from './control';
+import type { ServiceControl, ServiceName } from './service-control';
 import { databasesService } from './database';
 import { maildevService } from './maildev';
 import { mariadbService } from './mariadb';
@@ -33,9 +34,7 @@ export interface StackOptions {
   log?: (line: string) => void;
 }
 
-export type ServiceName = 'primary' | 'replica' | 'memcached1' | 'memcached2' | 'maildev' | 'api' | 'sqs' | 'relay';
-
-export interface StackUrls {
+interface StackUrls {
   site: string;
   api: string;
   lambda: string;
@@ -50,19 +49,10 @@ export interface StackUrls {
   control?: string;
 }
 
-export interface Stack {
+export interface Stack extends ServiceControl {
   urls: StackUrls;
   /** The API's environment as far as the stack and the caller set it (not the inherited rest). */
   env: Record<string, string>;
-  stopService(name: ServiceName): Promise<void>;
-  /** Starts a stopped service again on the same port and data; a restarted primary is replicated again. */
-  startService(name: ServiceName): Promise<void>;
-  /** SIGSTOP to a service's process group: it holds its connections and answers nothing until thawed. */
-  freezeService(name: ServiceName): Promise<void>;
-  /** SIGCONT: a frozen service goes on where it stopped. */
-  thawService(name: ServiceName): Promise<void>;
-  /** Another API on free ports over the same databases and caches, with env overrides. */
-  startExtraApi(env: Record<string, string>): Promise<ExtraApi>;
   /** Stops every child process and server. */
   stop(): Promise<void>;
 }
@@ -133,7 +123,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     { label: `API :${ports.API_PORT}`, service: services.api },
     { label: `SQS events queue :${ports.SQS_PORT} and its relay`, service: queueAndRelay(services.sqs, services.relay) },
     { label: `site :${ports.WEB_PORT}`, service: serverService(() => startSite({ port: ports.WEB_PORT, apiPort: ports.API_PORT })) },
-    { label: 'site built into frontend/dist', service: { start: buildSite, stop: async () => undefined } },
+    { label: 'site built into frontend/dist', service: { start: buildSite, stop: () => Promise.resolve() } },
     {
       label: `Telegram sink :${ports.TELEGRAM_PORT}`,
       service: serverService(async () => {
@@ -160,7 +150,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     startService: (name) => serviceNamed(services, name).start(),
     freezeService: (name) => frozenOrThawed(serviceNamed(services, name), name, 'freeze'),
     thawService: (name) => frozenOrThawed(serviceNamed(services, name), name, 'thaw'),
-    startExtraApi: extraApis.start,
+    startExtraApi: (env) => extraApis.start(env),
     async stop() {
       await extraApis.stopAll();
       await Promise.all(parts.map((part) => part.service.stop()));
@@ -253,9 +243,9 @@ function queueAndRelay(queue: Service, relay: Service): Service {
 }
 
 async function frozenOrThawed(service: Service, name: ServiceName, action: 'freeze' | 'thaw'): Promise<void> {
-  const signal = service[action];
+  const signal = service[action]?.bind(service);
   if (!signal) throw new Error(`${name} cannot be frozen (not a single child process)`);
-  await signal.call(service);
+  await signal();
 }
 
 function serviceNamed(services: Record<ServiceName, Service>, name: ServiceName): Service {

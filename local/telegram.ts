@@ -17,7 +17,7 @@
 import http from 'node:http';
 import { listenOnLoopback } from './loopback';
 
-export interface TelegramMessage { id: number; chatId: string; text: string; at: string }
+interface TelegramMessage { id: number; chatId: string; text: string; at: string }
 
 export interface TelegramSink {
   url: string;
@@ -51,7 +51,7 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
 
   function sendMessage(res: http.ServerResponse, token: string, params: Record<string, unknown>): void {
     if (token !== o.botToken) return botError(res, 401, 'Unauthorized');
-    const chatId = params.chat_id === undefined ? '' : String(params.chat_id);
+    const chatId = typeof params.chat_id === 'string' || typeof params.chat_id === 'number' ? String(params.chat_id) : '';
     const text = typeof params.text === 'string' ? params.text : '';
     if (!chatId) return botError(res, 400, 'Bad Request: chat_id is empty');
     if (!text.trim()) return botError(res, 400, 'Bad Request: message text is empty');
@@ -79,7 +79,7 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
   /** A person presses Start on a deep link: Telegram posts `/start <code>` from the private chat to the webhook. */
   async function pressStart(res: http.ServerResponse, params: Record<string, unknown>): Promise<void> {
     const chatId = Number(params.chatId);
-    const code = /[?&]start=([A-Za-z0-9_-]{1,64})(?:&|$)/.exec(String(params.link ?? ''))?.[1];
+    const code = /[?&]start=([A-Za-z0-9_-]{1,64})(?:&|$)/.exec(typeof params.link === 'string' ? params.link : '')?.[1];
     if (!Number.isSafeInteger(chatId) || chatId <= 0 || !code) return json(res, 400, { error: 'chatId must be a positive integer and link a t.me/<bot>?start=<code> link' });
     if (!webhook) return json(res, 409, { error: 'no webhook set (setWebhook)' });
     const update = {
@@ -162,7 +162,8 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
     json(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
   }
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => void answer(req, res));
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let body = '';
     for await (const chunk of req) body += chunk;
     try {
@@ -170,7 +171,7 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
     } catch (err) {
       botError(res, 400, `Bad Request: ${(err as Error).message}`);
     }
-  });
+  }
   return listenOnLoopback(server, o.port);
 }
 

@@ -5,8 +5,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 interface Scope {
-  requestId: string;
-  route: string;
+  requestId?: string;
+  route?: string;
   accountId?: number;
   startedAt: number;
 }
@@ -16,23 +16,23 @@ const root = new Logger({ serviceName: 'execorder' });
 // concurrency): each one's keys live in its own async context, never in the shared logger.
 const scopes = new AsyncLocalStorage<Scope>();
 
-/** Runs `work` with every log line inside it tagged with this request or event. */
-export function withLogScope<T>(keys: { requestId: string; route: string }, work: () => T): T {
-  return scopes.run({ ...keys, startedAt: performance.now() }, work);
+/** Runs `work` in a log scope of its own: every line inside it carries the keys `tagLogs` sets and the duration so far. */
+export function withLogScope<T>(work: () => T): T {
+  return scopes.run({ startedAt: performance.now() }, work);
 }
 
-/** Tags the rest of the current request's lines with the account it acts for. */
-export function logAccount(accountId: number): void {
+/** Tags the rest of the current scope's lines: the request (or message) id and route once known, then the account it acts for. */
+export function tagLogs(keys: { requestId?: string; route?: string; accountId?: number }): void {
   const scope = scopes.getStore();
-  if (scope) scope.accountId = accountId;
+  if (scope) Object.assign(scope, keys);
 }
 
 function scoped(extra: Record<string, unknown> = {}): Record<string, unknown> {
   const scope = scopes.getStore();
   if (!scope) return extra;
   return {
-    requestId: scope.requestId,
-    route: scope.route,
+    ...(scope.requestId !== undefined ? { requestId: scope.requestId } : {}),
+    ...(scope.route !== undefined ? { route: scope.route } : {}),
     ...(scope.accountId !== undefined ? { accountId: scope.accountId } : {}),
     durationMs: Math.round(performance.now() - scope.startedAt),
     ...extra,
@@ -42,7 +42,6 @@ function scoped(extra: Record<string, unknown> = {}): Record<string, unknown> {
 export const log = {
   info: (message: string, extra?: Record<string, unknown>) => root.info(message, scoped(extra)),
   warn: (message: string, extra?: Record<string, unknown>) => root.warn(message, scoped(extra)),
-  /** An error object goes under `error` with its name, message and stack. */
-  error: (message: string, error?: unknown, extra?: Record<string, unknown>) =>
-    root.error(message, scoped(error instanceof Error ? { ...extra, error } : { ...extra, error: error === undefined ? undefined : String(error) })),
+  /** The error goes under `error`: an Error object with its name, message and stack, anything else as JSON. */
+  error: (message: string, error?: unknown, extra?: Record<string, unknown>) => root.error(message, scoped({ ...extra, error })),
 };

@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { JobsQuery, listJobs, retryJob } from '../../shared/notifications/jobs';
 
 export const list = httpHandler({ access: 'admin', query: JobsQuery },

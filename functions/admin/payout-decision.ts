@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { decidePayout, DecisionBody, RejectBody } from '../../shared/payouts/payouts';
 
 export const approve = httpHandler({ access: 'admin', params: IdParams, body: DecisionBody, idempotent: true },

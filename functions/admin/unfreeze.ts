@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { CommentBody } from '../../shared/tasks/schemas';
 import { unfreezeTask } from '../../shared/tasks/transitions';
 

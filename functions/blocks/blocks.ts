@@ -1,13 +1,13 @@
 import { AdminAppealsQuery, AppealBody, appealsToReview, decideAppeal, DecideAppealBody, fileAppeal, myAppeals, MyAppealsQuery } from '../../shared/accounts/appeals';
 import { BlockBody, blockAccount, UnblockBody, unblockAccount } from '../../shared/accounts/blocks';
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 
 export const block = httpHandler({ access: 'admin', params: IdParams, body: BlockBody, idempotent: true },
-  async ({ db, session, params, body }) => ({ status: 200, body: await blockAccount(db, session, params.id, body.reason) }));
+  async ({ db, session, params, body }) => ({ status: 200, body: await blockAccount(db, session.accountId, params.id, body.reason) }));
 
 export const unblock = httpHandler({ access: 'admin', params: IdParams, body: UnblockBody, idempotent: true },
-  async ({ db, session, params, body }) => ({ status: 200, body: await unblockAccount(db, session, params.id, body.comment) }));
+  async ({ db, session, params, body }) => ({ status: 200, body: await unblockAccount(db, session.accountId, params.id, body.comment) }));
 
 export const appeal = httpHandler({ access: 'session', body: AppealBody, idempotent: true },
   async ({ db, session, body }) => ({ status: 201, body: await fileAppeal(db, session, body.text) }));

@@ -9,6 +9,7 @@ import { config } from '../../shared/config';
 import { ensureAppUser } from '../../shared/db/app-user';
 import { migrate } from '../../shared/db/migrate';
 import { SESSION_SETTINGS } from '../../shared/db/nodes';
+import { log } from '../../shared/log';
 import { answerCustomResource, isCustomResourceRequest } from '../../shared/ops/custom-resource';
 
 interface Outcome { applied: string[]; admin: boolean; appUser: boolean }
@@ -49,7 +50,7 @@ export const handler = async (event: unknown): Promise<unknown> => {
   if (!isCustomResourceRequest(event)) return runMigrations();
   return answerCustomResource(event, async () => {
     const outcome = await runMigrations();
-    console.log('migrations applied', outcome.applied);
+    log.info('migrations applied', { applied: outcome.applied });
     // A count, not the names: CloudFormation refuses a response over 4 KiB.
     return { Applied: String(outcome.applied.length) };
   });

@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { profile } from '../../shared/reviews/profile';
 import { accountReviews, hideReview, postReview, taskReviews } from '../../shared/reviews/reviews';
 import { AccountReviewsQuery, HideReviewBody, ReviewBody } from '../../shared/reviews/schemas';

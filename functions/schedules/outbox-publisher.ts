@@ -1,6 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { RequestDb } from '../../shared/db/request-db';
 import { publishLeftBehind, relayOutbox } from '../../shared/events/publisher';
+import { log } from '../../shared/log';
 
 /** Stops relaying this long before the time limit: the last round (a claim and a send) ends well inside it. */
 const STOP_BEFORE_LIMIT_MS = 8000;
@@ -16,6 +17,6 @@ export const handler = async (event: Partial<ScheduledEvent> | undefined, contex
   // A scheduled run relays even when the reconciler fails (the database still starting, say):
   // the relay waits for the database itself, and the next run reconciles.
   const reconciled = await publishLeftBehind(new RequestDb().strong)
-    .catch((err: Error) => console.error(`outbox reconciler: ${err.message}`));
+    .catch((err: Error) => log.warn('outbox reconciler failed; relaying anyway', { reason: err.message }));
   return { ...reconciled, relayed: await relayOutbox(() => context.getRemainingTimeInMillis() > STOP_BEFORE_LIMIT_MS) };
 };

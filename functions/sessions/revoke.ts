@@ -1,6 +1,6 @@
 import { revokeSession } from '../../shared/accounts/sessions';
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 
 export const handler = httpHandler({ access: 'session', params: IdParams },
   async ({ db, session, params }) => {

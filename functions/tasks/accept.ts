@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { acceptWork } from '../../shared/tasks/transitions';
 
 export const handler = httpHandler({ access: 'customer', params: IdParams, idempotent: true },

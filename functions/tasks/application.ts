@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { changeOffer, withdrawOffer } from '../../shared/tasks/offers';
 import { OfferBody } from '../../shared/tasks/schemas';
 

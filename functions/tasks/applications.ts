@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { taskApplications } from '../../shared/tasks/offers';
 import { ApplicationsQuery } from '../../shared/tasks/schemas';
 

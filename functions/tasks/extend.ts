@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { extendDeadline } from '../../shared/tasks/deadlines';
 import { ExtendBody } from '../../shared/tasks/schemas';
 

@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { taskWithOwnOffer } from '../../shared/tasks/offers';
 
 export const handler = httpHandler({ access: 'anyone', params: IdParams },

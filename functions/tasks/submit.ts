@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { SubmitBody } from '../../shared/tasks/schemas';
 import { submitWork } from '../../shared/tasks/transitions';
 

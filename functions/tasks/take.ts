@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/handler';
-import { IdParams } from '../../shared/http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { takeTask } from '../../shared/tasks/transitions';
 
 export const handler = httpHandler({ access: 'executor', params: IdParams, idempotent: true, refuseBlocked: true },

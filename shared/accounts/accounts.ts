@@ -1,14 +1,15 @@
 // Registration, login and the account's own view of itself.
 import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
-import { conflict, forbidden, invalidCredentials, notFound } from '../http/errors';
-import { text } from '../http/schemas';
+import { conflict, forbidden, invalidCredentials, notFound } from '../errors';
+import { text } from '../schemas';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { BLOCK_COLUMNS, blockOf, type Block, type BlockRow } from './blocks';
 import { consentRequired, consentsInForceSql, ConsentsInput, recordConsents } from './consents';
 import { hashPassword, passwordMatches } from './passwords';
 import { spendResetLinks } from './reset-links';
-import { createSession, currentSessionView, revokeOtherSessions, type Role, type Session, type SessionView } from './sessions';
+import { createSession, currentSessionView, revokeOtherSessions, type Session, type SessionView } from './sessions';
+import { ROLES, type Role } from './roles';
 
 export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 export const Password = z.string().min(8).max(128);
@@ -26,7 +27,7 @@ export const RegisterBody = z.strictObject({
 export const LoginBody = z.strictObject({
   email: z.string().trim().toLowerCase().max(254),
   password: z.string().max(128),
-  role: z.enum(['customer', 'executor', 'admin']),
+  role: z.enum(ROLES),
 });
 
 export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().max(128), newPassword: Password });
@@ -61,7 +62,7 @@ export async function login(
   const [row] = await db.strongRows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE email = ?`, [input.email]);
   if (!(await passwordMatches(input.password, row?.passwordHash)) || !row) throw invalidCredentials();
   if (input.role === 'admin' && !row.isAdmin) throw forbidden('This account is not an administrator');
-  const { token, sessionId } = await createSession(db, row.id, input.role as Role, ip, userAgent);
+  const { token, sessionId } = await createSession(db, row.id, input.role, ip, userAgent);
   return { token, session: await currentSessionView(db, sessionId), account: { ...accountView(row), blocked: blockOf(row) } };
 }
 

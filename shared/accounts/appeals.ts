@@ -5,9 +5,9 @@ import { accountNames } from '../cache/names';
 import { config } from '../config';
 import type { RequestDb, Sql, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { conflict, invalidState, notFound } from '../http/errors';
-import { PageQuery, toPage, type Page } from '../http/pagination';
-import { text } from '../http/schemas';
+import { conflict, invalidState, notFound } from '../errors';
+import { idAfter, idBefore, PageQuery, toPage, type Page } from '../pagination';
+import { text } from '../schemas';
 import { liftBlock, lockBlock } from './blocks';
 import type { Session } from './sessions';
 
@@ -69,7 +69,7 @@ export async function fileAppeal(db: RequestDb, session: Session, appealText: st
 export async function myAppeals(db: RequestDb, session: Session, query: z.output<typeof MyAppealsQuery>): Promise<Page<AppealView>> {
   const rows = await db.rows<AppealRow>(
     `SELECT ${APPEAL_COLUMNS} FROM appeal WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    [session.accountId, query.cursor ? Number(query.cursor[0]) : 4_294_967_296, query.limit + 1]);
+    [session.accountId, idBefore(query.cursor), query.limit + 1]);
   return pageOfAppeals(db, rows, query.limit);
 }
 
@@ -77,7 +77,7 @@ export async function myAppeals(db: RequestDb, session: Session, query: z.output
 export async function appealsToReview(db: RequestDb, query: z.output<typeof AdminAppealsQuery>): Promise<Page<AppealView>> {
   const rows = await db.strongRows<AppealRow>(
     `SELECT ${APPEAL_COLUMNS} FROM appeal WHERE status = ? AND id > ? ORDER BY id ASC LIMIT ?`,
-    [query.status, query.cursor ? Number(query.cursor[0]) : 0, query.limit + 1]);
+    [query.status, idAfter(query.cursor), query.limit + 1]);
   return pageOfAppeals(db, rows, query.limit);
 }
 

@@ -4,10 +4,9 @@
 import { z } from 'zod';
 import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { forbidden, invalidState, notFound } from '../http/errors';
-import { text } from '../http/schemas';
+import { forbidden, invalidState, notFound } from '../errors';
+import { text } from '../schemas';
 import { spendResetLinks } from './reset-links';
-import type { Session } from './sessions';
 
 export interface Block { reason: string; since: string }
 
@@ -34,7 +33,7 @@ export async function lockBlock(tx: Tx, accountId: number): Promise<Block | null
 }
 
 /** Everything a block does to an account, in the caller's transaction with the account row locked. */
-export async function applyBlock(tx: Tx, accountId: number, reason: string): Promise<void> {
+async function applyBlock(tx: Tx, accountId: number, reason: string): Promise<void> {
   await tx.exec('UPDATE account SET blocked_reason = ?, blocked_at = NOW(3) WHERE id = ?', [reason, accountId]);
   // A reset link mailed before the block must not let anyone take the account over meanwhile.
   await spendResetLinks(tx, accountId);
@@ -49,8 +48,8 @@ export async function liftBlock(tx: Tx, accountId: number, adminId: number, answ
       WHERE account_id = ? AND status = 'open'`, [answer, adminId, accountId]);
 }
 
-export async function blockAccount(db: RequestDb, admin: Session, accountId: number, reason: string): Promise<BlockView> {
-  if (accountId === admin.accountId) throw forbidden('An administrator cannot block their own account');
+export async function blockAccount(db: RequestDb, adminId: number, accountId: number, reason: string): Promise<BlockView> {
+  if (accountId === adminId) throw forbidden('An administrator cannot block their own account');
   return db.transaction(async (tx) => {
     if (await lockBlock(tx, accountId)) throw invalidState('The account is already blocked');
     await applyBlock(tx, accountId, reason);
@@ -58,10 +57,10 @@ export async function blockAccount(db: RequestDb, admin: Session, accountId: num
   });
 }
 
-export async function unblockAccount(db: RequestDb, admin: Session, accountId: number, comment: string): Promise<BlockView> {
+export async function unblockAccount(db: RequestDb, adminId: number, accountId: number, comment: string): Promise<BlockView> {
   return db.transaction(async (tx) => {
     if (!(await lockBlock(tx, accountId))) throw invalidState('The account is not blocked');
-    await liftBlock(tx, accountId, admin.accountId, comment);
+    await liftBlock(tx, accountId, adminId, comment);
     await enqueue(tx, { type: 'account_unblocked', accountId, comment });
     return { id: accountId, blocked: null };
   });

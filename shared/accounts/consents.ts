@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import { config } from '../config';
 import type { RequestDb, Sql } from '../db/request-db';
-import { validationFailed, type ErrorDetail } from '../http/errors';
+import { validationFailed, type ErrorDetail } from '../errors';
 
-export const LEGAL_KINDS = ['terms', 'personalData'] as const;
-export type LegalKind = (typeof LEGAL_KINDS)[number];
+const LEGAL_KINDS = ['terms', 'personalData'] as const;
+type LegalKind = (typeof LEGAL_KINDS)[number];
 
 const Version = z.string().trim().min(1).max(20);
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { cacheCount } from '../cache/memcache';
 import type { RequestDb, Sql } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { validationFailed } from '../http/errors';
+import { validationFailed } from '../errors';
 import { Email, Password } from './accounts';
 import { hashPassword } from './passwords';
 import { spendResetLinks } from './reset-links';

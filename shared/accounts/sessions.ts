@@ -1,12 +1,11 @@
 // Token sessions: created at login, looked up on every authenticated request, listed and revoked by their owner.
 import type { RequestDb, Sql } from '../db/request-db';
-import { dbNodes } from '../db/nodes';
-import type { GuessWindow } from '../http/auth-failures';
-import { notFound } from '../http/errors';
+import { bestEffortWrite } from '../db/best-effort';
+import type { GuessWindow } from './auth-failures';
+import { notFound } from '../errors';
 import { blockOf, type Block, type BlockRow } from './blocks';
+import type { Role } from './roles';
 import { hashToken, newToken } from './tokens';
-
-export type Role = 'customer' | 'executor' | 'admin';
 
 export interface Session {
   id: number;
@@ -39,7 +38,7 @@ export interface TokenLookup { session: Session | null; failures: number }
 /**
  * The live session a bearer token names, read on the primary so that a revoked token is dead at
  * once and a block applies to the next request; the account row comes by primary key, and the
- * address's failed authentications (shared/http/auth-failures.ts) in the same statement.
+ * address's failed authentications (shared/accounts/auth-failures.ts) in the same statement.
  */
 export async function sessionByToken(db: RequestDb, token: string, guesses: GuessWindow): Promise<TokenLookup> {
   const [row] = await db.strongRows<BlockRow & { id: number | null; accountId: number; role: Role; stale: number; wroteRecently: number; failures: number | null }>(
@@ -63,11 +62,7 @@ export async function sessionByToken(db: RequestDb, token: string, guesses: Gues
 
 /** Activity is recorded at most once a minute, and never fails the request (the primary may be down). */
 async function touchSession(sessionId: number): Promise<void> {
-  const { primary } = dbNodes();
-  if (!primary.isUp()) return;
-  await primary.pool
-    .query('UPDATE session SET last_active_at = NOW(3) WHERE id = ?', [sessionId])
-    .catch(() => undefined);
+  await bestEffortWrite('session activity', 'UPDATE session SET last_active_at = NOW(3) WHERE id = ?', [sessionId]);
 }
 
 export interface SessionView {

@@ -34,10 +34,6 @@ export async function cacheSet(key: string, value: string, ttlSeconds: number): 
   return (await orNull(() => memcache().set(key, value, { expires: ttlSeconds }))) ?? false;
 }
 
-export async function cacheDelete(key: string): Promise<void> {
-  await orNull(() => memcache().delete(key));
-}
-
 /** Atomically adds one to a counter that starts at 1 and lives `ttlSeconds`; null when the cache is down. */
 export async function cacheCount(key: string, ttlSeconds: number): Promise<number | null> {
   const result = await orNull(() => memcache().increment(key, 1, { initial: 1, expires: ttlSeconds }));

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
 import { accountNames } from '../cache/names';
 import type { RequestDb } from '../db/request-db';
-import { toPage, type Page } from '../http/pagination';
+import { toPage, type Page } from '../pagination';
 import { MESSAGE_COLUMNS, messageViews, SIDE_COLUMNS, type MessageRow, type MessageView, type Side } from './messages';
 import type { ConversationsQuery } from './schemas';
 

@@ -1,6 +1,7 @@
 // A task's conversations: one per executor with the task's customer. Writing checks who may write
 // from the task's state, adds the message and moves the conversation row (last message, the other
 // party's unread count, whether that party is due a notification) in one transaction.
+import type { Party } from '../accounts/roles';
 import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
 import { accountNames } from '../cache/names';
@@ -8,13 +9,13 @@ import { overLimitFor } from '../cache/rate-limit';
 import { config } from '../config';
 import type { RequestDb, Sql, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { forbidden, invalidState, notFound, rateLimited } from '../http/errors';
-import { toPage, type Page } from '../http/pagination';
+import { forbidden, invalidState, notFound, rateLimited } from '../errors';
+import { idBefore, toPage, type Page } from '../pagination';
 import { taskHasHadDispute } from '../tasks/dispute-facts';
 import { looksLikeContact } from './contact';
 import type { MessagesQuery, PostMessageBody } from './schemas';
 
-export type Side = 'customer' | 'executor';
+export type Side = Party;
 
 export interface MessageView {
   id: number; taskId: number; executorId: number; from: { id: number; name: string };
@@ -154,7 +155,7 @@ export async function listMessages(db: RequestDb, reader: Session, taskId: numbe
   const rows = await db.rows<MessageRow>(
     `SELECT ${MESSAGE_COLUMNS} FROM message m JOIN conversation c ON c.id = m.conversation_id
       WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
-    [conversation.id, query.cursor ? Number(query.cursor[0]) : Number.MAX_SAFE_INTEGER, query.limit + 1]);
+    [conversation.id, idBefore(query.cursor), query.limit + 1]);
   const page = toPage(rows, query.limit, (r) => [Number(r.id)], (r) => r);
   return { items: await messageViews(db, page.items), nextCursor: page.nextCursor };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cursorParam, CursorId, PageQuery } from '../http/pagination';
-import { Id, text } from '../http/schemas';
+import { cursorParam, CursorId, PageQuery } from '../pagination';
+import { Id, text } from '../schemas';
 
 export const PostMessageBody = z.strictObject({ text: text(1, 2000, true), executorId: Id.optional() });
 export const MessagesQuery = z.strictObject({ ...PageQuery, executorId: Id.optional() });

@@ -1,8 +1,10 @@
 // The two MySQL servers: one pool each per container, and a short memory of which one is down,
 // so that a dead server costs one bounded connect attempt per second, not one per query.
 import { Signer } from '@aws-sdk/rds-signer';
+import type { Connection as CoreConnection } from 'mysql2';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import { config, type Config } from '../config';
+import { log } from '../log';
 
 export type NodeName = 'primary' | 'replica';
 
@@ -50,7 +52,14 @@ export class DbNode {
     // for 50. Behind RDS Proxy its init query does this: a SET of our own would pin the connection.
     if (!config.DB_SESSION_BY_PROXY) {
       this.pool.on('connection', (conn) => {
-        conn.query(SESSION_SETTINGS);
+        // mysql2's types promise the promise wrapper, but the event hands over the core (callback)
+        // connection. One that cannot take the settings would speak another time zone: it is dropped.
+        const core = conn as unknown as CoreConnection;
+        core.query(SESSION_SETTINGS, (err) => {
+          if (!err) return;
+          log.error('session settings refused; connection dropped', err, { node: name });
+          core.destroy();
+        });
       });
     }
   }

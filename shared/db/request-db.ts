@@ -4,7 +4,8 @@
 import { randomInt } from 'node:crypto';
 import type { PoolConnection } from 'mysql2';
 import type { ResultSetHeader } from 'mysql2/promise';
-import { unavailable } from '../http/errors';
+import { unavailable } from '../errors';
+import { log } from '../log';
 import { dbNodes, isConnectionError, type DbNode } from './nodes';
 
 export type Row = Record<string, unknown>;
@@ -136,7 +137,7 @@ export class RequestDb implements Sql {
       this.afterCommit = [];
       const errno = (err as { errno?: number }).errno;
       if (broken || errno === READ_ONLY) {
-        console.error(`primary treated as down for a second: ${(err as { code?: string }).code ?? errno}`);
+        log.warn('primary treated as down for a second', { code: (err as { code?: string }).code ?? errno });
         primary.markDown();
         return { error: primaryDown(), retry: false };
       }
@@ -148,19 +149,12 @@ export class RequestDb implements Sql {
     }
   }
 
-
-  /** Defers work (cache invalidation, publishing) until the outermost transaction has committed. */
-  onCommit(fn: () => Promise<void> | void): void {
-    if (this.tx) this.afterCommit.push(fn);
-    else void fn();
-  }
-
   private async runAfterCommit(): Promise<void> {
     const callbacks = this.afterCommit;
     this.afterCommit = [];
     for (const fn of callbacks) {
       // The transaction is committed: a failing follow-up is logged, never reported as a failed write.
-      await Promise.resolve().then(fn).catch((err) => console.error('after-commit step failed', err));
+      await Promise.resolve().then(fn).catch((err: unknown) => log.error('after-commit step failed', err));
     }
   }
 
@@ -171,7 +165,7 @@ export class RequestDb implements Sql {
       return conn;
     } catch (err) {
       if (!isConnectionError(err)) throw err;
-      console.error(`${node.name}: no connection (${(err as { code?: string }).code ?? 'unknown'}), treated as down for a second`);
+      log.warn('no connection, treated as down for a second', { node: node.name, code: (err as { code?: string }).code });
       node.markDown();
       throw primaryDown();
     }
@@ -187,7 +181,7 @@ export class RequestDb implements Sql {
         return rows;
       } catch (err) {
         if (!isConnectionError(err)) throw err;
-        console.error(`${node.name}: read failed (${(err as { code?: string }).code ?? 'unknown'}), treated as down for a second`);
+        log.warn('read failed, treated as down for a second', { node: node.name, code: (err as { code?: string }).code });
         node.markDown();
       }
     }

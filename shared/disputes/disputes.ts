@@ -6,17 +6,16 @@ import type { Session } from '../accounts/sessions';
 import { config } from '../config';
 import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { forbidden, invalidState, notFound, validationFailed } from '../http/errors';
-import { commissionOf, formatMoney, toKopecks, type Kopecks } from '../money/kopecks';
+import { forbidden, invalidState, notFound, validationFailed } from '../errors';
+import { commissionOf, formatMoney, negate, toKopecks, type Kopecks } from '../money/kopecks';
 import { lockAccount, moveMoney, type Leg } from '../money/ledger';
 import { taskFor, type TaskAnswer } from '../tasks/details';
 import { recordStep } from '../tasks/history';
-import { lockTask, setStatus } from '../tasks/transitions';
+import { executorOf, lockTask, setStatus } from '../tasks/transitions';
 import type { TaskRow } from '../tasks/view';
 import type { DecideBody, OpenDisputeBody, RespondBody } from './schemas';
-import {
-  DISPUTE_COLUMNS, shownDisputes, toDisputeView, type DisputeRow, type DisputeView, type Party, type ResolutionBy, type ShownDisputeRow,
-} from './view';
+import type { Party } from '../accounts/roles';
+import { DISPUTE_COLUMNS, shownDisputes, toDisputeView, type DisputeRow, type DisputeView, type ResolutionBy, type ShownDisputeRow } from './view';
 
 const AMOUNT_COLUMN: Record<Party, string> = { customer: 'customer_amount', executor: 'executor_amount' };
 const other = (party: Party): Party => (party === 'customer' ? 'executor' : 'customer');
@@ -28,7 +27,7 @@ function partyOf(task: TaskRow, session: Session): Party {
   throw forbidden('Only the customer and the executor of the task take part in its dispute');
 }
 
-const accountOf = (task: TaskRow, party: Party): number => (party === 'customer' ? task.customerId : task.executorId ?? 0);
+const accountOf = (task: TaskRow, party: Party): number => (party === 'customer' ? task.customerId : executorOf(task));
 
 function checkAmount(task: TaskRow, amount: Kopecks): void {
   if (amount > toKopecks(task.reward)) {
@@ -159,7 +158,7 @@ async function settle(tx: Tx, task: TaskRow, dispute: DisputeRow, resolution: Re
   // Account rows in ascending id, after the task row (the lock order of shared/money/ledger.ts).
   for (const id of [task.customerId, task.executorId].sort((a, b) => a - b)) await lockAccount(tx, id);
   const legs: Leg[] = [
-    { accountId: task.customerId, bucket: 'balance_held', amount: -reward },
+    { accountId: task.customerId, bucket: 'balance_held', amount: negate(reward) },
     { accountId: task.customerId, bucket: 'balance', amount: reward - earned },
     { accountId: task.executorId, bucket: 'salary', amount: earned - commission },
     { accountId: null, bucket: 'commission', amount: commission },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PageQuery } from '../http/pagination';
-import { text } from '../http/schemas';
+import { PageQuery } from '../pagination';
+import { text } from '../schemas';
 import { MoneyOrZeroInput as DisputeAmount } from '../money/kopecks';
 import { DISPUTE_STATUSES } from './view';
 

@@ -1,10 +1,10 @@
 // Disputes as the contract shows them (API v2, "Disputes").
+import type { Party } from '../accounts/roles';
 import type { Sql } from '../db/request-db';
 import { formatMoney, toKopecks } from '../money/kopecks';
 
 export const DISPUTE_STATUSES = ['awaiting_response', 'awaiting_admin', 'resolved', 'withdrawn'] as const;
-export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
-export type Party = 'customer' | 'executor';
+type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export type ResolutionBy = 'agreement' | 'timeout' | 'admin';
 
 export interface DisputeRow {

@@ -1,38 +1,61 @@
 // Events are rows written in the caller's transaction: they exist exactly when the change does.
 // The outbox relay (publisher.ts) sends them to the events queue once committed; the request never waits for it.
+import { z } from 'zod';
+import { PARTIES } from '../accounts/roles';
 import type { Tx } from '../db/request-db';
 
-export type DomainEvent =
-  | { type: 'task_created'; taskId: number }
-  | { type: 'task_taken'; taskId: number; executorId: number }
-  | { type: 'task_applied'; taskId: number; executorId: number; applicationId: number }
-  | { type: 'executor_chosen'; taskId: number; executorId: number }
+const id = z.number().int().positive();
+const money = z.string();
+const isoTime = z.string();
+const PARTY = z.enum(PARTIES);
+/** Absent in events written before the task history (0008): such a message quotes the task's last comment. */
+const stepComment = z.string().nullable().optional();
+
+const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape });
+
+/**
+ * Every event, declared once: written by `enqueue` (typed by this union) and parsed where it is read
+ * (shared/notifications/expand.ts `loadEvent`), so a reader never guesses at a payload.
+ */
+export const DomainEvent = z.discriminatedUnion('type', [
+  event('task_created', { taskId: id }),
+  event('task_taken', { taskId: id, executorId: id }),
+  event('task_applied', { taskId: id, executorId: id, applicationId: id }),
+  event('executor_chosen', { taskId: id, executorId: id }),
   // A step's event carries its own comment: a later step changes the task, never this message.
-  | { type: 'work_submitted'; taskId: number; historyId: number; comment: string | null }
-  | { type: 'work_accepted'; taskId: number; executorId: number; automatic: boolean }
-  | { type: 'work_rejected'; taskId: number; executorId: number; historyId: number; comment: string }
-  | { type: 'balance_topped_up'; paymentId: number; accountId: number }
-  | { type: 'payout_approved'; payoutId: number; accountId: number }
-  | { type: 'payout_rejected'; payoutId: number; accountId: number }
+  event('work_submitted', { taskId: id, historyId: id.optional(), comment: stepComment }),
+  event('work_accepted', { taskId: id, executorId: id, automatic: z.boolean() }),
+  event('work_rejected', { taskId: id, executorId: id, historyId: id.optional(), comment: stepComment }),
+  event('balance_topped_up', { paymentId: id, accountId: id }),
+  event('payout_approved', { payoutId: id, accountId: id }),
+  event('payout_rejected', { payoutId: id, accountId: id }),
   /** `accountId` null: the address has no account (the request does the same work either way). */
-  | { type: 'password_reset_requested'; accountId: number | null }
+  event('password_reset_requested', { accountId: id.nullable() }),
   // Deals (API v2): each carries what its message quotes, as it was at that step.
-  | { type: 'offer_changed'; taskId: number; executorId: number; applicationId: number; withdrawn: boolean;
-      message: string | null; price: string | null; days: number | null }
-  | { type: 'deadline_extended'; taskId: number; executorId: number; historyId: number; days: number; dueAt: string; comment: string | null }
-  | { type: 'overdue_released'; taskId: number; executorId: number; historyId: number }
-  | { type: 'dispute_opened'; taskId: number; disputeId: number; recipientId: number; historyId: number;
-      openedBy: 'customer' | 'executor'; reason: string; executorAmount: string; respondBy: string }
-  | { type: 'dispute_answered'; taskId: number; disputeId: number; recipientId: number; historyId: number;
-      executorAmount: string; comment: string | null }
-  | { type: 'dispute_resolved'; taskId: number; disputeId: number; historyId: number; by: 'agreement' | 'timeout' | 'admin';
-      executorAmount: string; executorEarned: string; customerRefund: string; comment: string | null }
+  event('offer_changed', { taskId: id, executorId: id, applicationId: id, withdrawn: z.boolean(),
+    message: z.string().nullable(), price: money.nullable(), days: z.number().int().nullable() }),
+  event('deadline_extended', { taskId: id, executorId: id, historyId: id, days: z.number().int(), dueAt: isoTime, comment: z.string().nullable() }),
+  event('overdue_released', { taskId: id, executorId: id, historyId: id }),
+  event('dispute_opened', { taskId: id, disputeId: id, recipientId: id, historyId: id,
+    openedBy: PARTY, reason: z.string(), executorAmount: money, respondBy: isoTime }),
+  event('dispute_answered', { taskId: id, disputeId: id, recipientId: id, historyId: id,
+    executorAmount: money, comment: z.string().nullable() }),
+  event('dispute_resolved', { taskId: id, disputeId: id, historyId: id, by: z.enum(['agreement', 'timeout', 'admin']),
+    executorAmount: money, executorEarned: money, customerRefund: money, comment: z.string().nullable() }),
   // Trust (API v2): messages, blocks and appeals.
-  | { type: 'message_received'; messageId: number; taskId: number; accountId: number }
-  | { type: 'account_blocked'; accountId: number; reason: string }
-  | { type: 'account_unblocked'; accountId: number; comment: string }
-  | { type: 'appeal_decided'; appealId: number; accountId: number }
-  | { type: 'telegram_unlinked'; accountId: number };
+  event('message_received', { messageId: id, taskId: id, accountId: id }),
+  event('account_blocked', { accountId: id, reason: z.string() }),
+  event('account_unblocked', { accountId: id, comment: z.string() }),
+  event('appeal_decided', { appealId: id, accountId: id }),
+  event('telegram_unlinked', { accountId: id }),
+]);
+export type DomainEvent = z.infer<typeof DomainEvent>;
+export type EventType = DomainEvent['type'];
+
+/** The end of a switch over events: a new event type that a switch forgot fails the type check here. */
+export function unhandledEvent(event: never): never {
+  throw new Error(`no case for event ${JSON.stringify(event)}`);
+}
 
 export async function enqueue(tx: Tx, event: DomainEvent): Promise<number> {
   const { type, ...payload } = event;

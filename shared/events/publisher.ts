@@ -6,6 +6,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { config } from '../config';
 import { dbNodes } from '../db/nodes';
 import type { Sql } from '../db/request-db';
+import { log } from '../log';
 import { lostAfterSeconds, queueConfigured, sendMessages } from './queue';
 
 /** Rows younger than this are left to the relay. */
@@ -13,7 +14,7 @@ const LEFT_BEHIND_SECONDS = 30;
 const PAGE = 200;
 
 /** Sends the rows and marks them published; the mark is conditional, so concurrent publishers agree. */
-export async function publish(outboxIds: number[]): Promise<void> {
+async function publish(outboxIds: number[]): Promise<void> {
   if (outboxIds.length === 0 || !queueConfigured()) return;
   await sendMessages(outboxIds.map((outboxId) => ({ kind: 'event', outboxId })));
   // Not through the request's database: this runs after its transaction, and must not join it.
@@ -55,7 +56,7 @@ export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
       // The primary down or the queue refusing: the rows wait in the outbox; try again after a
       // pause, saying so once per kind of failure rather than ten times a second.
       const failure = (err as Error).message;
-      if (failure !== lastFailure) console.error(`outbox relay: ${failure}; retrying`);
+      if (failure !== lastFailure) log.warn('outbox relay round failed; retrying', { reason: failure });
       lastFailure = failure;
       claimed = 0;
     }

@@ -5,17 +5,20 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { z, type ZodType } from 'zod';
-import { sessionByToken, type Role, type Session } from '../accounts/sessions';
+import type { Role } from '../accounts/roles';
+import { sessionByToken, type Session } from '../accounts/sessions';
 import { overLimitFor } from '../cache/rate-limit';
 import { config } from '../config';
 import { RequestDb } from '../db/request-db';
-import { countAuthFailure, guessWindow, refuseWhileGuessing } from './auth-failures';
+import { log, tagLogs, withLogScope } from '../log';
+import { countAuthFailure, guessWindow, refuseWhileGuessing } from '../accounts/auth-failures';
 import { answerBeforeTimeout } from './deadline';
-import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from './errors';
-import { idempotencyKeyOf, withIdempotency, type Reply } from './idempotency';
-import { JsonText } from './json-text';
-import { logError, recordTiming } from './observability';
+import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from '../errors';
+import { idempotencyKeyOf, withIdempotency } from './idempotency';
+import { JsonText } from '../json-text';
+import { logError, recordTiming } from '../ops/observability';
 import { fromOrigin } from './origin';
+import { errorReply, type Reply } from './reply';
 import { clientIp, parseBody } from './request';
 
 export type { Reply };
@@ -76,6 +79,7 @@ const requestIdStep = {
       db: new RequestDb(),
       session: null,
     };
+    tagLogs({ requestId: request.context.execorder.requestId, route: request.context.execorder.route });
   },
 };
 
@@ -130,6 +134,7 @@ function authStep(access: Access, refuseBlocked: boolean) {
         refuseWhileGuessing(guesses, lookup.failures);
         if (!lookup.session) await countAuthFailure(guesses, lookup.failures);
         session = lookup.session;
+        if (session) tagLogs({ accountId: session.accountId });
       }
       if (access === 'anyone') {
         state.session = session;
@@ -160,7 +165,7 @@ function rateLimitStep(kind: 'api' | 'robokassa') {
   };
 }
 
-function toResponse(state: PipelineState, reply: Reply): APIGatewayProxyResultV2 {
+function toResponse(state: { requestId: string }, reply: Reply): APIGatewayProxyResultV2 {
   const headers: Record<string, string> = { 'X-Request-Id': state.requestId, ...reply.headers };
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
   if (reply.body instanceof JsonText) return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: reply.body.text };
@@ -170,18 +175,18 @@ function toResponse(state: PipelineState, reply: Reply): APIGatewayProxyResultV2
 
 /** Timing for every answer, and after a write the session's next reads are pinned to the primary. */
 const finishStep = {
-  after: async (request: Request) => finish(request),
-  onError: async (request: Request) => {
+  after: (request: Request) => finish(request),
+  onError: (request: Request) => {
     request.response = mapError(request);
-    await finish(request);
+    finish(request);
   },
 };
 
-async function finish(request: Request): Promise<void> {
+function finish(request: Request): void {
   const state = request.context.execorder;
   if (!state) return;
   const status = typeof request.response === 'object' && request.response?.statusCode ? request.response.statusCode : 500;
-  await recordTiming({ route: state.route, status, durationMs: performance.now() - state.startedAt, at: new Date() });
+  recordTiming({ route: state.route, status, durationMs: performance.now() - state.startedAt, at: new Date() });
 }
 
 /** The one error mapper: every failure leaves as the contract's error body; a bug never shows its stack. */
@@ -191,21 +196,16 @@ function mapError(request: Request): APIGatewayProxyResultV2 {
   const appError = err instanceof AppError ? err : null;
   if (!appError) {
     void logError(state.requestId, state.route, err?.message ?? String(err), err?.stack);
-    return toResponse(state as PipelineState, { status: 500, body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } } });
+    return toResponse(state, { status: 500, body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } } });
   }
-  return toResponse(state as PipelineState, errorReply(appError));
-}
-
-function errorReply(appError: AppError): Reply {
-  const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
-  return { status: appError.status, body, headers: appError.headers };
+  return toResponse(state, errorReply(appError));
 }
 
 /** What a request still running near the function's time limit answers (see deadline.ts). */
 function lateAnswer(context: PipelineContext): APIGatewayProxyResultV2 {
   const state = context.execorder ?? { requestId: randomUUID(), route: 'unknown' };
-  console.error(`[${state.requestId}] ${state.route}: answered 503, still running ${config.HANDLER_TIMEOUT_MARGIN_MS} ms before the time limit`);
-  return toResponse(state as PipelineState, errorReply(unavailable('The request took too long; try again', 1)));
+  log.error('answered 503, still running before the time limit', undefined, { marginMs: config.HANDLER_TIMEOUT_MARGIN_MS });
+  return toResponse(state, errorReply(unavailable('The request took too long; try again', 1)));
 }
 
 export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends ZodType = ZodType<unknown>, P extends ZodType = ZodType<unknown>, A extends Access = Access>(
@@ -234,5 +234,6 @@ export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends Zo
     .use(parseStep(spec as HandlerSpec<ZodType, ZodType, ZodType>))
     .use(authStep(spec.access, spec.refuseBlocked ?? false))
     .use(rateLimitStep(spec.limits ?? 'api'));
-  return answerBeforeTimeout(pipeline, config.HANDLER_TIMEOUT_MARGIN_MS, lateAnswer);
+  const guarded = answerBeforeTimeout(pipeline, config.HANDLER_TIMEOUT_MARGIN_MS, lateAnswer);
+  return (event: APIGatewayProxyEventV2, context: Context) => withLogScope(() => guarded(event, context as PipelineContext));
 }

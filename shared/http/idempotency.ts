@@ -1,10 +1,10 @@
 // Idempotency-Key for money POSTs: the key row is written in the same transaction as the
 // action, so a repeat either waits for the first and returns its answer, or finds nothing.
 import { createHash } from 'node:crypto';
+import { bestEffortWrite } from '../db/best-effort';
 import type { RequestDb } from '../db/request-db';
-import { AppError, conflict, validationFailed } from './errors';
-
-export interface Reply { status: number; body?: unknown; headers?: Record<string, string> }
+import { AppError, conflict, validationFailed } from '../errors';
+import { errorReply, type Reply } from './reply';
 
 const KEY_PATTERN = /^[\x20-\x7e]{1,100}$/;
 const DUPLICATE = 1062;
@@ -42,10 +42,10 @@ export async function withIdempotency(
       }
       // A refused action changed nothing; its answer is still the first answer to this key. A rate
       // limit is not an answer about the action: a retry after Retry-After must get to try it.
-      if (err instanceof AppError && err.status < 500 && err.status !== 429) {
-        const reply: Reply = { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } } };
-        await db.exec('INSERT IGNORE INTO idempotency_key (account_id, idem_key, fingerprint, status, response) VALUES (?, ?, ?, ?, ?)',
-          [accountId, key, fingerprint, reply.status, JSON.stringify(reply)]).catch(() => undefined);
+      if (err instanceof AppError && err.code !== 'unavailable' && err.code !== 'rate_limited') {
+        const reply = errorReply(err);
+        await bestEffortWrite('a refusal\'s idempotency record', 'INSERT IGNORE INTO idempotency_key (account_id, idem_key, fingerprint, status, response) VALUES (?, ?, ?, ?, ?)',
+          [accountId, key, fingerprint, reply.status, JSON.stringify(reply)]);
       }
       throw err;
     }

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isIP } from 'node:net';
 import { config } from '../config';
-import { badRequest, payloadTooLarge } from './errors';
+import { badRequest, payloadTooLarge } from '../errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -3,8 +3,6 @@ import { z } from 'zod';
 
 export type Kopecks = number & { readonly __unit: 'kopecks' };
 
-export const MAX_AMOUNT_KOPECKS = 99_999_999 as Kopecks; // 999999.99
-
 /** The most an account bucket holds: its column is DECIMAL(12,2), 9 999 999 999.99. */
 export const MAX_BUCKET_KOPECKS = 999_999_999_999 as Kopecks;
 
@@ -17,6 +15,9 @@ export function toKopecks(decimal: string): Kopecks {
   const units = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
   return (m[1] ? -units : units) as Kopecks;
 }
+
+/** The same amount the other way: a debit leg of a credit. */
+export const negate = (k: Kopecks): Kopecks => (0 - k) as Kopecks;
 
 /** "150.00", "-0.50": exactly two places, never through a float. */
 export function formatMoney(k: number): string {

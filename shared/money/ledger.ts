@@ -3,15 +3,15 @@
 // the caller's transaction.
 import { randomInt } from 'node:crypto';
 import type { Tx } from '../db/request-db';
-import { amountTooLarge, insufficientFunds } from '../http/errors';
-import { formatMoney, MAX_BUCKET_KOPECKS, toKopecks, type Kopecks } from './kopecks';
+import { amountTooLarge, insufficientFunds } from '../errors';
+import { formatMoney, MAX_BUCKET_KOPECKS, negate, toKopecks, type Kopecks } from './kopecks';
 
 export type Bucket = 'balance' | 'balance_held' | 'salary' | 'salary_held' | 'commission' | 'external';
 
 export const MOVEMENT_KINDS = [
   'topup', 'task_hold', 'task_refund', 'task_payment', 'payout_hold', 'payout_paid', 'payout_refund', 'dispute_settlement',
 ] as const;
-export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 export interface Leg { accountId: number | null; bucket: Bucket; amount: number }
 
@@ -29,7 +29,7 @@ const ACCOUNT_COLUMN: Partial<Record<Bucket, string>> = {
 };
 
 /** Rows of platform_account (migration 0005); the books check sums them. */
-export const COMMISSION_SHARDS = 16;
+const COMMISSION_SHARDS = 16;
 const MAX_BUCKET = formatMoney(MAX_BUCKET_KOPECKS);
 /** platform_account.commission is DECIMAL(14,2). */
 const MAX_COMMISSION_SHARD = '999999999999.99';
@@ -145,5 +145,5 @@ export async function lockAccount(tx: Tx, accountId: number): Promise<void> {
 
 /** Shorthand for the common two-leg movement from one bucket to another. */
 export function transfer(amount: Kopecks, from: Omit<Leg, 'amount'>, to: Omit<Leg, 'amount'>): Leg[] {
-  return [{ ...from, amount: -amount }, { ...to, amount }];
+  return [{ ...from, amount: negate(amount) }, { ...to, amount }];
 }

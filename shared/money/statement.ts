@@ -2,10 +2,11 @@
 // to each of the caller's buckets ("Удержание под задание №34: доступно −317,50 ₽, удержано
 // +317,50 ₽"), as JSON pages (GET /api/me/ledger) and as CSV for a period (GET /api/me/ledger.csv).
 import { z } from 'zod';
-import type { Role, Session } from '../accounts/sessions';
+import type { Role } from '../accounts/roles';
+import type { Session } from '../accounts/sessions';
 import type { Sql } from '../db/request-db';
-import { validationFailed } from '../http/errors';
-import { PageQuery, toPage, type Page } from '../http/pagination';
+import { validationFailed } from '../errors';
+import { PageQuery, toPage, type Page } from '../pagination';
 import { formatMoney, toKopecks } from './kopecks';
 import { MOVEMENT_KINDS, type Bucket } from './ledger';
 

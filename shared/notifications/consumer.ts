@@ -6,11 +6,12 @@
 import type { SQSRecord } from 'aws-lambda';
 import { issueResetToken } from '../accounts/password-reset';
 import { config } from '../config';
-import { dbNodes } from '../db/nodes';
+import { bestEffortWrite } from '../db/best-effort';
 import { RequestDb, type Sql } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { delayRedelivery, MAX_RECEIVES, QueueMessage, retryDelaySeconds } from '../events/queue';
-import { logError } from '../http/observability';
+import { log } from '../log';
+import { logError } from '../ops/observability';
 import { sendEmail, sendTelegram, TelegramRefusal } from './channels';
 import { expandEvent, loadEvent, type OutboxEvent } from './expand';
 import { claimJobs, markFailed, markSent, type JobRow } from './jobs';
@@ -42,7 +43,7 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
     const requestDb = new RequestDb();
     if (message.kind === 'event') {
       // Published only after its commit, so a missing row was removed since (retention): nothing to do.
-      if (!(await expandEvent(requestDb, message.outboxId))) return console.warn(`outbox ${message.outboxId}: no such event`);
+      if (!(await expandEvent(requestDb, message.outboxId))) return log.warn('no such event', { outboxId: message.outboxId });
     } else {
       // Every read on the primary: the event or job may be newer than the replica.
       const { failed, deferred, retryAfterSeconds } = await deliverJobs(requestDb.strong, message.jobIds, lastTry, deadline);
@@ -53,7 +54,7 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
     // After the last try, visible again at once: SQS then moves it to the dead-letter queue.
     const asked = err instanceof DeliveryIncomplete ? err.retryAfterSeconds : 0;
     await delayRedelivery(record.receiptHandle, lastTry ? 0 : nextTryDelaySeconds(receiveCount, asked))
-      .catch((e) => console.error(`message ${record.messageId}: could not change its visibility`, e));
+      .catch((e: unknown) => log.error('could not change the message visibility', e, { messageId: record.messageId }));
     if (lastTry && message?.kind !== 'deliver') await giveUp(record, message, err as Error);
     throw err;
   }
@@ -69,8 +70,7 @@ async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err:
   const what = message?.kind === 'event' ? `event ${message.outboxId}` : 'an unreadable message';
   await logError(record.messageId, 'SQS events', `${what} failed ${MAX_RECEIVES} times: ${err.message}`.slice(0, 1000), err.stack);
   if (message?.kind === 'event') {
-    await dbNodes().primary.pool.query('UPDATE outbox SET published_at = NOW(3) WHERE id = ? AND processed_at IS NULL', [message.outboxId])
-      .catch((e) => console.error(`outbox ${message.outboxId}: could not return it to the reconciler`, e));
+    await bestEffortWrite(`restarting the grace of outbox ${message.outboxId}`, 'UPDATE outbox SET published_at = NOW(3) WHERE id = ? AND processed_at IS NULL', [message.outboxId]);
   }
 }
 
@@ -92,7 +92,7 @@ const roundSlots = slots(Math.max(1, Math.ceil((2 * config.SMTP_MAX_CONNECTIONS)
  * A send that can never succeed (a 4xx of the Bot API but 429) fails its job at once instead of
  * using up the tries (`refused`); a chat that refuses the bot (403) is unlinked too.
  */
-export async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
+async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
   Promise<{ sent: number; skipped: number; failed: number; refused: number; deferred: number; retryAfterSeconds: number }> {
   const counts = { sent: 0, skipped: 0, failed: 0, refused: 0, deferred: 0, retryAfterSeconds: 0 };
   // The facts of a message (the task, the names) are the same for every recipient of one event.
@@ -131,7 +131,7 @@ async function deliverRound(db: Sql, round: number[], d: Delivery): Promise<void
       sent.push(job.id);
     } catch (err) {
       const reason = (err as Error).message || String(err);
-      console.error(`job ${job.id} (${job.eventType}:${job.channel}) attempt ${job.attempts} failed: ${reason}`);
+      log.warn('notification job failed', { jobId: job.id, eventType: job.eventType, channel: job.channel, attempt: job.attempts, reason });
       if (err instanceof TelegramRefusal && err.permanent) {
         if (err.chatLost) await unlinkChat(job);
         await markFailed(db, job.id, reason, true);

@@ -2,25 +2,22 @@
 // inserted idempotently in one transaction that also marks the event processed, then handed to the
 // queue as deliver messages. A new task fans out to every subscribed executor of its category.
 import type { RequestDb, Sql } from '../db/request-db';
+import { DomainEvent, unhandledEvent } from '../events/outbox';
 import { sendMessages } from '../events/queue';
 import { deliverMessages } from './jobs';
 
-export interface OutboxEvent { id: number; type: string; payload: Record<string, unknown> }
+/** An outbox row read back: its id and the event, parsed (a row that is no event fails here, loudly). */
+export type OutboxEvent = DomainEvent & { id: number };
 
 interface EventRow { id: number; type: string; payload: string; processedAt: Date | null }
 
-const asEvent = (row: EventRow): OutboxEvent => ({ id: Number(row.id), type: row.type, payload: JSON.parse(row.payload) as Record<string, unknown> });
+const asEvent = (row: EventRow): OutboxEvent =>
+  ({ ...DomainEvent.parse({ ...(JSON.parse(row.payload) as object), type: row.type }), id: Number(row.id) });
 
 export async function loadEvent(db: Sql, outboxId: number): Promise<OutboxEvent | null> {
   const [row] = await db.rows<EventRow>('SELECT id, event_type AS type, payload FROM outbox WHERE id = ?', [outboxId]);
   return row ? asEvent(row) : null;
 }
-
-const idOf = (payload: Record<string, unknown>, key: string): number => {
-  const value = Number(payload[key]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`event payload has no ${key}`);
-  return value;
-};
 
 async function taskParties(db: Sql, taskId: number): Promise<{ customerId: number; categoryId: number; executorId: number | null }> {
   const [task] = await db.rows<{ customerId: number; categoryId: number; executorId: number | null }>(
@@ -33,46 +30,44 @@ async function taskParties(db: Sql, taskId: number): Promise<{ customerId: numbe
 interface Recipients { direct: number[]; subscribersOf?: { categoryId: number; exceptAccountId: number } }
 
 async function recipients(db: Sql, event: OutboxEvent): Promise<Recipients> {
-  const p = event.payload;
   switch (event.type) {
     case 'task_created': { // the customer (balance charged), and the executors who follow the category
-      const task = await taskParties(db, idOf(p, 'taskId'));
+      const task = await taskParties(db, event.taskId);
       return { direct: [task.customerId], subscribersOf: { categoryId: task.categoryId, exceptAccountId: task.customerId } };
     }
     case 'task_taken':
     case 'task_applied':
     case 'work_submitted':
     case 'offer_changed':
-      return { direct: [(await taskParties(db, idOf(p, 'taskId'))).customerId] };
+      return { direct: [(await taskParties(db, event.taskId)).customerId] };
     case 'executor_chosen':
     case 'work_accepted':
     case 'work_rejected':
     case 'deadline_extended':
     case 'overdue_released':
-      return { direct: [idOf(p, 'executorId')] };
+      return { direct: [event.executorId] };
     case 'dispute_opened':
     case 'dispute_answered':
-      return { direct: [idOf(p, 'recipientId')] };
+      return { direct: [event.recipientId] };
     case 'dispute_resolved': {
-      const { customerId, executorId } = await taskParties(db, idOf(p, 'taskId'));
+      const { customerId, executorId } = await taskParties(db, event.taskId);
       return { direct: executorId === null ? [customerId] : [customerId, executorId] };
     }
     case 'balance_topped_up':
     case 'payout_approved':
     case 'payout_rejected':
-      return { direct: [idOf(p, 'accountId')] };
+      return { direct: [event.accountId] };
     case 'password_reset_requested':
       // Written for an unknown address too (the request does the same work either way): nobody to tell.
-      return { direct: p.accountId === null ? [] : [idOf(p, 'accountId')] };
+      return { direct: event.accountId === null ? [] : [event.accountId] };
     case 'message_received':
     case 'account_blocked':
     case 'account_unblocked':
     case 'appeal_decided':
     case 'telegram_unlinked':
-      return { direct: [idOf(p, 'accountId')] };
+      return { direct: [event.accountId] };
     default:
-      console.warn(`outbox ${event.id}: no notifications for event type ${event.type}`);
-      return { direct: [] };
+      return unhandledEvent(event);
   }
 }
 

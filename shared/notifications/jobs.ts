@@ -4,11 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
 import { lostAfterSeconds, sendMessages, type QueueMessage } from '../events/queue';
-import { invalidState, notFound } from '../http/errors';
-import { PageQuery, toPage, type Page } from '../http/pagination';
+import { invalidState, notFound } from '../errors';
+import { log } from '../log';
+import { idBefore, PageQuery, toPage, type Page } from '../pagination';
 
-export type Channel = 'email' | 'telegram';
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+type Channel = 'email' | 'telegram';
+type JobStatus = 'pending' | 'running' | 'done' | 'failed';
 
 export interface JobRow {
   id: number;
@@ -21,7 +22,7 @@ export interface JobRow {
 }
 
 /** Job ids per deliver message: small enough that one message is sent well within the consumer's timeout. */
-export const DELIVER_CHUNK = 25;
+const DELIVER_CHUNK = 25;
 /** A job running this long belongs to a consumer that died (the consumer's timeout is far shorter). */
 const STUCK_RUNNING_MINUTES = 5;
 
@@ -88,7 +89,7 @@ function jobView(r: JobListRow): JobView {
 
 /** Newest first, optionally one status. */
 export async function listJobs(db: Sql, query: z.output<typeof JobsQuery>): Promise<Page<JobView>> {
-  const before = query.cursor ? Number(query.cursor[0]) : Number.MAX_SAFE_INTEGER;
+  const before = idBefore(query.cursor);
   const rows = await db.rows<JobListRow>(
     `SELECT ${VIEW_COLUMNS} FROM notification_job
       WHERE ${query.status ? 'status = ? AND ' : ''}id < ? ORDER BY id DESC LIMIT ?`,
@@ -104,7 +105,7 @@ export async function retryJob(db: RequestDb, jobId: number): Promise<JobView> {
     if (!row) throw notFound('Job');
     if (res.affectedRows === 0) throw invalidState(`The job is ${row.status}; only a failed job can be retried`);
     // Should the send fail, the job is pending without a message: the stuck-jobs schedule finds it.
-    tx.onCommit(() => sendMessages(deliverMessages([jobId]), 'request').catch((err) => console.error(`job ${jobId}: re-enqueue failed`, err)));
+    tx.onCommit(() => sendMessages(deliverMessages([jobId]), 'request').catch((err: unknown) => log.error('re-enqueue failed', err, { jobId })));
     return jobView(row);
   });
 }

@@ -2,18 +2,18 @@
 // e-mail (text and HTML, every value escaped) and as a Telegram message (plain text: nothing to escape).
 import type { Sql } from '../db/request-db';
 import { formatMoney, toKopecks } from '../money/kopecks';
+import type { Party } from '../accounts/roles';
+import { unhandledEvent, type EventType } from '../events/outbox';
 import type { OutboxEvent } from './expand';
 import { site, taskLink } from './links';
+import type { Message } from './message';
 import { composeTrustMessage } from './trust-messages';
 
-export interface Message {
-  subject: string;
-  /** Paragraphs of plain text; user-supplied values are inserted as they are and escaped per format. */
-  paragraphs: string[];
-  link: { url: string; label: string };
-}
 
 export interface Rendered { subject: string; text: string; html: string; headers: Record<string, string> }
+
+type EventOf<T extends EventType> = Extract<OutboxEvent, { type: T }>;
+type DealEventType = 'offer_changed' | 'deadline_extended' | 'overdue_released' | 'dispute_opened' | 'dispute_answered' | 'dispute_resolved';
 
 const rub = (decimal: string) => `${formatMoney(toKopecks(decimal))} ₽`;
 
@@ -47,10 +47,9 @@ async function amountOf(db: Sql, table: 'payment' | 'payout', id: number): Promi
 }
 
 /** The comment of the step an event is about: its own (events since the task history), else the task's last. */
-function stepComment(event: OutboxEvent, task: TaskFacts): string | null {
-  const own = event.payload.comment;
-  if ('comment' in event.payload) return typeof own === 'string' && own !== '' ? own : null;
-  return task.comment;
+function stepComment(event: EventOf<'work_submitted' | 'work_rejected'>, task: TaskFacts): string | null {
+  if (event.comment === undefined) return task.comment;
+  return event.comment || null;
 }
 
 /**
@@ -58,10 +57,9 @@ function stepComment(event: OutboxEvent, task: TaskFacts): string | null {
  * primary (the event may be newer than the replica). `resetLink` is the password-reset link.
  */
 export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: number, resetLink?: string): Promise<Message> {
-  const p = event.payload as Record<string, number | boolean>;
   switch (event.type) {
     case 'task_created': {
-      const task = await taskFacts(db, Number(p.taskId));
+      const task = await taskFacts(db, event.taskId);
       if (recipientId === task.customerId) {
         return {
           subject: `Баланс списан за задание «${task.title}»`,
@@ -77,8 +75,8 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       };
     }
     case 'task_taken': {
-      const task = await taskFacts(db, Number(p.taskId));
-      const executor = await accountName(db, Number(p.executorId));
+      const task = await taskFacts(db, event.taskId);
+      const executor = await accountName(db, event.executorId);
       return {
         subject: `Исполнитель взял задание «${task.title}»`,
         paragraphs: [`${executor} взял(а) в работу ваше задание «${task.title}».`],
@@ -86,8 +84,8 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       };
     }
     case 'task_applied': {
-      const task = await taskFacts(db, Number(p.taskId));
-      const executor = await accountName(db, Number(p.executorId));
+      const task = await taskFacts(db, event.taskId);
+      const executor = await accountName(db, event.executorId);
       return {
         subject: `Новый отклик на задание «${task.title}»`,
         paragraphs: [`${executor} откликнулся(-ась) на ваше задание «${task.title}». Выберите исполнителя на странице задания.`],
@@ -95,7 +93,7 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       };
     }
     case 'executor_chosen': {
-      const task = await taskFacts(db, Number(p.taskId));
+      const task = await taskFacts(db, event.taskId);
       return {
         subject: `Вас выбрали исполнителем задания «${task.title}»`,
         paragraphs: [`${task.customerName} выбрал(а) вас исполнителем задания «${task.title}». Можно приступать к работе.`],
@@ -103,7 +101,7 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       };
     }
     case 'work_submitted': {
-      const task = await taskFacts(db, Number(p.taskId));
+      const task = await taskFacts(db, event.taskId);
       return {
         subject: `Работа по заданию «${task.title}» сдана`,
         paragraphs: [`${task.executorName ?? 'Исполнитель'} сдал(а) работу по заданию «${task.title}». Проверьте её и примите или отклоните.`,
@@ -112,11 +110,11 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       };
     }
     case 'work_accepted': {
-      const task = await taskFacts(db, Number(p.taskId));
+      const task = await taskFacts(db, event.taskId);
       const earned = formatMoney(toKopecks(task.reward) - toKopecks(task.commission ?? '0'));
       return {
         subject: `Работа по заданию «${task.title}» принята`,
-        paragraphs: [p.automatic
+        paragraphs: [event.automatic
           ? `Срок проверки истёк, и работа по заданию «${task.title}» принята автоматически.`
           : `${task.customerName} принял(а) вашу работу по заданию «${task.title}».`,
         `На ваш счёт зачислено ${earned} ₽.`],
@@ -124,7 +122,7 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       };
     }
     case 'work_rejected': {
-      const task = await taskFacts(db, Number(p.taskId));
+      const task = await taskFacts(db, event.taskId);
       return {
         subject: `Работа по заданию «${task.title}» возвращена на доработку`,
         paragraphs: [`${task.customerName} отклонил(а) работу по заданию «${task.title}».`,
@@ -138,9 +136,9 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
     case 'dispute_opened':
     case 'dispute_answered':
     case 'dispute_resolved':
-      return dealMessage(event, await taskFacts(db, Number(p.taskId)), recipientId);
+      return dealMessage(event, await taskFacts(db, event.taskId), recipientId);
     case 'balance_topped_up': {
-      const payment = await amountOf(db, 'payment', Number(p.paymentId));
+      const payment = await amountOf(db, 'payment', event.paymentId);
       return {
         subject: `Баланс пополнен на ${rub(payment.amount)}`,
         paragraphs: [`Платёж на ${rub(payment.amount)} получен и зачислен на ваш баланс.`],
@@ -148,7 +146,7 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       };
     }
     case 'payout_approved': {
-      const payout = await amountOf(db, 'payout', Number(p.payoutId));
+      const payout = await amountOf(db, 'payout', event.payoutId);
       return {
         subject: `Выплата ${rub(payout.amount)} одобрена`,
         paragraphs: [`Заявка на выплату ${rub(payout.amount)} одобрена, деньги отправлены на указанные реквизиты.`],
@@ -156,7 +154,7 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       };
     }
     case 'payout_rejected': {
-      const payout = await amountOf(db, 'payout', Number(p.payoutId));
+      const payout = await amountOf(db, 'payout', event.payoutId);
       return {
         subject: `Выплата ${rub(payout.amount)} отклонена`,
         paragraphs: [`Заявка на выплату ${rub(payout.amount)} отклонена, деньги вернулись на ваш счёт.`,
@@ -186,32 +184,30 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
     case 'appeal_decided':
       return composeTrustMessage(db, event);
     default:
-      throw new Error(`no message for event type ${event.type}`);
+      return unhandledEvent(event);
   }
 }
 
-const moscowTime = (iso: unknown) => new Date(String(iso)).toLocaleString('ru-RU', { timeZone: 'Europe/Moscow' });
+const moscowTime = (iso: string) => new Date(iso).toLocaleString('ru-RU', { timeZone: 'Europe/Moscow' });
 
 /** Offers, deadlines and disputes (API v2): every quoted value comes from the event, as it was at that step. */
-function dealMessage(event: OutboxEvent, task: TaskFacts, recipientId: number): Message {
-  const p = event.payload;
-  const said = (label: string) => (typeof p.comment === 'string' && p.comment ? [`${label}: ${p.comment}`] : []);
-  const amount = (key: string) => rub(String(p[key]));
-  const party = (opener: unknown) => (opener === 'customer' ? 'Заказчик' : 'Исполнитель');
+function dealMessage(event: EventOf<DealEventType>, task: TaskFacts, recipientId: number): Message {
+  const said = (label: string) => ('comment' in event && event.comment ? [`${label}: ${event.comment}`] : []);
+  const party = (opener: Party) => (opener === 'customer' ? 'Заказчик' : 'Исполнитель');
   switch (event.type) {
     case 'offer_changed':
       return {
-        subject: p.withdrawn ? `Отклик на задание «${task.title}» отозван` : `Отклик на задание «${task.title}» изменён`,
-        paragraphs: p.withdrawn ? ['Исполнитель отозвал свой отклик на ваше задание.'] : [
+        subject: event.withdrawn ? `Отклик на задание «${task.title}» отозван` : `Отклик на задание «${task.title}» изменён`,
+        paragraphs: event.withdrawn ? ['Исполнитель отозвал свой отклик на ваше задание.'] : [
           'Исполнитель изменил свой отклик на ваше задание.',
-          `Цена: ${p.price ? amount('price') : `${rub(task.reward)} (как в задании)`}; срок: ${p.days ? `${String(p.days)} дн.` : 'как в задании'}.`,
-          ...(typeof p.message === 'string' && p.message ? [`Сообщение: ${p.message}`] : [])],
+          `Цена: ${event.price ? rub(event.price) : `${rub(task.reward)} (как в задании)`}; срок: ${event.days ? `${event.days} дн.` : 'как в задании'}.`,
+          ...(event.message ? [`Сообщение: ${event.message}`] : [])],
         link: taskLink(task.id),
       };
     case 'deadline_extended':
       return {
         subject: `Срок задания «${task.title}» продлён`,
-        paragraphs: [`${task.customerName} продлил(а) срок на ${String(p.days)} дн. Новый срок: ${moscowTime(p.dueAt)} (МСК).`,
+        paragraphs: [`${task.customerName} продлил(а) срок на ${event.days} дн. Новый срок: ${moscowTime(event.dueAt)} (МСК).`,
           ...said('Комментарий заказчика')],
         link: taskLink(task.id),
       };
@@ -224,30 +220,30 @@ function dealMessage(event: OutboxEvent, task: TaskFacts, recipientId: number): 
     case 'dispute_opened':
       return {
         subject: `Открыт спор по заданию «${task.title}»`,
-        paragraphs: [`${party(p.openedBy)} открыл(а) спор. Предложение: исполнителю ${amount('executorAmount')} из ${rub(task.reward)}.`,
-          `Причина: ${String(p.reason)}`,
-          `Ответьте до ${moscowTime(p.respondBy)} (МСК), иначе спор решится по этому предложению.`],
+        paragraphs: [`${party(event.openedBy)} открыл(а) спор. Предложение: исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}.`,
+          `Причина: ${event.reason}`,
+          `Ответьте до ${moscowTime(event.respondBy)} (МСК), иначе спор решится по этому предложению.`],
         link: taskLink(task.id),
       };
     case 'dispute_answered':
       return {
         subject: `Ответ в споре по заданию «${task.title}»`,
-        paragraphs: [`Вторая сторона предложила исполнителю ${amount('executorAmount')} из ${rub(task.reward)}. Спор передан администратору.`,
+        paragraphs: [`Вторая сторона предложила исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}. Спор передан администратору.`,
           ...said('Комментарий')],
         link: taskLink(task.id),
       };
     case 'dispute_resolved': {
-      const how = { agreement: 'по соглашению сторон', timeout: 'по истечении срока ответа', admin: 'решением администратора' }[String(p.by)] ?? '';
+      const how = { agreement: 'по соглашению сторон', timeout: 'по истечении срока ответа', admin: 'решением администратора' }[event.by];
       return {
         subject: `Спор по заданию «${task.title}» решён`,
-        paragraphs: [`Спор решён ${how}: исполнителю ${amount('executorAmount')} из ${rub(task.reward)}.`,
-          recipientId === task.customerId ? `На ваш баланс вернулось ${amount('customerRefund')}.` : `На ваш счёт зачислено ${amount('executorEarned')}.`,
+        paragraphs: [`Спор решён ${how}: исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}.`,
+          recipientId === task.customerId ? `На ваш баланс вернулось ${rub(event.customerRefund)}.` : `На ваш счёт зачислено ${rub(event.executorEarned)}.`,
           ...said('Комментарий')],
         link: taskLink(task.id),
       };
     }
     default:
-      throw new Error(`no deal message for event type ${event.type}`);
+      return unhandledEvent(event);
   }
 }
 

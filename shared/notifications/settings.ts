@@ -2,8 +2,8 @@
 // the categories whose new tasks they want to hear about.
 import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
-import { notFound, validationFailed } from '../http/errors';
-import { Id } from '../http/schemas';
+import { notFound, validationFailed } from '../errors';
+import { Id } from '../schemas';
 import { findCategory, type Category } from '../tasks/categories';
 import { issueTelegramLink } from './telegram-link';
 

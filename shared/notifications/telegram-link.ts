@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { hashToken, newToken } from '../accounts/tokens';
 import { config } from '../config';
 import type { RequestDb, Sql } from '../db/request-db';
-import { unauthenticated } from '../http/errors';
+import { unauthenticated } from '../errors';
 
 /** How long a link works: long enough to open Telegram, short enough that a leaked one soon dies. */
 const LINK_VALID_MINUTES = 60;

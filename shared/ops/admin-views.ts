@@ -1,7 +1,7 @@
 // The operator's views: handler-time percentiles per route and the error log.
 import { z } from 'zod';
 import type { Sql } from '../db/request-db';
-import { PageQuery, toPage, type Page } from '../http/pagination';
+import { idBefore, PageQuery, toPage, type Page } from '../pagination';
 import { percentileOf } from './latency-histogram';
 
 export const StatsQuery = z.strictObject({ hours: z.coerce.number().int().min(1).max(24 * 30).default(24) });
@@ -38,7 +38,7 @@ export const ErrorsQuery = z.strictObject(PageQuery);
 export interface ErrorView { id: number; requestId: string; route: string; message: string; createdAt: string }
 
 export async function recentErrors(db: Sql, query: z.output<typeof ErrorsQuery>): Promise<Page<ErrorView>> {
-  const before = query.cursor ? Number(query.cursor[0]) : Number.MAX_SAFE_INTEGER;
+  const before = idBefore(query.cursor);
   const rows = await db.rows<{ id: number; requestId: string; route: string; message: string; createdAt: Date }>(
     `SELECT id, request_id AS requestId, route, message, created_at AS createdAt
        FROM error_log WHERE id < ? ORDER BY id DESC LIMIT ?`, [before, query.limit + 1]);

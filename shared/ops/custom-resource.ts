@@ -1,6 +1,7 @@
 // A Lambda-backed CloudFormation custom resource: CloudFormation invokes the function with a
 // request and waits (up to an hour) for the answer PUT to the request's pre-signed ResponseURL.
 // The stack goes on only after SUCCESS; FAILED rolls the deploy back.
+import { log } from '../log';
 
 export interface CustomResourceRequest {
   RequestType: 'Create' | 'Update' | 'Delete';
@@ -52,7 +53,7 @@ export function customResourceResponse(
 }
 
 /** PUT to the pre-signed S3 URL; its signature covers no Content-Type, so none is sent. */
-export async function sendCustomResourceResponse(url: string, response: CustomResourceResponse): Promise<void> {
+async function sendCustomResourceResponse(url: string, response: CustomResourceResponse): Promise<void> {
   const body = JSON.stringify(response);
   const res = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '' } });
   if (!res.ok) throw new Error(`CloudFormation response refused: ${res.status} ${await res.text()}`);
@@ -66,7 +67,7 @@ export async function answerCustomResource(
   try {
     response = customResourceResponse(request, { data: request.RequestType === 'Delete' ? {} : await work() });
   } catch (error) {
-    console.error('custom resource failed', error);
+    log.error('custom resource failed', error);
     response = customResourceResponse(request, { error });
   }
   await sendCustomResourceResponse(request.ResponseURL, response);

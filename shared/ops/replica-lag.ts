@@ -11,7 +11,10 @@ type Row = Record<string, unknown>;
 export const ENGINE_QUERY = "SHOW VARIABLES WHERE Variable_name IN ('version', 'aurora_version')";
 
 export function detectEngine(rows: Row[]): Engine {
-  const variable = (name: string) => String(rows.find((r) => r.Variable_name === name)?.Value ?? '');
+  const variable = (name: string) => {
+    const value = rows.find((r) => r.Variable_name === name)?.Value;
+    return typeof value === 'string' ? value : '';
+  };
   const version = variable('version');
   if (/mariadb/i.test(version)) return 'mariadb';
   if (variable('aurora_version')) return 'aurora';

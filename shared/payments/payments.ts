@@ -5,9 +5,9 @@ import type { Session } from '../accounts/sessions';
 import { config } from '../config';
 import type { RequestDb } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { amountTooLarge, AppError, validationFailed } from '../http/errors';
-import { logError, utf8Prefix } from '../http/observability';
-import { PageQuery, toPage, type Page } from '../http/pagination';
+import { amountTooLarge, badRequest, validationFailed } from '../errors';
+import { logError, utf8Prefix } from '../ops/observability';
+import { idBefore, PageQuery, toPage, type Page } from '../pagination';
 import { formatMoney, MAX_BUCKET_KOPECKS, MoneyInput, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer } from '../money/ledger';
 import { fiscalReceipt, outSumKopecks, paymentLink, resultSignatureValid } from './robokassa';
@@ -15,7 +15,7 @@ import { fiscalReceipt, outSumKopecks, paymentLink, resultSignatureValid } from 
 export const CreatePaymentBody = z.strictObject({ amount: MoneyInput });
 export const PaymentsQuery = z.strictObject(PageQuery);
 
-export type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
+type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
 export interface PaymentView { id: number; amount: string; status: PaymentStatus; createdAt: string }
 
 export async function createPayment(db: RequestDb, customer: Session, amount: number, ip: string): Promise<PaymentView & { paymentUrl: string }> {
@@ -43,7 +43,7 @@ export async function listPayments(db: RequestDb, customer: Session, query: z.ou
   const rows = await db.rows<{ id: number; amount: string; status: PaymentStatus; createdAt: Date }>(
     `SELECT id, amount, status, created_at AS createdAt FROM payment
       WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    [customer.accountId, query.cursor ? Number(query.cursor[0]) : 4_294_967_296, query.limit + 1]);
+    [customer.accountId, idBefore(query.cursor), query.limit + 1]);
   return toPage(rows, query.limit, (r) => [r.id], (r) => ({
     id: r.id, amount: formatMoney(toKopecks(r.amount)), status: r.status, createdAt: r.createdAt.toISOString(),
   }));
@@ -66,7 +66,7 @@ export async function handleRobokassaResult(db: RequestDb, fields: Record<string
   const refuse = async (why: string) => {
     // At most 2 KiB of the form per refusal: anyone can post refused callbacks, and the log is not theirs to fill.
     await logError(requestId, 'POST /api/robokassa/result', `robokassa callback refused: ${why}`, utf8Prefix(JSON.stringify({ ...fields, SignatureValue: '…' }), 2048));
-    return new AppError(400, 'bad_request', why);
+    return badRequest(why);
   };
   if (!resultSignatureValid(config.ROBOKASSA_HASH, config.ROBOKASSA_PASSWORD2, fields)) throw await refuse('Bad signature');
   const result = await db.transaction(async (tx) => {

@@ -6,14 +6,14 @@ import { accountNames } from '../cache/names';
 import { config } from '../config';
 import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { invalidState, notFound, validationFailed } from '../http/errors';
-import { PageQuery, toPage, type Page } from '../http/pagination';
-import { text } from '../http/schemas';
+import { invalidState, notFound, validationFailed } from '../errors';
+import { idAfter, idBefore, PageQuery, toPage, type Page } from '../pagination';
+import { text } from '../schemas';
 import { formatMoney, MoneyInput, toKopecks } from '../money/kopecks';
 import { applyLegs, moveMoney, recordMovement, transfer } from '../money/ledger';
 
 /** The Luhn checksum every card number carries. */
-export function luhnValid(digits: string): boolean {
+function luhnValid(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
@@ -49,7 +49,7 @@ export const CreatePayoutBody = z.strictObject({
 });
 
 const STATUSES = ['created', 'received', 'rejected'] as const;
-export type PayoutStatus = (typeof STATUSES)[number];
+type PayoutStatus = (typeof STATUSES)[number];
 export const PayoutsQuery = z.strictObject(PageQuery);
 export const AdminPayoutsQuery = z.strictObject({ ...PageQuery, status: z.enum(STATUSES).default('created') });
 export const DecisionBody = z.strictObject({ comment: text(0, 500, true).optional() }).default({});
@@ -99,7 +99,7 @@ export async function requestPayout(db: RequestDb, executor: Session, body: z.ou
 export async function listPayouts(db: RequestDb, executor: Session, query: z.output<typeof PayoutsQuery>): Promise<Page<PayoutView>> {
   const rows = await db.rows<PayoutRow>(
     `SELECT ${PAYOUT_COLUMNS} FROM payout WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    [executor.accountId, query.cursor ? Number(query.cursor[0]) : 4_294_967_296, query.limit + 1]);
+    [executor.accountId, idBefore(query.cursor), query.limit + 1]);
   return toPage(rows, query.limit, (r) => [r.id], view);
 }
 
@@ -107,7 +107,7 @@ export async function listPayouts(db: RequestDb, executor: Session, query: z.out
 export async function payoutsToReview(db: RequestDb, query: z.output<typeof AdminPayoutsQuery>): Promise<Page<PayoutView & { executor: { id: number; name: string } }>> {
   const rows = await db.strongRows<PayoutRow>(
     `SELECT ${PAYOUT_COLUMNS} FROM payout WHERE status = ? AND id > ? ORDER BY id ASC LIMIT ?`,
-    [query.status, query.cursor ? Number(query.cursor[0]) : 0, query.limit + 1]);
+    [query.status, idAfter(query.cursor), query.limit + 1]);
   const names = await accountNames(db, rows.map((r) => r.accountId));
   return toPage(rows, query.limit, (r) => [r.id], (r) => ({ ...view(r), executor: { id: r.accountId, name: names.get(r.accountId) ?? '' } }));
 }

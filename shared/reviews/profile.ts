@@ -3,7 +3,7 @@
 // (customer_id, status, …) and (executor_id, status, …).
 import { accountNames } from '../cache/names';
 import type { Sql } from '../db/request-db';
-import { notFound } from '../http/errors';
+import { notFound } from '../errors';
 import { disputeCounts } from '../tasks/dispute-facts';
 import { ratingsOf } from './ratings';
 

@@ -1,7 +1,7 @@
 // Ratings per account and role, from the aggregate rows that publishing and hiding keep exact
 // (`account_rating`): the mean of published, non-hidden ratings, or null without reviews.
 import type { Sql, Tx } from '../db/request-db';
-import type { ReviewRole } from './schemas';
+import type { Party as ReviewRole } from '../accounts/roles';
 
 export interface Rating { rating: string | null; reviews: number }
 

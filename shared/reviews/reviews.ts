@@ -8,10 +8,11 @@ import type { Session } from '../accounts/sessions';
 import { accountNames } from '../cache/names';
 import { config } from '../config';
 import type { RequestDb, Sql, Tx } from '../db/request-db';
-import { conflict, forbidden, invalidState, notFound } from '../http/errors';
-import { toPage, type Page } from '../http/pagination';
+import { conflict, forbidden, invalidState, notFound } from '../errors';
+import { idBefore, toPage, type Page } from '../pagination';
 import { countReview } from './ratings';
-import type { AccountReviewsQuery, ReviewBody, ReviewRole } from './schemas';
+import type { Party as ReviewRole } from '../accounts/roles';
+import type { AccountReviewsQuery, ReviewBody } from './schemas';
 
 export interface ReviewView {
   id: number; task: { id: number; title: string }; author: { id: number; name: string }; subject: { id: number; name: string };
@@ -134,7 +135,7 @@ export async function accountReviews(db: RequestDb, accountId: number, query: z.
       WHERE r.subject_id = ? ${query.role ? 'AND r.subject_role = ?' : ''} AND r.id < ?
         AND r.published_at IS NOT NULL AND r.hidden_at IS NULL
       ORDER BY r.id DESC LIMIT ?`,
-    [accountId, ...(query.role ? [query.role] : []), query.cursor ? Number(query.cursor[0]) : 4_294_967_296, query.limit + 1]);
+    [accountId, ...(query.role ? [query.role] : []), idBefore(query.cursor), query.limit + 1]);
   const page = toPage(rows, query.limit, (r) => [r.id], (r) => r);
   return { items: await reviewViews(db, page.items), nextCursor: page.nextCursor };
 }

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { PageQuery } from '../http/pagination';
-import { text } from '../http/schemas';
+import { PARTIES } from '../accounts/roles';
+import { PageQuery } from '../pagination';
+import { text } from '../schemas';
 
-export const REVIEW_ROLES = ['customer', 'executor'] as const;
-export type ReviewRole = (typeof REVIEW_ROLES)[number];
 
 export const ReviewBody = z.strictObject({ rating: z.number().int().min(1).max(5), text: text(0, 1000, true).default('') });
 export const HideReviewBody = z.strictObject({ reason: text(1, 500, true) });
-export const AccountReviewsQuery = z.strictObject({ ...PageQuery, role: z.enum(REVIEW_ROLES).optional() });
+export const AccountReviewsQuery = z.strictObject({ ...PageQuery, role: z.enum(PARTIES).optional() });

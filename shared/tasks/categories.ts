@@ -1,8 +1,8 @@
 // The category list is small and nearly constant: each container keeps it for a minute.
 import { z } from 'zod';
 import type { Sql } from '../db/request-db';
-import { conflict } from '../http/errors';
-import { text } from '../http/schemas';
+import { conflict } from '../errors';
+import { text } from '../schemas';
 
 export interface Category { id: number; slug: string; name: string }
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
 import type { RequestDb } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { validationFailed } from '../http/errors';
+import { validationFailed } from '../errors';
 import { applyLegs, recordMovement, transfer } from '../money/ledger';
 import { formatMoney } from '../money/kopecks';
 import { findCategory } from './categories';
@@ -27,7 +27,7 @@ export async function createTask(db: RequestDb, customer: Session, input: z.outp
     const taskId = res.insertId;
     await recordMovement(tx, { kind: 'task_hold', taskId, legs });
     await enqueue(tx, { type: 'task_created', taskId });
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
     return readTaskAnswerRow(tx, taskId);
   });
   return answerFromRow(db, row, customer);

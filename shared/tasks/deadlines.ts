@@ -7,7 +7,7 @@ import { enqueue } from '../events/outbox';
 import type { TaskAnswer } from './details';
 import { invalidateFeed } from './feed-cache';
 import { recordStep } from './history';
-import { lockTask, setStatus, transition } from './transitions';
+import { executorOf, lockTask, setStatus, transition } from './transitions';
 
 export async function extendDeadline(db: RequestDb, taskId: number, customer: Session, days: number, comment: string | undefined): Promise<TaskAnswer> {
   return transition(db, taskId, customer, { who: 'owner', from: ['in_work'] }, async (tx, task) => {
@@ -15,7 +15,7 @@ export async function extendDeadline(db: RequestDb, taskId: number, customer: Se
     const [due] = await tx.rows<{ dueAt: Date }>('SELECT due_at AS dueAt FROM task WHERE id = ?', [taskId]);
     const historyId = await recordStep(tx, taskId, customer.accountId, 'extend', comment);
     await enqueue(tx, {
-      type: 'deadline_extended', taskId, executorId: task.executorId ?? 0, historyId, days,
+      type: 'deadline_extended', taskId, executorId: executorOf(task), historyId, days,
       dueAt: (due?.dueAt ?? new Date()).toISOString(), comment: comment || null,
     });
   });
@@ -36,7 +36,7 @@ export async function releaseOverdue(db: RequestDb, batch = 100): Promise<number
         if (res.affectedRows === 0 || task.executorId === null) return false;
         const historyId = await recordStep(tx, id, null, 'overdue_release');
         await enqueue(tx, { type: 'overdue_released', taskId: id, executorId: task.executorId, historyId });
-        db.onCommit(invalidateFeed);
+        tx.onCommit(invalidateFeed);
         return true;
       });
       if (done) released++;

@@ -9,14 +9,14 @@ import { detailsOf, loadTaskDetails, type TaskAnswerRow, type TaskDetails, type 
 
 export type TaskAnswer = Omit<TaskView, 'rejections'> & { rejections?: number; history?: HistoryItem[]; dispute?: DisputeView | null };
 
-export function isParty(task: Pick<TaskView, 'customer' | 'executor'>, viewer: Session | null): boolean {
+function isParty(task: Pick<TaskView, 'customer' | 'executor'>, viewer: Session | null): boolean {
   if (!viewer) return false;
   return viewer.role === 'admin' || viewer.accountId === task.customer.id || viewer.accountId === task.executor?.id;
 }
 
 /** The public part, as the feed and strangers see it. */
 export function publicPart(view: TaskView): TaskAnswer {
-  const { rejections: _private, ...open } = view;
+  const { rejections, ...open } = view;
   return { ...open, comment: null };
 }
 

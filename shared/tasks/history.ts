@@ -3,11 +3,9 @@
 import type { Sql, Tx } from '../db/request-db';
 import { accountNames } from '../cache/names';
 
-export const HISTORY_ACTIONS = [
-  'take', 'assign', 'abandon', 'submit', 'reject', 'accept', 'auto_accept', 'extend', 'cancel', 'overdue_release',
-  'freeze', 'unfreeze', 'dispute_opened', 'dispute_answered', 'dispute_withdrawn', 'dispute_resolved',
-] as const;
-export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
+export type HistoryAction =
+  | 'take' | 'assign' | 'abandon' | 'submit' | 'reject' | 'accept' | 'auto_accept' | 'extend' | 'cancel' | 'overdue_release'
+  | 'freeze' | 'unfreeze' | 'dispute_opened' | 'dispute_answered' | 'dispute_withdrawn' | 'dispute_resolved';
 
 export interface HistoryItem { at: string; by: { id: number; name: string } | null; action: HistoryAction; comment: string | null }
 

@@ -5,8 +5,8 @@ import type { Session } from '../accounts/sessions';
 import { accountNames } from '../cache/names';
 import type { RequestDb, Sql, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { conflict, forbidden, invalidState, notFound } from '../http/errors';
-import { toPage, type Page } from '../http/pagination';
+import { conflict, forbidden, invalidState, notFound } from '../errors';
+import { idAfter, toPage, type Page } from '../pagination';
 import { formatMoney, toKopecks, type Kopecks } from '../money/kopecks';
 import { lockAccount, moveMoney, transfer } from '../money/ledger';
 import { ratingsOf } from '../reviews/ratings';
@@ -124,7 +124,7 @@ export async function taskApplications(db: RequestDb, taskId: number, customer: 
   if (task.customerId !== customer.accountId) throw forbidden('Only the customer who posted the task sees its applications');
   const rows = await db.rows<ApplicationRow>(
     `SELECT ${APPLICATION_COLUMNS} FROM task_application WHERE task_id = ? AND id > ? ORDER BY id ASC LIMIT ?`,
-    [taskId, query.cursor ? Number(query.cursor[0]) : 0, query.limit + 1]);
+    [taskId, idAfter(query.cursor), query.limit + 1]);
   const page = toPage(rows, query.limit, (r) => [r.id], (r) => r);
   return { items: await applicationViews(db, page.items), nextCursor: page.nextCursor };
 }
@@ -166,6 +166,6 @@ export async function assignExecutor(db: RequestDb, taskId: number, customer: Se
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?, days = ?, due_at = NOW(3) + INTERVAL days DAY", [executorId, days]);
     await recordStep(tx, taskId, customer.accountId, 'assign');
     await enqueue(tx, { type: 'executor_chosen', taskId, executorId });
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }

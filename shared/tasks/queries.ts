@@ -2,9 +2,9 @@
 import type { z } from 'zod';
 import type { Session } from '../accounts/sessions';
 import type { RequestDb } from '../db/request-db';
-import { validationFailed } from '../http/errors';
-import { JsonText } from '../http/json-text';
-import { toPage, type Page } from '../http/pagination';
+import { validationFailed } from '../errors';
+import { JsonText } from '../json-text';
+import { toPage, type Page } from '../pagination';
 import { findCategory } from './categories';
 import { cachedFeedPage } from './feed-cache';
 import type { FeedQuery, MyTasksQuery } from './schemas';

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { PageQuery } from '../http/pagination';
-import { Id, text } from '../http/schemas';
+import { PageQuery } from '../pagination';
+import { Id, text } from '../schemas';
 import { MoneyInput } from '../money/kopecks';
 
-const STATUSES = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen', 'disputed'] as const;
+/** Every status of a task, declared once (shared/tasks/view.ts derives `TaskStatus`). */
+export const TASK_STATUSES = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen', 'disputed'] as const;
 
 /** Working time in days (API v2, "Deadlines"). */
-export const Days = z.number().int().min(1).max(365);
+const Days = z.number().int().min(1).max(365);
 
 export const CreateTaskBody = z.strictObject({
   title: text(1, 100),
@@ -22,7 +23,7 @@ export const FeedQuery = z.strictObject({
   category: z.union([Id, z.string().regex(/^[a-z0-9-]{2,40}$/)]).optional(),
 });
 
-export const MyTasksQuery = z.strictObject({ ...PageQuery, status: z.enum(STATUSES).optional() });
+export const MyTasksQuery = z.strictObject({ ...PageQuery, status: z.enum(TASK_STATUSES).optional() });
 
 export const ApplicationsQuery = z.strictObject(PageQuery);
 

@@ -4,8 +4,8 @@ import type { Session } from '../accounts/sessions';
 import { config } from '../config';
 import type { RequestDb, Tx } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { conflict, forbidden, invalidState, notFound } from '../http/errors';
-import { commissionOf, formatMoney, toKopecks } from '../money/kopecks';
+import { conflict, forbidden, invalidState, notFound } from '../errors';
+import { commissionOf, formatMoney, negate, toKopecks } from '../money/kopecks';
 import { moveMoney, transfer, type Leg } from '../money/ledger';
 import { invalidateFeed } from './feed-cache';
 import { recordStep } from './history';
@@ -78,7 +78,7 @@ export async function takeTask(db: RequestDb, taskId: number, executor: Session)
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?, due_at = NOW(3) + INTERVAL days DAY", [executor.accountId]);
     await recordStep(tx, taskId, executor.accountId, 'take');
     await enqueue(tx, { type: 'task_taken', taskId, executorId: executor.accountId });
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
     return readTaskAnswerRow(tx, taskId);
   });
   return answerFromRow(db, row, executor);
@@ -90,7 +90,7 @@ export async function abandonTask(db: RequestDb, taskId: number, executor: Sessi
     // Having given the task up, the executor is no longer among those the customer can choose.
     await tx.exec('DELETE FROM task_application WHERE task_id = ? AND executor_id = ?', [taskId, executor.accountId]);
     await recordStep(tx, taskId, executor.accountId, 'abandon');
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }
 
@@ -102,20 +102,26 @@ export async function submitWork(db: RequestDb, taskId: number, executor: Sessio
   });
 }
 
+/** The executor of a task whose state says it has one (in work, in review, disputed); none there is a bug, not a refusal. */
+export function executorOf(task: TaskRow): number {
+  if (task.executorId === null) throw new Error(`task ${task.id} is ${task.status} without an executor`);
+  return task.executorId;
+}
+
 /** The reward leaves escrow: the executor earns it less the commission, which the platform keeps. */
 async function payForTask(tx: Tx, task: TaskRow, automatic: boolean): Promise<void> {
-  if (task.executorId === null) throw new Error(`task ${task.id} in review without an executor`);
+  const executorId = executorOf(task);
   const reward = toKopecks(task.reward);
   const commission = commissionOf(reward, config.COMMISSION_PERCENT);
   const legs: Leg[] = [
-    { accountId: task.customerId, bucket: 'balance_held', amount: -reward },
-    { accountId: task.executorId, bucket: 'salary', amount: reward - commission },
+    { accountId: task.customerId, bucket: 'balance_held', amount: negate(reward) },
+    { accountId: executorId, bucket: 'salary', amount: reward - commission },
     { accountId: null, bucket: 'commission', amount: commission },
   ];
   // Money before the status: see `setStatus`.
   await moveMoney(tx, { kind: 'task_payment', taskId: task.id, legs: legs.filter((leg) => leg.amount !== 0) });
   await setStatus(tx, task.id, "status = 'done', commission = ?", [formatMoney(commission)]);
-  await enqueue(tx, { type: 'work_accepted', taskId: task.id, executorId: task.executorId, automatic });
+  await enqueue(tx, { type: 'work_accepted', taskId: task.id, executorId, automatic });
 }
 
 export async function acceptWork(db: RequestDb, taskId: number, customer: Session): Promise<TaskAnswer> {
@@ -129,7 +135,7 @@ export async function rejectWork(db: RequestDb, taskId: number, customer: Sessio
   return transition(db, taskId, customer, { who: 'owner', from: ['review'] }, async (tx, task) => {
     await setStatus(tx, taskId, "status = 'in_work', submitted_at = NULL, comment = ?, rejections = rejections + 1", [comment]);
     const historyId = await recordStep(tx, taskId, customer.accountId, 'reject', comment);
-    await enqueue(tx, { type: 'work_rejected', taskId, executorId: task.executorId ?? 0, historyId, comment });
+    await enqueue(tx, { type: 'work_rejected', taskId, executorId: executorOf(task), historyId, comment });
   });
 }
 
@@ -146,7 +152,7 @@ export async function cancelTask(db: RequestDb, taskId: number, customer: Sessio
     });
     await setStatus(tx, taskId, "status = 'cancelled'", []);
     await recordStep(tx, taskId, customer.accountId, 'cancel');
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }
 
@@ -154,7 +160,7 @@ export async function freezeTask(db: RequestDb, taskId: number, admin: Session, 
   return transition(db, taskId, admin, { who: 'admin', from: ['actual', 'in_work', 'review'] }, async (tx) => {
     await setStatus(tx, taskId, "frozen_from = status, status = 'frozen', comment = ?", [comment]);
     await recordStep(tx, taskId, admin.accountId, 'freeze', comment);
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }
 
@@ -164,7 +170,7 @@ export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session
     await setStatus(tx, taskId,
       "status = frozen_from, frozen_from = NULL, comment = ?, submitted_at = IF(submitted_at IS NULL, NULL, NOW(3))", [comment]);
     await recordStep(tx, taskId, admin.accountId, 'unfreeze', comment);
-    db.onCommit(invalidateFeed);
+    tx.onCommit(invalidateFeed);
   });
 }
 

@@ -2,15 +2,16 @@
 // answer, a task's page) comes whole from one statement; categories from their in-process list.
 import { accountNames } from '../cache/names';
 import type { Sql } from '../db/request-db';
-import { notFound } from '../http/errors';
+import { notFound } from '../errors';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { formatRating, ratingsOf, type Rating } from '../reviews/ratings';
 import { toDisputeView, type DisputeView, type ShownDisputeRow } from '../disputes/view';
 import type { HistoryItem } from './history';
 import { listCategories, type Category } from './categories';
+import type { TASK_STATUSES } from './schemas';
 
-export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen' | 'disputed';
-export type Assignment = 'first' | 'choose';
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+type Assignment = 'first' | 'choose';
 
 export interface TaskRow {
   id: number;

@@ -1,6 +1,6 @@
 // Stopping and starting the stack's services from a test (through the launcher's control server).
 import { controlClient } from '../../local/control';
-import type { ServiceName } from '../../local/stack';
+import type { ServiceName } from '../../local/service-control';
 import { stack } from './http';
 
 const control = controlClient(stack.urls.control!);

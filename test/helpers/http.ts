@@ -24,7 +24,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
   if (opts.body !== undefined) {
-    body = opts.raw ? String(opts.body) : JSON.stringify(opts.body);
+    body = opts.raw ? (opts.body as string) : JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
   const res = await fetch(`${opts.base ?? stack.urls.api}${path}`, { method, headers, body, redirect: 'manual' });

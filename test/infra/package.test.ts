@@ -450,7 +450,7 @@ describe('what real traffic needs (issue 15)', () => {
     // W3005 (a DependsOn beside a Ref that implies it) is the framework's own output for every route and role.
     const file = path.join(packageDir, 'cloudformation-template-update-stack.json');
     const lint = await run('cfn-lint', ['--ignore-checks', 'W3005', '--', file, path.join(REPO, 'serverless/waf.yml')], { maxBuffer: 16 * 1024 * 1024 })
-      .then(() => '', (err: { stdout?: string }) => err.stdout ?? String(err));
+      .then(() => '', (err: Error & { stdout?: string }) => err.stdout ?? err.message);
     expect(lint).toBe('');
   }, 120_000);
 });
@@ -492,7 +492,7 @@ describe('serverless print --stage local', () => {
     expect(local.provider.environment ?? {}).toEqual({});
     expect(local.provider.vpc ?? null).toBeNull();
     expect(local.resources ?? {}).toEqual({});
-    for (const fn of Object.values(local.functions) as Json[]) expect(fn.environment ?? {}).toEqual({});
+    for (const fn of Object.values<Json>(local.functions)) expect(fn.environment ?? {}).toEqual({});
     // serverless-offline runs the bundles in this machine's Node.
     expect(local.custom.esbuild.target).toBe(`node${process.versions.node.split('.')[0]}`);
   }, 60_000);

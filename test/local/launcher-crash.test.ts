@@ -45,8 +45,8 @@ async function launch(): Promise<Launcher> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const launcher: Launcher = { proc, output: () => output, exited, api: '' };
   launchers.push(launcher);

@@ -2,6 +2,7 @@
 // call and sends the browser back through SuccessURL, Cancel through FailURL.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback } from '../../local/loopback';
 import { freePorts } from '../../local/ports';
@@ -167,16 +168,14 @@ describe('Cancel', () => {
 /** A ResultURL of our own, to see exactly what the emulator posts. */
 async function capturingShop(): Promise<{ url: string; posted: Record<string, string>[]; close(): Promise<void> }> {
   const posted: Record<string, string>[] = [];
-  const server = http.createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
+  const server = http.createServer((req, res) => void text(req).then((body) => {
     const fields = Object.fromEntries(new URLSearchParams(body));
     posted.push(fields);
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK${fields.InvId}`);
-  });
+  }));
   const [port] = (await freePorts(1)) as [number];
   const listening = await listenOnLoopback(server, port);
-  return { url: listening.url, posted, close: listening.close };
+  return { url: listening.url, posted, close: () => listening.close() };
 }
 
 async function ownEmulator(apiUrl: string, algorithm: 'md5' | 'sha256', port?: number) {

@@ -1,5 +1,6 @@
 // The site server on its own, in front of a stand-in API that echoes what it receives.
 import http from 'node:http';
+import { text } from 'node:stream/consumers';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,12 +16,10 @@ let apiPort: number;
 beforeAll(async () => {
   const [webPort, port] = (await freePorts(2)) as [number, number];
   apiPort = port;
-  echo = http.createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
+  echo = http.createServer((req, res) => void text(req).then((body) => {
     res.writeHead(req.url === '/api/missing' ? 404 : 200, { 'content-type': 'application/json', 'x-upstream': 'yes' });
     res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
-  });
+  }));
   await new Promise<void>((resolve) => echo.listen(apiPort, '127.0.0.1', resolve));
   distDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-site-'));
   site = await startSite({ port: webPort, apiPort, distDir: path.join(distDir, 'dist') });

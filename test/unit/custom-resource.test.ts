@@ -68,7 +68,7 @@ describe('answerCustomResource', () => {
   it('runs the work on Create and PUTs SUCCESS to the ResponseURL without a Content-Type', async () => {
     received = [];
     let runs = 0;
-    const response = await answerCustomResource(request('Create'), async () => ({ Applied: String(++runs) }));
+    const response = await answerCustomResource(request('Create'), () => Promise.resolve({ Applied: String(++runs) }));
     expect(runs).toBe(1);
     expect(received).toEqual([{
       method: 'PUT', url: '/cloudformation-response/abc?X-Amz-Signature=sig', contentType: expect.toBeOneOf(['', undefined]), body: response,
@@ -79,16 +79,14 @@ describe('answerCustomResource', () => {
   it('does nothing on Delete (the schema outlives the stack) and still answers SUCCESS', async () => {
     received = [];
     let runs = 0;
-    await answerCustomResource(request('Delete', { PhysicalResourceId: 'Migrations-req-Create' }), async () => ({ Applied: String(++runs) }));
+    await answerCustomResource(request('Delete', { PhysicalResourceId: 'Migrations-req-Create' }), () => Promise.resolve({ Applied: String(++runs) }));
     expect(runs).toBe(0);
     expect(received.map((r) => [r.body.Status, r.body.PhysicalResourceId])).toEqual([['SUCCESS', 'Migrations-req-Create']]);
   });
 
   it('answers FAILED when the work throws, so that the deploy rolls back instead of waiting', async () => {
     received = [];
-    const response = await answerCustomResource(request('Update', { PhysicalResourceId: 'p1' }), async () => {
-      throw new Error('connect ETIMEDOUT');
-    });
+    const response = await answerCustomResource(request('Update', { PhysicalResourceId: 'p1' }), () => Promise.reject(new Error('connect ETIMEDOUT')));
     expect(response).toMatchObject({ Status: 'FAILED', Reason: 'connect ETIMEDOUT', PhysicalResourceId: 'p1' });
     expect(received.map((r) => r.body.Status)).toEqual(['FAILED']);
   });
@@ -96,7 +94,7 @@ describe('answerCustomResource', () => {
   it('throws when S3 refuses the answer (the invocation fails and shows in the logs)', async () => {
     status = 403;
     try {
-      await expect(answerCustomResource(request('Create'), async () => ({}))).rejects.toThrow(/403 AccessDenied/);
+      await expect(answerCustomResource(request('Create'), () => Promise.resolve({}))).rejects.toThrow(/403 AccessDenied/);
     } finally {
       status = 200;
     }

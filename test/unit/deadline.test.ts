@@ -11,7 +11,7 @@ beforeAll(async () => {
   Object.assign(process.env, { RATE_LIMIT_PER_SECOND: '0', RATE_LIMIT_PER_MINUTE: '0', HANDLER_TIMEOUT_MARGIN_MS: '1000' });
   const { httpHandler } = await import('../../shared/http/handler');
   slow = httpHandler({ access: 'anyone' }, () => new Promise(() => {})) as unknown as Handler;
-  fast = httpHandler({ access: 'anyone' }, async () => ({ status: 200, body: { ok: true } })) as unknown as Handler;
+  fast = httpHandler({ access: 'anyone' }, () => Promise.resolve({ status: 200, body: { ok: true } })) as unknown as Handler;
 });
 
 const event = { headers: {}, rawPath: '/api/slow', routeKey: 'GET /api/slow', requestContext: { http: { method: 'GET', sourceIp: '127.0.0.1' } } } as unknown as APIGatewayProxyEventV2;

@@ -3,7 +3,7 @@
 
 // A method signature makes the parameter bivariant, so `(e: SubmitEvent) => void` fits.
 type Handler = { bivarianceHack(event: Event): void }['bivarianceHack'];
-export type AttrValue = string | number | boolean | null | undefined | Handler;
+type AttrValue = string | number | boolean | null | undefined | Handler;
 export type Attrs = Record<string, AttrValue>;
 export type Child = Node | string | number | null | undefined | false | readonly Child[];
 
@@ -30,12 +30,12 @@ function applyAttrs(el: Element, attrs: Attrs): void {
   }
 }
 
-export function append(parent: Node, children: readonly Child[]): void {
+function append(parent: Node, children: readonly Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    if (Array.isArray(child)) append(parent, child);
-    else if (child instanceof Node) parent.appendChild(child);
-    else parent.appendChild(document.createTextNode(String(child)));
+    if (child instanceof Node) parent.appendChild(child);
+    else if (typeof child === 'string' || typeof child === 'number') parent.appendChild(document.createTextNode(String(child)));
+    else append(parent, child);
   }
 }
 

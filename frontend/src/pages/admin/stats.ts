@@ -15,12 +15,14 @@ const num = (value: unknown): number => {
   return Number.isFinite(n) ? n : 0;
 };
 
+const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
 /** The contract names the numbers, not the keys: accept `items` or `routes`, `p50` or `p50Ms`. */
 export function normalizeStats(raw: unknown): RouteStat[] {
   const body = raw as { items?: unknown; routes?: unknown } | unknown[] | null;
   const rows = Array.isArray(body) ? body : Array.isArray(body?.items) ? body.items : Array.isArray(body?.routes) ? body.routes : [];
   return (rows as Array<Record<string, unknown>>).map((r) => ({
-    route: String(r.route ?? r.name ?? [r.method, r.path].filter(Boolean).join(' ')),
+    route: [r.route, r.name].find(isText) ?? [r.method, r.path].filter(isText).join(' '),
     count: num(r.count),
     p50: num(r.p50 ?? r.p50Ms),
     p95: num(r.p95 ?? r.p95Ms),

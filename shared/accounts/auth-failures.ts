@@ -4,9 +4,9 @@
 // `auth_failure` on the primary and comes back with the session lookup itself (one statement):
 // checking it costs an authenticated request no round trip. A primary that cannot count (down)
 // counts nothing, and the API keeps serving, as with the other limits.
-import { dbNodes } from '../db/nodes';
+import { bestEffortWrite } from '../db/best-effort';
 import { config } from '../config';
-import { rateLimited } from './errors';
+import { rateLimited } from '../errors';
 
 /** An address's current minute of counting. */
 export interface GuessWindow { ip: string; minute: number; retryAfter: number }
@@ -24,10 +24,8 @@ export function refuseWhileGuessing(window: GuessWindow, failures: number): void
 /** Counts one failed authentication (`failures` were counted before it); throws 429 when it is one too many. */
 export async function countAuthFailure(window: GuessWindow, failures: number): Promise<void> {
   if (config.AUTH_FAILURES_PER_MINUTE === 0) return;
-  const { primary } = dbNodes();
-  if (!primary.isUp()) return;
-  await primary.pool.query(
+  await bestEffortWrite('failed authentication count',
     'INSERT INTO auth_failure (ip, minute, failures) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE failures = failures + 1',
-    [window.ip.slice(0, 45), window.minute]).catch(() => undefined);
+    [window.ip.slice(0, 45), window.minute]);
   if (failures + 1 > config.AUTH_FAILURES_PER_MINUTE) throw rateLimited(window.retryAfter);
 }

@@ -11,7 +11,7 @@ type CursorPart = number | string;
 
 const MAX_CURSOR_CHARS = 200;
 
-export function encodeCursor(parts: readonly CursorPart[]): string {
+function encodeCursor(parts: readonly CursorPart[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
@@ -33,7 +33,7 @@ export function cursorParam<const T extends readonly [ZodType, ...ZodType[]]>(..
   const shape = z.tuple(parts as unknown as [ZodType, ...ZodType[]]) as unknown as z.ZodTuple<[...T], null>;
   return z.string().max(MAX_CURSOR_CHARS).transform((value, ctx): z.output<typeof shape> => {
     const decoded = shape.safeParse(decodeJson(value));
-    if (decoded.success && encodeCursor(decoded.data as CursorPart[]) === value) return decoded.data;
+    if (decoded.success && encodeCursor(decoded.data) === value) return decoded.data;
     ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
     return z.NEVER;
   });
@@ -42,7 +42,13 @@ export function cursorParam<const T extends readonly [ZodType, ...ZodType[]]>(..
 /** A row id as a cursor part: what every id-keyed list pages by. */
 export const CursorId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const IdCursor = cursorParam(CursorId);
+const IdCursor = cursorParam(CursorId);
+
+/** Where a newest-first list paged by id goes on: below the cursor's id, or below every id on the first page. */
+export const idBefore = (cursor: readonly [number] | undefined): number => cursor?.[0] ?? Number.MAX_SAFE_INTEGER;
+
+/** Where an oldest-first list paged by id goes on: above the cursor's id, or above none on the first page. */
+export const idAfter = (cursor: readonly [number] | undefined): number => cursor?.[0] ?? 0;
 
 /** `limit` and `cursor` of a list paged by id, newest or oldest first. */
 export const PageQuery = { limit: Limit, cursor: IdCursor.optional() };

@@ -1,7 +1,9 @@
 // The handler-time statistics and the error log, written straight to the primary, never
 // through a request's own transaction, and never able to fail the request they describe.
+import { bestEffortWrite } from '../db/best-effort';
 import { dbNodes } from '../db/nodes';
-import { bucketOf } from '../ops/latency-histogram';
+import { log } from '../log';
+import { bucketOf } from './latency-histogram';
 
 interface Sample { route: string; status: number; durationMs: number; at: Date }
 
@@ -14,14 +16,14 @@ let buffer: Sample[] = [];
 let lastFlush = Date.now();
 
 /** Buffers one sample; every second or 200 samples the buffer goes to the database in one INSERT. */
-export async function recordTiming(sample: Sample): Promise<void> {
+export function recordTiming(sample: Sample): void {
   if (buffer.length < MAX_BUFFERED) buffer.push(sample);
   // The flush is not awaited: no request waits for the statistics of others.
   if (buffer.length >= FLUSH_AT_ROWS || Date.now() - lastFlush >= FLUSH_EVERY_MS) void flushTimings();
 }
 
 /** One row per hour, route and duration bucket, added to what other containers wrote (see 0007_hardening.sql). */
-export async function flushTimings(): Promise<void> {
+async function flushTimings(): Promise<void> {
   const { primary } = dbNodes();
   if (buffer.length === 0 || !primary.isUp()) return;
   const batch = buffer;
@@ -38,19 +40,14 @@ export async function flushTimings(): Promise<void> {
   }
   // In key order, so that two containers adding to the same rows lock them in the same order.
   const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-  await primary.pool
-    .query('INSERT INTO request_stat_bucket (hour_start, route, bucket, count) VALUES ? ON DUPLICATE KEY UPDATE count = count + VALUES(count)', [rows])
-    .catch(() => undefined);
+  await bestEffortWrite('handler statistics',
+    'INSERT INTO request_stat_bucket (hour_start, route, bucket, count) VALUES ? ON DUPLICATE KEY UPDATE count = count + VALUES(count)', [rows]);
 }
 
 export async function logError(requestId: string, route: string, message: string, detail?: string): Promise<void> {
-  console.error(`[${requestId}] ${route}: ${message}${detail ? `\n${detail}` : ''}`);
-  const { primary } = dbNodes();
-  if (!primary.isUp()) return;
-  await primary.pool
-    .query('INSERT INTO error_log (request_id, route, message, detail) VALUES (?, ?, ?, ?)',
-      [requestId, route.slice(0, 120), message.slice(0, 1000), detail ?? null])
-    .catch(() => undefined);
+  log.error(message, undefined, { requestId, route, detail });
+  await bestEffortWrite('error log', 'INSERT INTO error_log (request_id, route, message, detail) VALUES (?, ?, ?, ?)',
+    [requestId, route.slice(0, 120), message.slice(0, 1000), detail ?? null]);
 }
 
 /** At most `bytes` bytes of `text` as UTF-8, cut on a character boundary (for what goes into the log). */
