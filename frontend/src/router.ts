@@ -16,13 +16,13 @@ export interface PageContext {
   session: StoredSession | null;
 }
 
-export type PageRender = (ctx: PageContext) => Node | Promise<Node>;
-export interface PageModule {
+type PageRender = (ctx: PageContext) => Node | Promise<Node>;
+interface PageModule {
   render: PageRender;
 }
 
 /** `public`: anyone; `session`: any logged-in role; a list: only those roles. */
-export type Access = 'public' | 'session' | readonly Role[];
+type Access = 'public' | 'session' | readonly Role[];
 
 export interface RouteDef {
   pattern: string;

@@ -1,7 +1,7 @@
 // Shapes of the HTTP contract (/work/shared/API.md). Money is always a decimal string.
 
 export type Role = 'customer' | 'executor' | 'admin';
-export type Money = string;
+type Money = string;
 
 export interface Page<T> {
   items: T[];
@@ -51,7 +51,7 @@ export interface Category {
 }
 
 export type TaskStatus = 'actual' | 'in_work' | 'review' | 'done' | 'cancelled' | 'frozen' | 'disputed';
-export type Assignment = 'first' | 'choose';
+type Assignment = 'first' | 'choose';
 export const TASK_STATUSES: readonly TaskStatus[] = ['actual', 'in_work', 'review', 'done', 'cancelled', 'frozen', 'disputed'];
 
 export interface PersonRef {
@@ -87,7 +87,7 @@ export interface Application {
   updatedAt: string;
 }
 
-export type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
+type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
 
 export interface Payment {
   id: number;

@@ -4,7 +4,7 @@ import type { RouteStat } from '../api/types';
 import { t } from '../i18n';
 import { h, svg } from './h';
 
-export const SERIES = [
+const SERIES = [
   { key: 'p50', label: 'p50', className: 'series-p50' },
   { key: 'p95', label: 'p95', className: 'series-p95' },
   { key: 'p99', label: 'p99', className: 'series-p99' },

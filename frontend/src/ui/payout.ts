@@ -8,7 +8,7 @@ import { badge, money } from './page';
 import { personLink } from './people';
 
 /** Card numbers are shown by their last four digits; phones in full, with the SBP bank. */
-export function destinationText(payout: Pick<Payout, 'method' | 'destination'> & { bank?: string | null }, full = false): string {
+function destinationText(payout: Pick<Payout, 'method' | 'destination'> & { bank?: string | null }, full = false): string {
   const method = t.payoutMethod[payout.method] ?? payout.method;
   if (payout.method === 'card' && !full) return `${method} •••• ${payout.destination.slice(-4)}`;
   return `${method} ${payout.destination}${payout.bank ? `, ${payout.bank}` : ''}`;
