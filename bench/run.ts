@@ -6,7 +6,7 @@ import { mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/pro
 import os from 'node:os';
 import path from 'node:path';
 import { startStack } from '../local/stack';
-import { benchPipeline } from './pipeline';
+import { benchPipeline, drainPipeline } from './pipeline';
 import { compareInProcess, createsPerSecond, seedPairs, startFloorServer } from './compare';
 import { json, topUpByCallback } from './http';
 
@@ -107,7 +107,10 @@ async function main(): Promise<void> {
     comparisons.push({ measure: `cycles/s in process (${CYCLE_WORKERS} pairs at once)`, product: inProcess.cyclesPerSecond.product.toFixed(1),
       floor: inProcess.cyclesPerSecond.floor.toFixed(1), ratio: ratio(inProcess.cyclesPerSecond.product, inProcess.cyclesPerSecond.floor), target: '≥ 0.8' });
 
-    // Through HTTP: the product behind serverless-offline, the floor behind node:http, same load.
+    // Through HTTP: the product behind serverless-offline, the floor behind node:http, same load;
+    // first the notifications of the in-process phase are sent (locally their consumer shares the API's process).
+    const left = await drainPipeline(stack.env);
+    console.log(`the in-process phase's notifications are sent${left > 0 ? ` but ${left} (drain timed out)` : ''}`);
     floorServer = await startFloorServer(stack.env);
     const token = pairs[0]!.customer.token;
     const http = async (name: string, floorRun: () => Promise<autocannon.Result>, productRun: () => Promise<autocannon.Result>, target: string) => {

@@ -7,6 +7,7 @@ import { createRequestHandler } from 'local-aws-sqs';
 import { nodeChildSpec } from './node-child';
 import { isListening } from './ports';
 import { childService, type Service } from './processes';
+import { MAX_RECEIVES } from '../shared/events/redrive';
 import { listenOnLoopback } from './loopback';
 
 export const LOCAL_REGION = 'eu-central-1';
@@ -14,8 +15,6 @@ const ACCOUNT_ID = '000000000000';
 // As serverless/queue.yml names them for the `local` stage.
 const QUEUE_NAME = 'execorder-local-events';
 const DEAD_LETTER_QUEUE_NAME = 'execorder-local-events-dlq';
-/** serverless/queue.yml: a message is dead-lettered after this many receives. */
-const MAX_RECEIVE_COUNT = 5;
 
 export interface LocalSqsUrls {
   endpoint: string;
@@ -69,7 +68,7 @@ export async function startLocalSqs(o: LocalSqsOptions): Promise<LocalSqs> {
           VisibilityTimeout: o.visibilityTimeoutSeconds,
           RedrivePolicy: JSON.stringify({
             deadLetterTargetArn: `arn:aws:sqs:${LOCAL_REGION}:${ACCOUNT_ID}:${DEAD_LETTER_QUEUE_NAME}`,
-            maxReceiveCount: MAX_RECEIVE_COUNT,
+            maxReceiveCount: MAX_RECEIVES,
           }),
         },
       },

@@ -4,6 +4,7 @@
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { config } from '../config';
+import { MAX_RECEIVES } from './redrive';
 
 export const QueueMessage = z.discriminatedUnion('kind', [
   /** An outbox row to expand into notification jobs. */
@@ -13,8 +14,6 @@ export const QueueMessage = z.discriminatedUnion('kind', [
 ]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
-/** The queue's maxReceiveCount (serverless/queue.yml): the receive after which SQS dead-letters a message. */
-export const MAX_RECEIVES = 5;
 /** SQS's limit on one visibility change (12 hours). */
 const MAX_VISIBILITY_SECONDS = 43_200;
 const SEND_BATCH = 10;

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '../../local/site';
 import { parseConfig } from '../../shared/config';
 import { SESSION_SETTINGS } from '../../shared/db/nodes';
+import { MAX_RECEIVES } from '../../shared/events/redrive';
 
 const REPO = path.resolve(__dirname, '../..');
 const SERVERLESS = path.join(REPO, 'node_modules/serverless/bin/serverless.js');
@@ -233,7 +234,7 @@ describe('serverless package --stage prod', () => {
 
   it('has the events queue with a dead-letter queue after 5 receives, outlasting its consumers', () => {
     const queue = template.Resources.EventsQueue!;
-    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] }, maxReceiveCount: MAX_RECEIVES });
     expect(template.Resources.EventsDeadLetterQueue!.Type).toBe('AWS::SQS::Queue');
     // A message must stay hidden for longer than its consumer may take; until a consumer exists,
     // longer than the functions' default timeout.
