@@ -10,14 +10,24 @@ import mysqlCore from 'mysql2';
 import mysql, { type Connection, type ResultSetHeader } from 'mysql2/promise';
 import { createFloor, type Floor, type FloorReply } from './floor';
 
-export interface Person { id: number; token: string }
-export interface Pair { customer: Person; executor: Person }
+export interface Person {
+  id: number;
+  token: string;
+}
+export interface Pair {
+  customer: Person;
+  executor: Person;
+}
 
 const CREATE_BODY = { title: 'Bench', description: 'load', reward: '1.00', categoryId: 1 };
 
 function primaryOf(env: Record<string, string>): Promise<Connection> {
   return mysql.createConnection({
-    host: env.DB_PRIMARY_HOST, port: Number(env.DB_PRIMARY_PORT), user: env.DB_USER, password: env.DB_PASSWORD, database: env.DB_NAME ?? 'execorder',
+    host: env.DB_PRIMARY_HOST,
+    port: Number(env.DB_PRIMARY_PORT),
+    user: env.DB_USER,
+    password: env.DB_PASSWORD,
+    database: env.DB_NAME ?? 'execorder',
   });
 }
 
@@ -31,20 +41,34 @@ export async function seedPairs(env: Record<string, string>, count: number): Pro
   const person = async (role: 'customer' | 'executor', balance: string): Promise<Person> => {
     const [account] = await db.query<ResultSetHeader>(
       "INSERT INTO account (email, password_hash, fname, sname, phone, balance) VALUES (?, 'x', 'Bench', 'Person', '+70000000000', ?)",
-      [`bench-${randomUUID()}@bench.local`, balance]);
+      [`bench-${randomUUID()}@bench.local`, balance],
+    );
     const token = randomBytes(32).toString('base64url');
-    await db.query("INSERT INTO session (account_id, role, token_hash, ip, user_agent) VALUES (?, ?, ?, '127.0.0.1', 'bench')",
-      [account.insertId, role, createHash('sha256').update(token).digest()]);
+    await db.query("INSERT INTO session (account_id, role, token_hash, ip, user_agent) VALUES (?, ?, ?, '127.0.0.1', 'bench')", [
+      account.insertId,
+      role,
+      createHash('sha256').update(token).digest(),
+    ]);
     if (balance !== '0.00') {
-      const [payment] = await db.query<ResultSetHeader>("INSERT INTO payment (account_id, amount, status, ip) VALUES (?, ?, 'received', '127.0.0.1')", [account.insertId, balance]);
-      const [movement] = await db.query<ResultSetHeader>("INSERT INTO ledger_movement (kind, payment_id) VALUES ('topup', ?)", [payment.insertId]);
-      await db.query('INSERT INTO ledger_entry (movement_id, account_id, bucket, amount) VALUES ?',
-        [[[movement.insertId, null, 'external', `-${balance}`], [movement.insertId, account.insertId, 'balance', balance]]]);
+      const [payment] = await db.query<ResultSetHeader>(
+        "INSERT INTO payment (account_id, amount, status, ip) VALUES (?, ?, 'received', '127.0.0.1')",
+        [account.insertId, balance],
+      );
+      const [movement] = await db.query<ResultSetHeader>("INSERT INTO ledger_movement (kind, payment_id) VALUES ('topup', ?)", [
+        payment.insertId,
+      ]);
+      await db.query('INSERT INTO ledger_entry (movement_id, account_id, bucket, amount) VALUES ?', [
+        [
+          [movement.insertId, null, 'external', `-${balance}`],
+          [movement.insertId, account.insertId, 'balance', balance],
+        ],
+      ]);
     }
     return { id: account.insertId, token };
   };
   const pairs: Pair[] = [];
-  for (let i = 0; i < count; i++) pairs.push({ customer: await person('customer', '999999.00'), executor: await person('executor', '0.00') });
+  for (let i = 0; i < count; i++)
+    pairs.push({ customer: await person('customer', '999999.00'), executor: await person('executor', '0.00') });
   await db.end();
   return pairs;
 }
@@ -56,10 +80,21 @@ type Actor = (step: Step | Read, token: string, taskId: number) => Promise<{ sta
 
 function event(method: string, route: string, rawPath: string, token: string, body?: string, id?: number): APIGatewayProxyEventV2 {
   return {
-    version: '2.0', routeKey: `${method} ${route}`, rawPath, rawQueryString: '', isBase64Encoded: false, body,
+    version: '2.0',
+    routeKey: `${method} ${route}`,
+    rawPath,
+    rawQueryString: '',
+    isBase64Encoded: false,
+    body,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'bench' },
     pathParameters: id === undefined ? undefined : { id: String(id) },
-    requestContext: { http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: randomUUID(), routeKey: `${method} ${route}`, stage: '$default', timeEpoch: Date.now() },
+    requestContext: {
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: randomUUID(),
+      routeKey: `${method} ${route}`,
+      stage: '$default',
+      timeEpoch: Date.now(),
+    },
   } as unknown as APIGatewayProxyEventV2;
 }
 
@@ -72,27 +107,52 @@ async function productActor(env: Record<string, string>): Promise<Actor> {
   Object.assign(config, parseConfig(process.env));
   const load = async (file: string) => ((await import(path.join(__dirname, '../functions/tasks', file))) as { handler: Handler }).handler;
   const handlers = {
-    create: await load('create.ts'), take: await load('take.ts'), submit: await load('submit.ts'), accept: await load('accept.ts'),
-    feed: await load('feed.ts'), me: await load('../me/get.ts'),
+    create: await load('create.ts'),
+    take: await load('take.ts'),
+    submit: await load('submit.ts'),
+    accept: await load('accept.ts'),
+    feed: await load('feed.ts'),
+    me: await load('../me/get.ts'),
   };
   return async (step, token, taskId) => {
     // A context per invocation, as Lambda gives: the pipeline keeps the request's state on it.
-    const context = { getRemainingTimeInMillis: () => 10_000, functionName: 'bench', awsRequestId: randomUUID(), callbackWaitsForEmptyEventLoop: false };
-    const e = step === 'create' ? event('POST', '/api/tasks', '/api/tasks', token, JSON.stringify(CREATE_BODY))
-      : step === 'me' ? event('GET', '/api/me', '/api/me', token)
-        : step === 'feed' ? event('GET', '/api/tasks', '/api/tasks', '')
-          : event('POST', `/api/tasks/{id}/${step}`, `/api/tasks/${taskId}/${step}`, token, undefined, taskId);
+    const context = {
+      getRemainingTimeInMillis: () => 10_000,
+      functionName: 'bench',
+      awsRequestId: randomUUID(),
+      callbackWaitsForEmptyEventLoop: false,
+    };
+    const e =
+      step === 'create'
+        ? event('POST', '/api/tasks', '/api/tasks', token, JSON.stringify(CREATE_BODY))
+        : step === 'me'
+          ? event('GET', '/api/me', '/api/me', token)
+          : step === 'feed'
+            ? event('GET', '/api/tasks', '/api/tasks', '')
+            : event('POST', `/api/tasks/{id}/${step}`, `/api/tasks/${taskId}/${step}`, token, undefined, taskId);
     const r = (await handlers[step](e, context)) as { statusCode: number; body: string };
     return { status: r.statusCode, body: r.body };
   };
 }
 
 function floorActor(floor: Floor): Actor {
-  return (step, token, taskId): Promise<FloorReply> => (step === 'create' ? floor.create(token, CREATE_BODY)
-    : step === 'me' ? floor.me(token) : step === 'feed' ? floor.feed() : floor[step](token, taskId));
+  return (step, token, taskId): Promise<FloorReply> =>
+    step === 'create'
+      ? floor.create(token, CREATE_BODY)
+      : step === 'me'
+        ? floor.me(token)
+        : step === 'feed'
+          ? floor.feed()
+          : floor[step](token, taskId);
 }
 
-export interface CpuResult { create: number; take: number; submit: number; accept: number; cycle: number }
+export interface CpuResult {
+  create: number;
+  take: number;
+  submit: number;
+  accept: number;
+  cycle: number;
+}
 
 const cpuMs = (start: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(start);
@@ -114,8 +174,13 @@ async function cpuPerStep(actor: Actor, pairs: Pair[], cycles: number): Promise<
     }
   }
   const per = (n: number) => n / cycles;
-  return { create: per(total.create), take: per(total.take), submit: per(total.submit), accept: per(total.accept),
-    cycle: per(total.create + total.take + total.submit + total.accept) };
+  return {
+    create: per(total.create),
+    take: per(total.take),
+    submit: per(total.submit),
+    accept: per(total.accept),
+    cycle: per(total.create + total.take + total.submit + total.accept),
+  };
 }
 
 /** Handler CPU per read (a cached feed page, /api/me), one request at a time, mean over `count`. */
@@ -136,16 +201,18 @@ async function cpuPerRead(actor: Actor, pairs: Pair[], count: number): Promise<R
 async function cyclesPerSecond(actor: Actor, pairs: Pair[], workers: number, seconds: number): Promise<number> {
   const until = Date.now() + seconds * 1000;
   let done = 0;
-  await Promise.all(pairs.slice(0, workers).map(async ({ customer, executor }) => {
-    while (Date.now() < until) {
-      const created = await actor('create', customer.token, 0);
-      const taskId = (JSON.parse(created.body) as { id: number }).id;
-      await actor('take', executor.token, taskId);
-      await actor('submit', executor.token, taskId);
-      const accepted = await actor('accept', customer.token, taskId);
-      if (accepted.status === 200) done++;
-    }
-  }));
+  await Promise.all(
+    pairs.slice(0, workers).map(async ({ customer, executor }) => {
+      while (Date.now() < until) {
+        const created = await actor('create', customer.token, 0);
+        const taskId = (JSON.parse(created.body) as { id: number }).id;
+        await actor('take', executor.token, taskId);
+        await actor('submit', executor.token, taskId);
+        const accepted = await actor('accept', customer.token, taskId);
+        if (accepted.status === 200) done++;
+      }
+    }),
+  );
   return done / seconds;
 }
 
@@ -171,9 +238,19 @@ async function statementsPerCreate(actor: Actor, pairs: Pair[], count: number): 
   return (statementsSent - before) / count;
 }
 
-export interface InProcessResult { product: CpuResult; floor: CpuResult; reads: { product: Record<Read, number>; floor: Record<Read, number> }; statements: { product: number; floor: number }; cyclesPerSecond: { product: number; floor: number } }
+export interface InProcessResult {
+  product: CpuResult;
+  floor: CpuResult;
+  reads: { product: Record<Read, number>; floor: Record<Read, number> };
+  statements: { product: number; floor: number };
+  cyclesPerSecond: { product: number; floor: number };
+}
 
-interface CompareOptions { cycles: number; seconds: number; workers: number }
+interface CompareOptions {
+  cycles: number;
+  seconds: number;
+  workers: number;
+}
 
 async function compareHere(env: Record<string, string>, pairs: Pair[], opts: CompareOptions): Promise<InProcessResult> {
   const product = await productActor(env);
@@ -188,7 +265,8 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
     const cpu = { product: [await cpuPerStep(product, pairs, half)], floor: [await cpuPerStep(floor, pairs, half)] };
     cpu.floor.push(await cpuPerStep(floor, pairs, half));
     cpu.product.push(await cpuPerStep(product, pairs, half));
-    const mean = (r: CpuResult[]) => Object.fromEntries(Object.keys(r[0]!).map((k) => [k, (r[0]![k as Step] + r[1]![k as Step]) / 2])) as unknown as CpuResult;
+    const mean = (r: CpuResult[]) =>
+      Object.fromEntries(Object.keys(r[0]!).map((k) => [k, (r[0]![k as Step] + r[1]![k as Step]) / 2])) as unknown as CpuResult;
     const statements = { product: await statementsPerCreate(product, pairs, 40), floor: await statementsPerCreate(floor, pairs, 40) };
     await cpuPerRead(product, pairs, 20);
     await cpuPerRead(floor, pairs, 20);
@@ -209,10 +287,13 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
  */
 export async function compareInProcess(env: Record<string, string>, pairs: Pair[], opts: CompareOptions): Promise<InProcessResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
-    env: { ...process.env, BENCH_COMPARE: JSON.stringify({ env, pairs, opts }) }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_COMPARE: JSON.stringify({ env, pairs, opts }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const line = output.split('\n').find((l) => l.startsWith('RESULT '));
   if (code !== 0 || !line) throw new Error(`the in-process comparison failed (exit ${code}):\n${output}`);
@@ -220,20 +301,28 @@ export async function compareInProcess(env: Record<string, string>, pairs: Pair[
 }
 
 if (require.main === module && process.env.BENCH_COMPARE) {
-  const { env, pairs, opts } = JSON.parse(process.env.BENCH_COMPARE) as { env: Record<string, string>; pairs: Pair[]; opts: CompareOptions };
-  compareHere(env, pairs, opts).then((result) => {
-    console.log(`RESULT ${JSON.stringify(result)}`);
-    process.exit(0);
-  }, (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  const { env, pairs, opts } = JSON.parse(process.env.BENCH_COMPARE) as {
+    env: Record<string, string>;
+    pairs: Pair[];
+    opts: CompareOptions;
+  };
+  compareHere(env, pairs, opts).then(
+    (result) => {
+      console.log(`RESULT ${JSON.stringify(result)}`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }
 
 /** The floor over node:http in a process of its own, like the API. */
 export async function startFloorServer(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => void }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'floor.ts')], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -249,10 +338,19 @@ export async function startFloorServer(env: Record<string, string>): Promise<{ u
 export async function createsPerSecond(base: string, pairs: Pair[], connections: number, seconds: number): Promise<autocannon.Result> {
   let next = 0;
   return autocannon({
-    url: base, connections, duration: seconds,
-    requests: [{
-      method: 'POST', path: '/api/tasks', body: JSON.stringify(CREATE_BODY),
-      setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${pairs[next++ % pairs.length]!.customer.token}` } }),
-    }],
+    url: base,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/tasks',
+        body: JSON.stringify(CREATE_BODY),
+        setupRequest: (req) => ({
+          ...req,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${pairs[next++ % pairs.length]!.customer.token}` },
+        }),
+      },
+    ],
   });
 }

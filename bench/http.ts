@@ -4,7 +4,8 @@ import { robokassaHash } from '../shared/payments/robokassa';
 
 export async function json(base: string, method: string, url: string, body?: unknown, token?: string): Promise<any> {
   const res = await fetch(`${base}${url}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   const text = await res.text();
@@ -17,7 +18,14 @@ export async function topUpByCallback(api: string, env: Record<string, string>, 
   const cfg = parseConfig(env);
   const payment = await json(api, 'POST', '/api/payments', { amount: '999999.00' }, token);
   const outSum = '999999.000000';
-  const form = new URLSearchParams({ OutSum: outSum, InvId: String(payment.id),
-    SignatureValue: robokassaHash(cfg.ROBOKASSA_HASH, `${outSum}:${payment.id}:${cfg.ROBOKASSA_PASSWORD2}`) });
-  await fetch(`${api}/api/robokassa/result`, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const form = new URLSearchParams({
+    OutSum: outSum,
+    InvId: String(payment.id),
+    SignatureValue: robokassaHash(cfg.ROBOKASSA_HASH, `${outSum}:${payment.id}:${cfg.ROBOKASSA_PASSWORD2}`),
+  });
+  await fetch(`${api}/api/robokassa/result`, {
+    method: 'POST',
+    body: form.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
 }

@@ -31,12 +31,23 @@ interface PhaseResult {
   undelivered: number;
 }
 
-export interface PipelineResults { when: string; machine: string; durationSeconds: number; phases: PhaseResult[] }
+export interface PipelineResults {
+  when: string;
+  machine: string;
+  durationSeconds: number;
+  phases: PhaseResult[];
+}
 
 let people = 0;
 
 async function person(api: string, role: 'customer' | 'executor'): Promise<string> {
-  const account = { email: `pipe-${process.pid}-${++people}@bench.local`, password: 'bench password', fname: 'B', sname: 'B', phone: '+70000000001' };
+  const account = {
+    email: `pipe-${process.pid}-${++people}@bench.local`,
+    password: 'bench password',
+    fname: 'B',
+    sname: 'B',
+    phone: '+70000000001',
+  };
   await json(api, 'POST', '/api/accounts', account);
   return (await json(api, 'POST', '/api/sessions', { email: account.email, password: account.password, role })).token;
 }
@@ -48,7 +59,12 @@ async function richCustomer(api: string, env: Record<string, string>): Promise<s
 }
 
 /** Creates at a steady rate for SECONDS, round-robin over the customers; returns what was offered and refused. */
-async function createAtRate(api: string, tokens: string[], categoryId: number, perSecond: number): Promise<{ offered: number; non201: number; seconds: number }> {
+async function createAtRate(
+  api: string,
+  tokens: string[],
+  categoryId: number,
+  perSecond: number,
+): Promise<{ offered: number; non201: number; seconds: number }> {
   const began = Date.now();
   const total = Math.round(perSecond * SECONDS);
   const inFlight = new Set<Promise<void>>();
@@ -61,26 +77,39 @@ async function createAtRate(api: string, tokens: string[], categoryId: number, p
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` },
       body: JSON.stringify({ title: `Pipeline ${i}`, description: 'bench', reward: '1.00', categoryId }),
-    }).then(async (res) => {
-      await res.arrayBuffer();
-      if (res.status !== 201) non201++;
-    }, () => void non201++).finally(() => inFlight.delete(create));
+    })
+      .then(
+        async (res) => {
+          await res.arrayBuffer();
+          if (res.status !== 201) non201++;
+        },
+        () => void non201++,
+      )
+      .finally(() => inFlight.delete(create));
     inFlight.add(create);
   }
   await Promise.all(inFlight);
   return { offered: total, non201, seconds: (Date.now() - began) / 1000 };
 }
 
-const percentile = (sorted: number[], p: number) => sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** Waits until every e-mail job of the events after `afterOutboxId` is done (or the time is up), then measures them. */
-async function measure(db: Connection, scenario: string, afterOutboxId: number, load: { offered: number; non201: number; seconds: number }): Promise<PhaseResult> {
+async function measure(
+  db: Connection,
+  scenario: string,
+  afterOutboxId: number,
+  load: { offered: number; non201: number; seconds: number },
+): Promise<PhaseResult> {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   let undelivered = 0;
   for (;;) {
     const [rows] = await db.query(
       `SELECT (SELECT COUNT(*) FROM outbox WHERE id > ? AND processed_at IS NULL)
-            + (SELECT COUNT(*) FROM notification_job WHERE outbox_id > ? AND status <> 'done') AS open`, [afterOutboxId, afterOutboxId]);
+            + (SELECT COUNT(*) FROM notification_job WHERE outbox_id > ? AND status <> 'done') AS open`,
+      [afterOutboxId, afterOutboxId],
+    );
     undelivered = Number((rows as { open: number }[])[0]!.open);
     if (undelivered === 0 || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 500));
@@ -88,7 +117,9 @@ async function measure(db: Connection, scenario: string, afterOutboxId: number, 
   const [rows] = await db.query(
     `SELECT TIMESTAMPDIFF(MICROSECOND, o.created_at, j.sent_at) / 1000 AS lagMs, UNIX_TIMESTAMP(j.sent_at) * 1000 AS sentMs
        FROM notification_job j JOIN outbox o ON o.id = j.outbox_id
-      WHERE j.outbox_id > ? AND j.channel = 'email' AND j.status = 'done'`, [afterOutboxId]);
+      WHERE j.outbox_id > ? AND j.channel = 'email' AND j.status = 'done'`,
+    [afterOutboxId],
+  );
   const sent = rows as { lagMs: string; sentMs: string }[];
   const lags = sent.map((r) => Number(r.lagMs)).sort((a, b) => a - b);
   const times = sent.map((r) => Number(r.sentMs));
@@ -100,7 +131,12 @@ async function measure(db: Connection, scenario: string, afterOutboxId: number, 
     non201: load.non201,
     emails: sent.length,
     emailsPerSecond: spanSeconds > 0 ? Math.round(sent.length / spanSeconds) : 0,
-    lagMs: { p50: Math.round(percentile(lags, 50)), p95: Math.round(percentile(lags, 95)), p99: Math.round(percentile(lags, 99)), max: Math.round(lags.at(-1) ?? 0) },
+    lagMs: {
+      p50: Math.round(percentile(lags, 50)),
+      p95: Math.round(percentile(lags, 95)),
+      p99: Math.round(percentile(lags, 99)),
+      max: Math.round(lags.at(-1) ?? 0),
+    },
     undelivered,
   };
 }
@@ -111,7 +147,11 @@ async function measure(db: Connection, scenario: string, afterOutboxId: number, 
  */
 export async function drainPipeline(env: Record<string, string>): Promise<number> {
   const db = await mysql.createConnection({
-    host: env.DB_PRIMARY_HOST, port: Number(env.DB_PRIMARY_PORT), user: env.DB_USER, password: env.DB_PASSWORD, database: env.DB_NAME,
+    host: env.DB_PRIMARY_HOST,
+    port: Number(env.DB_PRIMARY_PORT),
+    user: env.DB_USER,
+    password: env.DB_PASSWORD,
+    database: env.DB_NAME,
   });
   try {
     return (await measure(db, 'drain', 0, { offered: 0, non201: 0, seconds: 1 })).undelivered;
@@ -130,7 +170,12 @@ export async function benchPipeline(stack: Pick<Stack, 'urls' | 'env'>): Promise
   const api = stack.urls.api;
   const env = stack.env;
   const db = await mysql.createConnection({
-    host: env.DB_PRIMARY_HOST, port: Number(env.DB_PRIMARY_PORT), user: env.DB_USER, password: env.DB_PASSWORD, database: env.DB_NAME, timezone: 'Z',
+    host: env.DB_PRIMARY_HOST,
+    port: Number(env.DB_PRIMARY_PORT),
+    user: env.DB_USER,
+    password: env.DB_PASSWORD,
+    database: env.DB_NAME,
+    timezone: 'Z',
   });
   try {
     // What earlier benches left in the pipeline drains first (bounded), so the phases measure their own events.
@@ -140,11 +185,14 @@ export async function benchPipeline(stack: Pick<Stack, 'urls' | 'env'>): Promise
     const fanOutCategory = categories[0]!.id;
     const quietCategory = categories[categories.length - 1]!.id;
     const customers: string[] = [];
-    for (let i = 0; i < CUSTOMERS; i += 8) customers.push(...await Promise.all(Array.from({ length: Math.min(8, CUSTOMERS - i) }, () => richCustomer(api, env))));
+    for (let i = 0; i < CUSTOMERS; i += 8)
+      customers.push(...(await Promise.all(Array.from({ length: Math.min(8, CUSTOMERS - i) }, () => richCustomer(api, env)))));
     for (let i = 0; i < SUBSCRIBERS; i += 8) {
-      await Promise.all(Array.from({ length: Math.min(8, SUBSCRIBERS - i) }, async () => {
-        await json(api, 'PUT', `/api/me/subscriptions/${fanOutCategory}`, undefined, await person(api, 'executor'));
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(8, SUBSCRIBERS - i) }, async () => {
+          await json(api, 'PUT', `/api/me/subscriptions/${fanOutCategory}`, undefined, await person(api, 'executor'));
+        }),
+      );
     }
     // Everything the set-up caused is delivered before measuring.
     await measure(db, 'set-up', setUpFrom, { offered: 0, non201: 0, seconds: 1 });
@@ -152,12 +200,23 @@ export async function benchPipeline(stack: Pick<Stack, 'urls' | 'env'>): Promise
     const phases: PhaseResult[] = [];
     let after = await lastOutboxId(db);
     let load = await createAtRate(api, customers, fanOutCategory, FANOUT_CREATES_PER_SECOND);
-    phases.push(await measure(db, `throughput: ${FANOUT_CREATES_PER_SECOND} creates/s, each mailed to ${SUBSCRIBERS} subscribers + the customer`, after, load));
+    phases.push(
+      await measure(
+        db,
+        `throughput: ${FANOUT_CREATES_PER_SECOND} creates/s, each mailed to ${SUBSCRIBERS} subscribers + the customer`,
+        after,
+        load,
+      ),
+    );
     after = await lastOutboxId(db);
     load = await createAtRate(api, customers, quietCategory, CREATES_PER_SECOND);
-    phases.push(await measure(db, `lag: ${CREATES_PER_SECOND} creates/s over ${CUSTOMERS} accounts, each mailed to its customer`, after, load));
+    phases.push(
+      await measure(db, `lag: ${CREATES_PER_SECOND} creates/s over ${CUSTOMERS} accounts, each mailed to its customer`, after, load),
+    );
     for (const p of phases) {
-      console.log(`pipeline  ${p.scenario}\n  ${p.createsPerSecond} creates/s (non-201 ${p.non201}), ${p.emails} e-mails at ${p.emailsPerSecond}/s, lag p50 ${p.lagMs.p50} ms p95 ${p.lagMs.p95} ms p99 ${p.lagMs.p99} ms max ${p.lagMs.max} ms, undelivered ${p.undelivered}`);
+      console.log(
+        `pipeline  ${p.scenario}\n  ${p.createsPerSecond} creates/s (non-201 ${p.non201}), ${p.emails} e-mails at ${p.emailsPerSecond}/s, lag p50 ${p.lagMs.p50} ms p95 ${p.lagMs.p95} ms p99 ${p.lagMs.p99} ms max ${p.lagMs.max} ms, undelivered ${p.undelivered}`,
+      );
     }
     const results: PipelineResults = {
       when: new Date().toISOString(),
@@ -174,20 +233,32 @@ export async function benchPipeline(stack: Pick<Stack, 'urls' | 'env'>): Promise
 
 async function writeResults(r: PipelineResults): Promise<void> {
   await writeFile(path.join(__dirname, 'results/pipeline.json'), JSON.stringify(r, null, 2) + '\n');
-  const rows = r.phases.map((p) => `| ${p.scenario} | ${p.createsPerSecond} | ${p.emails} | ${p.emailsPerSecond} | ${p.lagMs.p50} | ${p.lagMs.p95} | ${p.lagMs.p99} | ${p.lagMs.max} | ${p.non201} | ${p.undelivered} |`);
-  await writeFile(path.join(__dirname, 'results/pipeline.md'), [
-    `# Event pipeline ${r.when}`, '',
-    `${r.machine}. ${r.durationSeconds} s of creates per phase, then until every e-mail was sent. Lag: the event's commit (outbox.created_at) to its e-mail accepted by SMTP (notification_job.sent_at). The machine is shared with other work, so these are floors of what the pipeline does alone.`, '',
-    '| phase | creates/s | e-mails | e-mails/s | lag p50 ms | p95 | p99 | max | non-201 | undelivered |',
-    '|---|---|---|---|---|---|---|---|---|---|', ...rows, '',
-  ].join('\n'));
+  const rows = r.phases.map(
+    (p) =>
+      `| ${p.scenario} | ${p.createsPerSecond} | ${p.emails} | ${p.emailsPerSecond} | ${p.lagMs.p50} | ${p.lagMs.p95} | ${p.lagMs.p99} | ${p.lagMs.max} | ${p.non201} | ${p.undelivered} |`,
+  );
+  await writeFile(
+    path.join(__dirname, 'results/pipeline.md'),
+    [
+      `# Event pipeline ${r.when}`,
+      '',
+      `${r.machine}. ${r.durationSeconds} s of creates per phase, then until every e-mail was sent. Lag: the event's commit (outbox.created_at) to its e-mail accepted by SMTP (notification_job.sent_at). The machine is shared with other work, so these are floors of what the pipeline does alone.`,
+      '',
+      '| phase | creates/s | e-mails | e-mails/s | lag p50 ms | p95 | p99 | max | non-201 | undelivered |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
   console.log('written bench/results/pipeline.json and bench/results/pipeline.md');
 }
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-bench-pipeline-'));
   const stack = await startStack({
-    dataDir, freePorts: true, log: (line) => console.log(`[stack] ${line}`),
+    dataDir,
+    freePorts: true,
+    log: (line) => console.log(`[stack] ${line}`),
     env: { RATE_LIMIT_PER_SECOND: '0', RATE_LIMIT_PER_MINUTE: '0', BCRYPT_ROUNDS: '4' },
   });
   try {

@@ -20,17 +20,37 @@ const CYCLE_SECONDS = Number(process.env.BENCH_CYCLE_SECONDS ?? 5);
 const CYCLE_WORKERS = 4;
 const LONG_SECONDS = Number(process.env.BENCH_LONG_SECONDS ?? 0);
 
-interface Scenario { name: string; method: 'GET' | 'POST'; path: string; body?: string; token?: boolean }
+interface Scenario {
+  name: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  token?: boolean;
+}
 
 const SCENARIOS: Scenario[] = [
   { name: 'health (both databases and cache probed)', method: 'GET', path: '/api/health' },
   { name: 'feed, first page (memcached)', method: 'GET', path: '/api/tasks' },
   { name: 'me (session on primary, account on replica)', method: 'GET', path: '/api/me', token: true },
-  { name: 'create task (money transaction on primary)', method: 'POST', path: '/api/tasks', token: true,
-    body: JSON.stringify({ title: 'Bench', description: 'load', reward: '1.00', categoryId: 1 }) },
+  {
+    name: 'create task (money transaction on primary)',
+    method: 'POST',
+    path: '/api/tasks',
+    token: true,
+    body: JSON.stringify({ title: 'Bench', description: 'load', reward: '1.00', categoryId: 1 }),
+  },
 ];
 
-interface Result { mode: string; scenario: string; requestsPerSecond: number; p50: number; p99: number; errors: number; non2xx: number; rssMb: number | null }
+interface Result {
+  mode: string;
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  rssMb: number | null;
+}
 
 /** A customer with money enough for every create the bench will make, topped up the real way. */
 async function customerToken(api: string, env: Record<string, string>): Promise<string> {
@@ -56,7 +76,11 @@ async function rssOf(serviceDir: string): Promise<number | null> {
 
 async function load(base: string, scenario: Scenario, token: string): Promise<autocannon.Result> {
   return autocannon({
-    url: `${base}${scenario.path}`, method: scenario.method, body: scenario.body, connections: CONNECTIONS, duration: DURATION_SECONDS,
+    url: `${base}${scenario.path}`,
+    method: scenario.method,
+    body: scenario.body,
+    connections: CONNECTIONS,
+    duration: DURATION_SECONDS,
     headers: { 'content-type': 'application/json', ...(scenario.token ? { authorization: `Bearer ${token}` } : {}) },
   });
 }
@@ -76,7 +100,13 @@ async function withRss<T>(serviceDir: string, work: () => Promise<T>, everyMs = 
 const ratio = (product: number, floor: number) => (floor > 0 ? (product / floor).toFixed(2) : '?');
 const ms = (n: number) => n.toFixed(2);
 
-interface Comparison { measure: string; product: string; floor: string; ratio: string; target: string }
+interface Comparison {
+  measure: string;
+  product: string;
+  floor: string;
+  ratio: string;
+  target: string;
+}
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-bench-'));
@@ -95,17 +125,37 @@ async function main(): Promise<void> {
     // Handler CPU, statements and cycles/s: both called in this process, one after the other.
     const inProcess = await compareInProcess(stack.env, pairs, { cycles: CYCLES, seconds: CYCLE_SECONDS, workers: CYCLE_WORKERS });
     for (const step of ['create', 'take', 'submit', 'accept', 'cycle'] as const) {
-      comparisons.push({ measure: `handler CPU per ${step}, ms`, product: ms(inProcess.product[step]), floor: ms(inProcess.floor[step]),
-        ratio: ratio(inProcess.product[step], inProcess.floor[step]), target: '≤ 1.5' });
+      comparisons.push({
+        measure: `handler CPU per ${step}, ms`,
+        product: ms(inProcess.product[step]),
+        floor: ms(inProcess.floor[step]),
+        ratio: ratio(inProcess.product[step], inProcess.floor[step]),
+        target: '≤ 1.5',
+      });
     }
     for (const read of ['feed', 'me'] as const) {
-      comparisons.push({ measure: `handler CPU per ${read === 'feed' ? 'feed page (cached)' : '/api/me'}, ms`, product: ms(inProcess.reads.product[read]),
-        floor: ms(inProcess.reads.floor[read]), ratio: ratio(inProcess.reads.product[read], inProcess.reads.floor[read]), target: '≤ 1.3' });
+      comparisons.push({
+        measure: `handler CPU per ${read === 'feed' ? 'feed page (cached)' : '/api/me'}, ms`,
+        product: ms(inProcess.reads.product[read]),
+        floor: ms(inProcess.reads.floor[read]),
+        ratio: ratio(inProcess.reads.product[read], inProcess.reads.floor[read]),
+        target: '≤ 1.3',
+      });
     }
-    comparisons.push({ measure: 'SQL statements per create', product: inProcess.statements.product.toFixed(1), floor: inProcess.statements.floor.toFixed(1),
-      ratio: ratio(inProcess.statements.product, inProcess.statements.floor), target: 'product ≤ 12' });
-    comparisons.push({ measure: `cycles/s in process (${CYCLE_WORKERS} pairs at once)`, product: inProcess.cyclesPerSecond.product.toFixed(1),
-      floor: inProcess.cyclesPerSecond.floor.toFixed(1), ratio: ratio(inProcess.cyclesPerSecond.product, inProcess.cyclesPerSecond.floor), target: '≥ 0.8' });
+    comparisons.push({
+      measure: 'SQL statements per create',
+      product: inProcess.statements.product.toFixed(1),
+      floor: inProcess.statements.floor.toFixed(1),
+      ratio: ratio(inProcess.statements.product, inProcess.statements.floor),
+      target: 'product ≤ 12',
+    });
+    comparisons.push({
+      measure: `cycles/s in process (${CYCLE_WORKERS} pairs at once)`,
+      product: inProcess.cyclesPerSecond.product.toFixed(1),
+      floor: inProcess.cyclesPerSecond.floor.toFixed(1),
+      ratio: ratio(inProcess.cyclesPerSecond.product, inProcess.cyclesPerSecond.floor),
+      target: '≥ 0.8',
+    });
 
     // Through HTTP: the product behind serverless-offline, the floor behind node:http, same load;
     // first the notifications of the in-process phase are sent (locally their consumer shares the API's process).
@@ -113,23 +163,45 @@ async function main(): Promise<void> {
     console.log(`the in-process phase's notifications are sent${left > 0 ? ` but ${left} (drain timed out)` : ''}`);
     floorServer = await startFloorServer(stack.env);
     const token = pairs[0]!.customer.token;
-    const http = async (name: string, floorRun: () => Promise<autocannon.Result>, productRun: () => Promise<autocannon.Result>, target: string) => {
+    const http = async (
+      name: string,
+      floorRun: () => Promise<autocannon.Result>,
+      productRun: () => Promise<autocannon.Result>,
+      target: string,
+    ) => {
       await floorRun();
       const floor = await floorRun();
       await productRun();
       const product = await withRss(apiDir, productRun);
       rssSeries.push({ phase: name, rssMb: product.rssMb });
-      comparisons.push({ measure: `${name}, req/s (p99 ms)`, product: `${Math.round(product.result.requests.average)} (${product.result.latency.p99})`,
-        floor: `${Math.round(floor.requests.average)} (${floor.latency.p99})`, ratio: ratio(product.result.requests.average, floor.requests.average), target });
+      comparisons.push({
+        measure: `${name}, req/s (p99 ms)`,
+        product: `${Math.round(product.result.requests.average)} (${product.result.latency.p99})`,
+        floor: `${Math.round(floor.requests.average)} (${floor.latency.p99})`,
+        ratio: ratio(product.result.requests.average, floor.requests.average),
+        target,
+      });
       return product.result;
     };
     const read = (base: string, scenario: Scenario) => () => load(base, scenario, token);
     await http('feed, first page (memcached)', read(floorServer.url, SCENARIOS[1]!), read(stack.urls.api, SCENARIOS[1]!), '≥ 1/1.3');
-    await http('me (session on primary, account on replica)', read(floorServer.url, SCENARIOS[2]!), read(stack.urls.api, SCENARIOS[2]!), '≥ 1/1.3');
-    const creates = await http(`creates over ${pairs.length} accounts`, () => createsPerSecond(floorServer!.url, pairs, CONNECTIONS, DURATION_SECONDS),
-      () => createsPerSecond(stack.urls.api, pairs, CONNECTIONS, DURATION_SECONDS), '≥ 2.5 × 89/s = 223/s');
-    console.log(`creates through HTTP: ${Math.round(creates.requests.average)}/s, ${(creates.requests.average / 89).toFixed(2)} × the 89/s of the issue; non-2xx ${creates.non2xx}`);
-    for (const c of comparisons) console.log(`${c.measure.padEnd(52)} product ${c.product.padStart(12)}  floor ${c.floor.padStart(12)}  ratio ${c.ratio}`);
+    await http(
+      'me (session on primary, account on replica)',
+      read(floorServer.url, SCENARIOS[2]!),
+      read(stack.urls.api, SCENARIOS[2]!),
+      '≥ 1/1.3',
+    );
+    const creates = await http(
+      `creates over ${pairs.length} accounts`,
+      () => createsPerSecond(floorServer!.url, pairs, CONNECTIONS, DURATION_SECONDS),
+      () => createsPerSecond(stack.urls.api, pairs, CONNECTIONS, DURATION_SECONDS),
+      '≥ 2.5 × 89/s = 223/s',
+    );
+    console.log(
+      `creates through HTTP: ${Math.round(creates.requests.average)}/s, ${(creates.requests.average / 89).toFixed(2)} × the 89/s of the issue; non-2xx ${creates.non2xx}`,
+    );
+    for (const c of comparisons)
+      console.log(`${c.measure.padEnd(52)} product ${c.product.padStart(12)}  floor ${c.floor.padStart(12)}  ratio ${c.ratio}`);
 
     // The scenarios of every run, product only; worker-thread mode with BENCH_THREADS=1.
     const modes: { mode: string; base: string; serviceDir: string; stop: () => Promise<void> }[] = [
@@ -138,7 +210,12 @@ async function main(): Promise<void> {
     if (process.env.BENCH_THREADS === '1') {
       // The launcher names the stack's API folder `api` and the first extra one `api-extra-1`.
       const threads = await stack.startExtraApi({ ...noLimits, OFFLINE_IN_PROCESS: 'false' });
-      modes.push({ mode: 'worker threads', base: threads.url, serviceDir: path.join(dataDir, 'api', 'api-extra-1'), stop: () => threads.stop() });
+      modes.push({
+        mode: 'worker threads',
+        base: threads.url,
+        serviceDir: path.join(dataDir, 'api', 'api-extra-1'),
+        stop: () => threads.stop(),
+      });
     }
     for (const m of modes) {
       const scenarioToken = await customerToken(m.base, stack.env);
@@ -146,11 +223,19 @@ async function main(): Promise<void> {
         await load(m.base, scenario, scenarioToken); // warm-up: bundles loaded, pools filled
         const r = await load(m.base, scenario, scenarioToken);
         const result: Result = {
-          mode: m.mode, scenario: scenario.name, requestsPerSecond: Math.round(r.requests.average),
-          p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, rssMb: await rssOf(m.serviceDir),
+          mode: m.mode,
+          scenario: scenario.name,
+          requestsPerSecond: Math.round(r.requests.average),
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          errors: r.errors,
+          non2xx: r.non2xx,
+          rssMb: await rssOf(m.serviceDir),
         };
         results.push(result);
-        console.log(`${m.mode.padEnd(15)} ${scenario.name.padEnd(48)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  rss ${result.rssMb} MB  non-2xx ${result.non2xx}`);
+        console.log(
+          `${m.mode.padEnd(15)} ${scenario.name.padEnd(48)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  rss ${result.rssMb} MB  non-2xx ${result.non2xx}`,
+        );
       }
       await m.stop();
     }
@@ -159,15 +244,22 @@ async function main(): Promise<void> {
     // BENCH_LONG_SECONDS: creates and feed reads for that long, the API's memory sampled every 10 s.
     if (LONG_SECONDS > 0) {
       let requests = 0;
-      const long = await withRss(apiDir, async () => {
-        const until = Date.now() + LONG_SECONDS * 1000;
-        while (Date.now() < until) {
-          const seconds = Math.min(30, Math.ceil((until - Date.now()) / 1000));
-          const [c, f] = await Promise.all([createsPerSecond(stack.urls.api, pairs, CONNECTIONS / 2, seconds), autocannon({ url: `${stack.urls.api}/api/tasks`, connections: CONNECTIONS / 2, duration: seconds })]);
-          requests += c.requests.total + f.requests.total;
-          console.log(`long run: ${requests} requests, API RSS ${await rssOf(apiDir)} MB`);
-        }
-      }, 10_000);
+      const long = await withRss(
+        apiDir,
+        async () => {
+          const until = Date.now() + LONG_SECONDS * 1000;
+          while (Date.now() < until) {
+            const seconds = Math.min(30, Math.ceil((until - Date.now()) / 1000));
+            const [c, f] = await Promise.all([
+              createsPerSecond(stack.urls.api, pairs, CONNECTIONS / 2, seconds),
+              autocannon({ url: `${stack.urls.api}/api/tasks`, connections: CONNECTIONS / 2, duration: seconds }),
+            ]);
+            requests += c.requests.total + f.requests.total;
+            console.log(`long run: ${requests} requests, API RSS ${await rssOf(apiDir)} MB`);
+          }
+        },
+        10_000,
+      );
       rssSeries.push({ phase: `long run, ${requests} requests`, rssMb: long.rssMb });
     }
   } finally {
@@ -177,18 +269,42 @@ async function main(): Promise<void> {
   }
   const when = new Date().toISOString();
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)} at the end`;
-  await writeFile(path.join(__dirname, 'results/latest.json'), JSON.stringify({ when, machine, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, comparisons, results, rssSeries }, null, 2) + '\n');
-  const table = results.map((r) => `| ${r.mode} | ${r.scenario} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.rssMb ?? '?'} | ${r.non2xx + r.errors} |`);
-  await writeFile(path.join(__dirname, 'results/latest.md'), [
-    `# Benchmark ${when}`, '', `${machine}; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario after a warm-up run; the whole stack on this machine.`, '',
-    '## The product beside the floor (bench/floor.ts), same run', '',
-    '| measure | product | floor | product / floor | target |', '|---|---|---|---|---|',
-    ...comparisons.map((c) => `| ${c.measure} | ${c.product} | ${c.floor} | ${c.ratio} | ${c.target} |`), '',
-    '## Scenarios', '',
-    '| mode | scenario | req/s | p50 ms | p99 ms | API RSS MB | errors + non-2xx |', '|---|---|---|---|---|---|---|', ...table, '',
-    '## API resident memory (MB) over each phase', '',
-    ...rssSeries.map((r) => `- ${r.phase}: ${r.rssMb.map((mb) => mb ?? '?').join(' → ')}`), '',
-  ].join('\n'));
+  await writeFile(
+    path.join(__dirname, 'results/latest.json'),
+    JSON.stringify(
+      { when, machine, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, comparisons, results, rssSeries },
+      null,
+      2,
+    ) + '\n',
+  );
+  const table = results.map(
+    (r) => `| ${r.mode} | ${r.scenario} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.rssMb ?? '?'} | ${r.non2xx + r.errors} |`,
+  );
+  await writeFile(
+    path.join(__dirname, 'results/latest.md'),
+    [
+      `# Benchmark ${when}`,
+      '',
+      `${machine}; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario after a warm-up run; the whole stack on this machine.`,
+      '',
+      '## The product beside the floor (bench/floor.ts), same run',
+      '',
+      '| measure | product | floor | product / floor | target |',
+      '|---|---|---|---|---|',
+      ...comparisons.map((c) => `| ${c.measure} | ${c.product} | ${c.floor} | ${c.ratio} | ${c.target} |`),
+      '',
+      '## Scenarios',
+      '',
+      '| mode | scenario | req/s | p50 ms | p99 ms | API RSS MB | errors + non-2xx |',
+      '|---|---|---|---|---|---|---|',
+      ...table,
+      '',
+      '## API resident memory (MB) over each phase',
+      '',
+      ...rssSeries.map((r) => `- ${r.phase}: ${r.rssMb.map((mb) => mb ?? '?').join(' → ')}`),
+      '',
+    ].join('\n'),
+  );
   console.log('written bench/results/latest.json and bench/results/latest.md');
 }
 

@@ -28,11 +28,15 @@ export async function sourcesHash(): Promise<string> {
     const full = path.join(REPO, source);
     const files = (await stat(full)).isDirectory()
       ? (await readdir(full, { recursive: true, withFileTypes: true }))
-        .filter((entry) => entry.isFile())
-        .map((entry) => path.join(entry.parentPath, entry.name))
+          .filter((entry) => entry.isFile())
+          .map((entry) => path.join(entry.parentPath, entry.name))
       : [full];
     for (const file of files.sort()) {
-      hash.update(path.relative(REPO, file)).update('\0').update(await readFile(file)).update('\0');
+      hash
+        .update(path.relative(REPO, file))
+        .update('\0')
+        .update(await readFile(file))
+        .update('\0');
     }
   }
   hash.update(await bundledDependencies());
@@ -71,15 +75,16 @@ export async function cachedBundles(hash: string): Promise<string | null> {
 
 /** Waits while another live launcher copies these bundles in (a test run's launcher beside its stack's). */
 async function otherLaunchersStoring(hash: string): Promise<void> {
-  const copying = async () => (await readdir(CACHE_DIR).catch(() => [])).some((name) => {
-    if (!name.startsWith(`${hash}.partial-`)) return false;
-    try {
-      process.kill(Number(name.slice(name.lastIndexOf('-') + 1)), 0);
-      return true;
-    } catch {
-      return false; // its launcher died mid-copy
-    }
-  });
+  const copying = async () =>
+    (await readdir(CACHE_DIR).catch(() => [])).some((name) => {
+      if (!name.startsWith(`${hash}.partial-`)) return false;
+      try {
+        process.kill(Number(name.slice(name.lastIndexOf('-') + 1)), 0);
+        return true;
+      } catch {
+        return false; // its launcher died mid-copy
+      }
+    });
   // Bounded: the pid of a launcher that died mid-copy may belong to another process by now.
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline && (await copying())) await sleep(200);
@@ -91,7 +96,10 @@ async function otherLaunchersStoring(hash: string): Promise<void> {
  */
 export function keepBundles(hash: string, builtDir: string): Promise<void> {
   const stored = storeBundles(hash, builtDir).finally(() => storing.delete(hash));
-  storing.set(hash, stored.catch(() => undefined));
+  storing.set(
+    hash,
+    stored.catch(() => undefined),
+  );
   return stored;
 }
 
@@ -104,10 +112,12 @@ async function storeBundles(hash: string, builtDir: string): Promise<void> {
 }
 
 async function pruneCache(): Promise<void> {
-  const entries = await Promise.all((await readdir(CACHE_DIR)).map(async (name) => {
-    const dir = path.join(CACHE_DIR, name);
-    return { dir, name, usedAt: (await stat(dir)).mtimeMs };
-  }));
+  const entries = await Promise.all(
+    (await readdir(CACHE_DIR)).map(async (name) => {
+      const dir = path.join(CACHE_DIR, name);
+      return { dir, name, usedAt: (await stat(dir)).mtimeMs };
+    }),
+  );
   const complete = entries.filter((e) => !e.name.includes('.partial-')).sort((a, b) => b.usedAt - a.usedAt);
   // An interrupted copy is an hour-old partial folder; a live one is newer.
   const stale = [

@@ -58,8 +58,9 @@ export function apiService(o: ApiOptions): Service {
       await startOutboxRelay(o.lambdaPort);
       // Ready means serverless-esbuild has finished, so its output is complete.
       if (!bundles) {
-        storing = keepBundles(hash, path.join(serviceDir, '.esbuild/.build'))
-          .catch((err: Error) => console.warn(`the API's bundles were not cached: ${err.message}`));
+        storing = keepBundles(hash, path.join(serviceDir, '.esbuild/.build')).catch((err: Error) =>
+          console.warn(`the API's bundles were not cached: ${err.message}`),
+        );
       }
     },
     async stop() {
@@ -94,7 +95,14 @@ export function extraApiLauncher(o: { env: Record<string, string>; dataDir: stri
   return {
     async start(overrides: Record<string, string>): Promise<ExtraApi> {
       const [port, lambdaPort] = (await freePorts(2)) as [number, number];
-      const service = apiService({ name: `api-extra-${++count}`, port, lambdaPort, env: { ...o.env, ...overrides }, dataDir: o.dataDir, logsDir: o.logsDir });
+      const service = apiService({
+        name: `api-extra-${++count}`,
+        port,
+        lambdaPort,
+        env: { ...o.env, ...overrides },
+        dataDir: o.dataDir,
+        logsDir: o.logsDir,
+      });
       const extra: ExtraApi = {
         url: apiUrl(port),
         async stop() {

@@ -62,7 +62,12 @@ function streamed(command: string, args: string[], log: (line: string) => void):
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
-    const forward = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach((line) => log(`  ${line}`));
+    const forward = (chunk: Buffer) =>
+      chunk
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .forEach((line) => log(`  ${line}`));
     proc.stdout.on('data', forward);
     proc.stderr.on('data', forward);
     proc.once('error', reject);

@@ -14,7 +14,10 @@ type ServiceAction = 'stop' | 'start' | 'freeze' | 'thaw';
 export async function startControlServer(stack: ServiceControl, port: number): Promise<ControlServer> {
   const extraApis: { stop(): Promise<void> }[] = [];
   const actions: Record<ServiceAction, (name: ServiceName) => Promise<void>> = {
-    stop: stack.stopService, start: stack.startService, freeze: stack.freezeService, thaw: stack.thawService,
+    stop: stack.stopService,
+    start: stack.startService,
+    freeze: stack.freezeService,
+    thaw: stack.thawService,
   };
 
   async function route(method: string, url: string, body: string): Promise<[number, unknown?]> {

@@ -26,11 +26,15 @@ async function prepareDatabase(primaryPort: number, db: DatabaseSettings): Promi
       await conn.query('GRANT SLAVE MONITOR ON *.* TO ?@?', [db.user, host]);
     }
   });
-  return withRoot(primaryPort, async (conn) => {
-    const applied = await migrate(conn);
-    if (db.admin) await ensureAdmin(conn, db.admin.email, db.admin.password);
-    return applied;
-  }, { database: db.name, multipleStatements: true });
+  return withRoot(
+    primaryPort,
+    async (conn) => {
+      const applied = await migrate(conn);
+      if (db.admin) await ensureAdmin(conn, db.admin.email, db.admin.password);
+      return applied;
+    },
+    { database: db.name, multipleStatements: true },
+  );
 }
 
 /**
@@ -38,9 +42,16 @@ async function prepareDatabase(primaryPort: number, db: DatabaseSettings): Promi
  * the accounts and the migrations on the primary, waiting until the replica has them too.
  */
 export function databasesService(o: {
-  primary: Service; replica: Service; primaryPort: number; replicaPort: number;
-  dataDir: string; logsDir: string; installDb: string; config: Config;
-  log: (line: string) => void; timed: (label: string, step: () => Promise<unknown>) => Promise<void>;
+  primary: Service;
+  replica: Service;
+  primaryPort: number;
+  replicaPort: number;
+  dataDir: string;
+  logsDir: string;
+  installDb: string;
+  config: Config;
+  log: (line: string) => void;
+  timed: (label: string, step: () => Promise<unknown>) => Promise<void>;
 }): Service {
   const { config } = o;
   return {

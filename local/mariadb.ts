@@ -32,27 +32,36 @@ export async function prepareDataDirs(dataDir: string, installDb: string, logsDi
     await runToCompletion({
       name: 'mariadb-install-db',
       command: installDb,
-      args: ['--no-defaults', '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve',
-        `--datadir=${partial}`, ...INNODB_OPTIONS],
+      args: [
+        '--no-defaults',
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        '--skip-name-resolve',
+        `--datadir=${partial}`,
+        ...INNODB_OPTIONS,
+      ],
       logFile: path.join(logsDir, 'mariadb-install-db.log'),
     });
     await rename(partial, template);
   }
   // A new replica beside an existing primary replays the primary's whole binlog, kept since its start.
-  await Promise.all(missing.map(async (dir) => {
-    await rm(`${dir}.partial`, { recursive: true, force: true });
-    await cp(template, `${dir}.partial`, { recursive: true });
-    await rename(`${dir}.partial`, dir);
-  }));
+  await Promise.all(
+    missing.map(async (dir) => {
+      await rm(`${dir}.partial`, { recursive: true, force: true });
+      await cp(template, `${dir}.partial`, { recursive: true });
+      await rename(`${dir}.partial`, dir);
+    }),
+  );
   return true;
 }
 
 export function mariadbService(o: { role: DbRole; port: number; dataDir: string; logsDir: string; mariadbd: string }): Service {
   const dir = path.join(o.dataDir, o.role);
-  const roleOptions = o.role === 'primary'
-    ? ['--server-id=1', '--log-bin=mysql-bin', '--binlog-format=ROW']
-    // A fixed relay log name, so that a change of host name does not lose the replica's position.
-    : ['--server-id=2', '--read-only', '--relay-log=relay-bin'];
+  const roleOptions =
+    o.role === 'primary'
+      ? ['--server-id=1', '--log-bin=mysql-bin', '--binlog-format=ROW']
+      : // A fixed relay log name, so that a change of host name does not lose the replica's position.
+        ['--server-id=2', '--read-only', '--relay-log=relay-bin'];
   const args = [
     '--no-defaults', // must come first
     ...(isRoot() ? ['--user=root'] : []),
@@ -82,7 +91,11 @@ function rootConnection(port: number, options: mysql.ConnectionOptions = {}): Pr
   return mysql.createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 1000, ...options });
 }
 
-export async function withRoot<T>(port: number, fn: (conn: mysql.Connection) => Promise<T>, options: mysql.ConnectionOptions = {}): Promise<T> {
+export async function withRoot<T>(
+  port: number,
+  fn: (conn: mysql.Connection) => Promise<T>,
+  options: mysql.ConnectionOptions = {},
+): Promise<T> {
   const conn = await rootConnection(port, options);
   try {
     return await fn(conn);

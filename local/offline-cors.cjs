@@ -8,8 +8,12 @@
 'use strict';
 
 const CORS_HEADERS = [
-  'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods',
-  'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
 ];
 
 class OfflineCors {

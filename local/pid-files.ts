@@ -83,8 +83,12 @@ function readRecord(file: string): PidRecord | null {
 /** Whether the process a record describes is still running: same pid, start, command and boot. */
 export function isStillRunning(record: ProcessIdentity): boolean {
   const now = processIdentity(record.pid);
-  return now !== null && now.bootId === record.bootId && now.startTime === record.startTime
-    && JSON.stringify(now.cmdline) === JSON.stringify(record.cmdline);
+  return (
+    now !== null &&
+    now.bootId === record.bootId &&
+    now.startTime === record.startTime &&
+    JSON.stringify(now.cmdline) === JSON.stringify(record.cmdline)
+  );
 }
 
 /**
@@ -96,13 +100,17 @@ export async function stopLeftovers(dir: string): Promise<string[]> {
   const records = readPidFiles(dir);
   const alive = records.find(({ record }) => record.launcher.pid !== process.pid && isStillRunning(record.launcher));
   if (alive) {
-    throw new Error(`a launcher (pid ${alive.record.launcher.pid}) is running on ${path.dirname(dir)}: stop it first, or use another --data-dir`);
+    throw new Error(
+      `a launcher (pid ${alive.record.launcher.pid}) is running on ${path.dirname(dir)}: stop it first, or use another --data-dir`,
+    );
   }
-  const stopped = await Promise.all(records.map(async ({ file, record }) => {
-    const running = isStillRunning(record);
-    if (running) await stopGroup(record.pgid);
-    rmSync(file, { force: true });
-    return running ? `${record.name} (pid ${record.pid})` : null;
-  }));
+  const stopped = await Promise.all(
+    records.map(async ({ file, record }) => {
+      const running = isStillRunning(record);
+      if (running) await stopGroup(record.pgid);
+      rmSync(file, { force: true });
+      return running ? `${record.name} (pid ${record.pid})` : null;
+    }),
+  );
   return stopped.filter((line) => line !== null);
 }

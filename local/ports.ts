@@ -40,8 +40,9 @@ export async function freeStackPorts(): Promise<Ports> {
 
 /** Fails with a hint before anything starts, instead of a service dying on a taken port later. */
 export async function assertPortsFree(ports: Ports): Promise<void> {
-  const taken = (await Promise.all(PORT_NAMES.map(async (name) => ((await isListening(ports[name])) ? name : null))))
-    .filter((name) => name !== null);
+  const taken = (await Promise.all(PORT_NAMES.map(async (name) => ((await isListening(ports[name])) ? name : null)))).filter(
+    (name) => name !== null,
+  );
   if (taken.length > 0) {
     const list = taken.map((name) => `${name}=${ports[name]}`).join(', ');
     throw new Error(`ports in use: ${list} (another stack running? set these variables to other ports)`);
@@ -51,12 +52,14 @@ export async function assertPortsFree(ports: Ports): Promise<void> {
 /** Distinct free ports on 127.0.0.1: all listeners are held open together, so none repeats. */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<net.Server>((resolve, reject) => {
-        const server = net.createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
-      }),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
     ),
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);

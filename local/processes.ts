@@ -68,10 +68,12 @@ function spawnChild(spec: SpawnSpec): Child {
     pidFile: pidsDir === undefined ? undefined : writePidFile(pidsDir, spec.name, pid),
   };
   live.add(child);
-  void exited.then(() => waitGroupGone(pid)).finally(() => {
-    live.delete(child);
-    if (child.pidFile) removePidFile(child.pidFile, pid);
-  });
+  void exited
+    .then(() => waitGroupGone(pid))
+    .finally(() => {
+      live.delete(child);
+      if (child.pidFile) removePidFile(child.pidFile, pid);
+    });
   return child;
 }
 
@@ -79,7 +81,9 @@ function spawnChild(spec: SpawnSpec): Child {
 export function childService(spec: SpawnSpec, ready: () => Promise<boolean>, readyTimeoutMs: number): Service {
   let current: { child: Child; running: boolean } | undefined;
   const signalled = (signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> =>
-    current?.running && signalGroup(current.child.pid, signal) ? Promise.resolve() : Promise.reject(new Error(`${spec.name} is not running`));
+    current?.running && signalGroup(current.child.pid, signal)
+      ? Promise.resolve()
+      : Promise.reject(new Error(`${spec.name} is not running`));
   return {
     async start() {
       if (current?.running) return;

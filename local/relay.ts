@@ -56,15 +56,22 @@ export function startRelay(o: RelayOptions): Relay {
     try {
       failed = await invoke(messages);
     } catch (err) {
-      console.error(`relay: invoking ${o.functionName} failed; ${messages.length} messages come back after their visibility timeout:`, (err as Error).message);
+      console.error(
+        `relay: invoking ${o.functionName} failed; ${messages.length} messages come back after their visibility timeout:`,
+        (err as Error).message,
+      );
       return;
     }
     const done = messages.filter((m) => !failed.has(m.MessageId!));
     if (done.length === 0) return;
-    await sqs.send(new DeleteMessageBatchCommand({
-      QueueUrl: o.queueUrl,
-      Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-    })).catch((err) => console.error('relay: delete failed', (err as Error).message));
+    await sqs
+      .send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: o.queueUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      )
+      .catch((err) => console.error('relay: delete failed', (err as Error).message));
   }
 
   /** The ids of the messages that failed: those the consumer reported, or all when it crashed. */
@@ -105,13 +112,15 @@ export function startRelay(o: RelayOptions): Relay {
       }
       let messages: Message[] = [];
       try {
-        const res = await sqs.send(new ReceiveMessageCommand({
-          QueueUrl: o.queueUrl,
-          MaxNumberOfMessages: o.batchSize ?? 10,
-          WaitTimeSeconds: 0,
-          AttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
-        }));
+        const res = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: o.queueUrl,
+            MaxNumberOfMessages: o.batchSize ?? 10,
+            WaitTimeSeconds: 0,
+            AttributeNames: ['All'],
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
         messages = res.Messages ?? [];
       } catch {
         // The queue is stopped or restarting: try again shortly.

@@ -57,7 +57,14 @@ interface Invoice {
   receipt: ReceiptLine[] | null;
 }
 
-interface ReceiptLine { name: string; quantity: number; sum: number; tax: string; paymentMethod?: string; paymentObject?: string }
+interface ReceiptLine {
+  name: string;
+  quantity: number;
+  sum: number;
+  tax: string;
+  paymentMethod?: string;
+  paymentObject?: string;
+}
 
 async function handle(o: RobokassaEmulatorOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://robokassa');
@@ -99,7 +106,13 @@ function checkInvoice(o: RobokassaEmulatorOptions, fields: Record<string, string
   const kopecks = linkKopecks(fields.OutSum ?? '');
   if (kopecks === null || kopecks <= 0) return 'Неверная сумма (OutSum)';
   // Receipt, when sent, is signed in the place the fiscalization page gives it: after InvId.
-  const base = [fields.MerchantLogin, fields.OutSum!, fields.InvId!, ...(fields.Receipt !== undefined ? [fields.Receipt] : []), o.password1];
+  const base = [
+    fields.MerchantLogin,
+    fields.OutSum!,
+    fields.InvId!,
+    ...(fields.Receipt !== undefined ? [fields.Receipt] : []),
+    o.password1,
+  ];
   if (!signatureMatches(o.algorithm, [...base, ...userFields(fields)], fields.SignatureValue ?? '')) {
     return 'Неверная подпись запроса (SignatureValue)';
   }
@@ -120,8 +133,10 @@ function readReceipt(value: string, kopecks: number): ReceiptLine[] | string {
     return 'это не URL-кодированный JSON';
   }
   const receipt = parsed as { sno?: unknown; items?: unknown };
-  if (typeof receipt !== 'object' || receipt === null || !Array.isArray(receipt.items) || receipt.items.length === 0) return 'нет позиций (items)';
-  if (receipt.sno !== undefined && !(typeof receipt.sno === 'string' && SNOS.has(receipt.sno))) return `неизвестная система налогообложения (sno): ${JSON.stringify(receipt.sno)}`;
+  if (typeof receipt !== 'object' || receipt === null || !Array.isArray(receipt.items) || receipt.items.length === 0)
+    return 'нет позиций (items)';
+  if (receipt.sno !== undefined && !(typeof receipt.sno === 'string' && SNOS.has(receipt.sno)))
+    return `неизвестная система налогообложения (sno): ${JSON.stringify(receipt.sno)}`;
   const lines: ReceiptLine[] = [];
   for (const [i, raw] of (receipt.items as Record<string, unknown>[]).entries()) {
     const item = raw ?? {};
@@ -130,7 +145,10 @@ function readReceipt(value: string, kopecks: number): ReceiptLine[] | string {
     if (typeof item.sum !== 'number' || !(item.sum >= 0)) return `позиция ${i + 1}: sum`;
     if (typeof item.tax !== 'string' || !TAXES.has(item.tax)) return `позиция ${i + 1}: tax`;
     lines.push({
-      name: item.name, quantity: item.quantity, sum: item.sum, tax: item.tax,
+      name: item.name,
+      quantity: item.quantity,
+      sum: item.sum,
+      tax: item.tax,
       ...(typeof item.payment_method === 'string' ? { paymentMethod: item.payment_method } : {}),
       ...(typeof item.payment_object === 'string' ? { paymentObject: item.payment_object } : {}),
     });
@@ -142,7 +160,10 @@ function readReceipt(value: string, kopecks: number): ReceiptLine[] | string {
 
 /** The `Shp_` user fields, prefix in any case, as `name=value`, in alphabetical (code unit) order. */
 function userFields(fields: Record<string, string>): string[] {
-  return Object.entries(fields).filter(([name]) => name.toLowerCase().startsWith('shp_')).map(([name, value]) => `${name}=${value}`).sort();
+  return Object.entries(fields)
+    .filter(([name]) => name.toLowerCase().startsWith('shp_'))
+    .map(([name, value]) => `${name}=${value}`)
+    .sort();
 }
 
 function sign(algorithm: RobokassaHashName, parts: string[]): string {
@@ -176,9 +197,12 @@ async function pay(o: RobokassaEmulatorOptions, invoice: Invoice, email: string,
   const { fields } = invoice;
   const outSum = formatOutSum(invoice.kopecks);
   const callback: Record<string, string> = {
-    OutSum: outSum, InvId: fields.InvId ?? '',
+    OutSum: outSum,
+    InvId: fields.InvId ?? '',
     Fee: formatOutSum(Math.round((invoice.kopecks * FEE_PER_MILLE) / 1000)),
-    EMail: email, PaymentMethod: 'BankCard', IncCurrLabel: 'BankCardPSR',
+    EMail: email,
+    PaymentMethod: 'BankCard',
+    IncCurrLabel: 'BankCardPSR',
     ...shpFields(fields),
   };
   callback.SignatureValue = sign(o.algorithm, [outSum, callback.InvId!, o.password2, ...userFields(fields)]);
@@ -197,8 +221,7 @@ async function pay(o: RobokassaEmulatorOptions, invoice: Invoice, email: string,
     return;
   }
   if (answer.status !== 200 || answer.text.trim() !== `OK${fields.InvId}`) {
-    send(res, 502, errorPage('Магазин не подтвердил оплату',
-      `ResultURL ответил ${answer.status}: ${answer.text.slice(0, 500)}`));
+    send(res, 502, errorPage('Магазин не подтвердил оплату', `ResultURL ответил ${answer.status}: ${answer.text.slice(0, 500)}`));
     return;
   }
   redirect(res, returnUrl(o, 'success', invoice));
@@ -283,7 +306,9 @@ function paymentPage(invoice: Invoice): string {
   const hidden = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
-  return layout('Оплата заказа', `<h1 data-testid="robokassa-title">Оплата заказа</h1>
+  return layout(
+    'Оплата заказа',
+    `<h1 data-testid="robokassa-title">Оплата заказа</h1>
 <p class="amount" data-testid="robokassa-amount" data-amount="${escapeHtml(formatOutSum(invoice.kopecks))}">${rubles(invoice.kopecks)}</p>
 <dl>
 <dt>Описание</dt><dd data-testid="robokassa-description">${escapeHtml(fields.Description ?? '')}</dd>
@@ -299,18 +324,25 @@ ${hidden}
 <button class="pay" type="submit" name="Action" value="pay" data-testid="robokassa-pay">Оплатить</button>
 <button class="cancel" type="submit" name="Action" value="cancel" data-testid="robokassa-cancel">Отмена</button>
 </div>
-</form>`);
+</form>`,
+  );
 }
 
 function receiptTable(lines: ReceiptLine[]): string {
-  const rows = lines.map((line) => `<tr data-testid="robokassa-receipt-line"><td>${escapeHtml(line.name)}</td><td>${line.quantity}</td>`
-    + `<td>${rubles(Math.round(line.sum * 100))}</td><td>${escapeHtml(line.tax)}</td><td>${escapeHtml(line.paymentMethod ?? '')}</td></tr>`);
+  const rows = lines.map(
+    (line) =>
+      `<tr data-testid="robokassa-receipt-line"><td>${escapeHtml(line.name)}</td><td>${line.quantity}</td>` +
+      `<td>${rubles(Math.round(line.sum * 100))}</td><td>${escapeHtml(line.tax)}</td><td>${escapeHtml(line.paymentMethod ?? '')}</td></tr>`,
+  );
   return `<h2>Чек (54-ФЗ)</h2>
 <table data-testid="robokassa-receipt"><thead><tr><th>Позиция</th><th>Кол-во</th><th>Сумма</th><th>НДС</th><th>Способ расчёта</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table>`;
 }
 
 function errorPage(title: string, message: string): string {
-  return layout(title, `<h1>${escapeHtml(title)}</h1>
-<p class="error" data-testid="robokassa-error">${escapeHtml(message)}</p>`);
+  return layout(
+    title,
+    `<h1>${escapeHtml(title)}</h1>
+<p class="error" data-testid="robokassa-error">${escapeHtml(message)}</p>`,
+  );
 }

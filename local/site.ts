@@ -39,9 +39,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 // Headers about one connection, never forwarded by a proxy (RFC 9110 §7.6.1).
-const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
-]);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
 /**
  * The address the proxy connects to the API from, which the API trusts (TRUSTED_PROXIES) to name
@@ -57,8 +55,9 @@ export const SITE_PROXY_ADDRESS = '127.0.0.2';
  * (frame-ancestors): scripts and styles are bundles of our own, no inline code, no other origin.
  */
 export const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    + "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
@@ -82,21 +81,24 @@ export async function startSite(o: { port: number; apiPort: number; distDir?: st
 function proxy(req: http.IncomingMessage, res: http.ServerResponse, apiPort: number): void {
   const client = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   const forwardedFor = req.headers['x-forwarded-for'];
-  const upstream = http.request({
-    host: '127.0.0.1',
-    localAddress: SITE_PROXY_ADDRESS,
-    port: apiPort,
-    method: req.method,
-    path: req.url,
-    headers: {
-      ...withoutHopByHop(req.headers),
-      'x-forwarded-for': forwardedFor ? `${[forwardedFor].flat().join(', ')}, ${client}` : client,
-      'x-forwarded-proto': 'http',
+  const upstream = http.request(
+    {
+      host: '127.0.0.1',
+      localAddress: SITE_PROXY_ADDRESS,
+      port: apiPort,
+      method: req.method,
+      path: req.url,
+      headers: {
+        ...withoutHopByHop(req.headers),
+        'x-forwarded-for': forwardedFor ? `${[forwardedFor].flat().join(', ')}, ${client}` : client,
+        'x-forwarded-proto': 'http',
+      },
     },
-  }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHopByHop(answer.headers));
-    answer.pipe(res);
-  });
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHopByHop(answer.headers));
+      answer.pipe(res);
+    },
+  );
   upstream.on('error', () => {
     if (res.headersSent) {
       res.destroy();

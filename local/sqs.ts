@@ -48,7 +48,10 @@ export function localAwsEnv(endpoint: string): Record<string, string> {
   };
 }
 
-export interface LocalSqsOptions { port: number; visibilityTimeoutSeconds: number }
+export interface LocalSqsOptions {
+  port: number;
+  visibilityTimeoutSeconds: number;
+}
 
 /**
  * `visibilityTimeoutSeconds` is short locally (a crashed batch comes back quickly), and queues live
@@ -86,7 +89,9 @@ export async function startLocalSqs(o: LocalSqsOptions): Promise<LocalSqs> {
   };
 }
 
-interface StoredMessage { record: { MessageId: string; attributes: { ApproximateReceiveCount: string } } }
+interface StoredMessage {
+  record: { MessageId: string; attributes: { ApproximateReceiveCount: string } };
+}
 interface QueueInternals {
   newRecord(record: unknown, delay?: number): StoredMessage;
   changeVisibility(receiptHandle: string, visibilityTimeout: string): boolean;

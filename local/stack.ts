@@ -99,8 +99,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // A short visibility timeout: a batch whose consumer crashed comes back within seconds.
     sqs: sqsService({ port: ports.SQS_PORT, visibilityTimeoutSeconds: 10, logsDir }),
     relay: relayService({
-      sqsEndpoint: urls.sqs, region: LOCAL_REGION, queueUrl: localSqsUrls(ports.SQS_PORT).queueUrl,
-      lambdaUrl: urls.lambda, functionName: 'execorder-local-events', logsDir,
+      sqsEndpoint: urls.sqs,
+      region: LOCAL_REGION,
+      queueUrl: localSqsUrls(ports.SQS_PORT).queueUrl,
+      lambdaUrl: urls.lambda,
+      functionName: 'execorder-local-events',
+      logsDir,
     }),
   };
   const extraApis = extraApiLauncher({ env, dataDir, logsDir });
@@ -110,8 +114,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     log(`✓ ${label} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
   };
   const databases = databasesService({
-    primary: services.primary, replica: services.replica, primaryPort: ports.DB_PRIMARY_PORT, replicaPort: ports.DB_REPLICA_PORT,
-    dataDir, logsDir, installDb: binaries.mariadbInstallDb, config, log, timed,
+    primary: services.primary,
+    replica: services.replica,
+    primaryPort: ports.DB_PRIMARY_PORT,
+    replicaPort: ports.DB_REPLICA_PORT,
+    dataDir,
+    logsDir,
+    installDb: binaries.mariadbInstallDb,
+    config,
+    log,
+    timed,
   });
 
   // Everything boots at once: the API only connects to the databases on its first request.
@@ -136,11 +148,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     {
       label: `Robokassa emulator :${ports.ROBOKASSA_EMULATOR_PORT}`,
       // It signs and checks with whatever the API ends up with, so the two always agree.
-      service: serverService(() => startRobokassaEmulator({
-        port: ports.ROBOKASSA_EMULATOR_PORT, apiUrl: urls.api, siteUrl: config.SITE_URL,
-        login: config.ROBOKASSA_LOGIN, password1: config.ROBOKASSA_PASSWORD1, password2: config.ROBOKASSA_PASSWORD2,
-        algorithm: config.ROBOKASSA_HASH,
-      })),
+      service: serverService(() =>
+        startRobokassaEmulator({
+          port: ports.ROBOKASSA_EMULATOR_PORT,
+          apiUrl: urls.api,
+          siteUrl: config.SITE_URL,
+          login: config.ROBOKASSA_LOGIN,
+          password1: config.ROBOKASSA_PASSWORD1,
+          password2: config.ROBOKASSA_PASSWORD2,
+          algorithm: config.ROBOKASSA_HASH,
+        }),
+      ),
     },
   ];
   const stack: Stack = {
@@ -204,8 +222,12 @@ function apiEnvironment(ports: Ports, urls: StackUrls, overrides: Record<string,
   // The contract's configuration names: the local services are defaults, and a value set in the
   // environment (a real SMTP server, Robokassa's own test page) wins over them.
   const defaults = {
-    SITE_URL: urls.site, TELEGRAM_API_URL: urls.telegram, SMTP_URL: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
-    ROBOKASSA_URL: urls.robokassa, ...LOCAL_ROBOKASSA, TRUSTED_PROXIES: SITE_PROXY_ADDRESS,
+    SITE_URL: urls.site,
+    TELEGRAM_API_URL: urls.telegram,
+    SMTP_URL: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
+    ROBOKASSA_URL: urls.robokassa,
+    ...LOCAL_ROBOKASSA,
+    TRUSTED_PROXIES: SITE_PROXY_ADDRESS,
   };
   const settings = { ...defaults, ...configVariables(process.env), ...facts, ...overrides };
   const config = parseConfig(settings);

@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   const env = Object.fromEntries(Object.entries(LOCAL_DEFAULTS).map(([name, value]) => [name, process.env[name] || value]));
   const began = Date.now();
   const stack = await startStack({
-    dataDir, fresh: args.fresh, freePorts: args['free-ports'], env, log: (line) => console.log(line),
+    dataDir,
+    fresh: args.fresh,
+    freePorts: args['free-ports'],
+    env,
+    log: (line) => console.log(line),
   });
   console.log(`
 execorder is running (booted in ${((Date.now() - began) / 1000).toFixed(1)} s):

@@ -17,14 +17,24 @@
 import http from 'node:http';
 import { listenOnLoopback } from './loopback';
 
-interface TelegramMessage { id: number; chatId: string; text: string; at: string }
+interface TelegramMessage {
+  id: number;
+  chatId: string;
+  text: string;
+  at: string;
+}
 
 export interface TelegramSink {
   url: string;
   close(): Promise<void>;
 }
 
-interface FailureRule { count: number; chatId?: string; status: number; retryAfter?: number }
+interface FailureRule {
+  count: number;
+  chatId?: string;
+  status: number;
+  retryAfter?: number;
+}
 
 /** What the Bot API says for each refusal the sink can be told to give (core.telegram.org/bots/api). */
 const REFUSALS: Record<number, string> = {
@@ -66,7 +76,12 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
     const message = record(chatId, text);
     json(res, 200, {
       ok: true,
-      result: { message_id: message.id, date: Math.floor(Date.now() / 1000), chat: { id: /^-?\d+$/.test(chatId) ? Number(chatId) : chatId, type: 'private' }, text },
+      result: {
+        message_id: message.id,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: /^-?\d+$/.test(chatId) ? Number(chatId) : chatId, type: 'private' },
+        text,
+      },
     });
   }
 
@@ -80,13 +95,17 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
   async function pressStart(res: http.ServerResponse, params: Record<string, unknown>): Promise<void> {
     const chatId = Number(params.chatId);
     const code = /[?&]start=([A-Za-z0-9_-]{1,64})(?:&|$)/.exec(typeof params.link === 'string' ? params.link : '')?.[1];
-    if (!Number.isSafeInteger(chatId) || chatId <= 0 || !code) return json(res, 400, { error: 'chatId must be a positive integer and link a t.me/<bot>?start=<code> link' });
+    if (!Number.isSafeInteger(chatId) || chatId <= 0 || !code)
+      return json(res, 400, { error: 'chatId must be a positive integer and link a t.me/<bot>?start=<code> link' });
     if (!webhook) return json(res, 409, { error: 'no webhook set (setWebhook)' });
     const update = {
       update_id: nextUpdateId++,
       message: {
-        message_id: nextId++, date: Math.floor(Date.now() / 1000), text: `/start ${code}`,
-        from: { id: chatId, is_bot: false, first_name: 'Local' }, chat: { id: chatId, type: 'private', first_name: 'Local' },
+        message_id: nextId++,
+        date: Math.floor(Date.now() / 1000),
+        text: `/start ${code}`,
+        from: { id: chatId, is_bot: false, first_name: 'Local' },
+        chat: { id: chatId, type: 'private', first_name: 'Local' },
         entities: [{ offset: 0, length: 6, type: 'bot_command' }],
       },
     };
@@ -107,13 +126,15 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
     const setWebhook = /^\/bot([^/]+)\/setWebhook$/.exec(url.pathname);
     if (setWebhook && req.method === 'POST') {
       if (decodeURIComponent(setWebhook[1]!) !== o.botToken) return botError(res, 401, 'Unauthorized');
-      const params = (JSON.parse(body || '{}') as { url?: string; secret_token?: string });
+      const params = JSON.parse(body || '{}') as { url?: string; secret_token?: string };
       webhook = params.url ? { url: params.url, ...(params.secret_token ? { secret: params.secret_token } : {}) } : null;
       return json(res, 200, { ok: true, result: true, description: webhook ? 'Webhook was set' : 'Webhook was deleted' });
     }
     if (url.pathname === '/press-start' && req.method === 'POST') {
       const type = req.headers['content-type'] ?? '';
-      const params = type.includes('application/json') ? (JSON.parse(body || '{}') as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(body));
+      const params = type.includes('application/json')
+        ? (JSON.parse(body || '{}') as Record<string, unknown>)
+        : Object.fromEntries(new URLSearchParams(body));
       return pressStart(res, params);
     }
     const bot = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
@@ -143,7 +164,9 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
         return json(res, 400, { error: 'count must be a positive integer and status 400..599' });
       }
       failures.push({
-        count, status, ...(rule.chatId === undefined ? {} : { chatId: String(rule.chatId) }),
+        count,
+        status,
+        ...(rule.chatId === undefined ? {} : { chatId: String(rule.chatId) }),
         ...(rule.retryAfter === undefined ? {} : { retryAfter: Math.max(1, Math.trunc(Number(rule.retryAfter)) || 1) }),
       });
       res.writeHead(204).end();
@@ -178,7 +201,9 @@ export async function startTelegramSink(o: { port: number; botToken: string }): 
 /** The Bot API's setWebhook, as an operator calls it against api.telegram.org after a deploy. */
 export async function setWebhook(apiUrl: string, botToken: string, url: string, secretToken: string): Promise<void> {
   const res = await fetch(`${apiUrl}/bot${botToken}/setWebhook`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, secret_token: secretToken }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url, secret_token: secretToken }),
   });
   if (!res.ok) throw new Error(`setWebhook: HTTP ${res.status}`);
 }
@@ -186,7 +211,12 @@ export async function setWebhook(apiUrl: string, botToken: string, url: string, 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(messages: TelegramMessage[]): string {
-  const rows = [...messages].reverse().map((m) => `<li><div class="meta">#${m.id} · chat ${escapeHtml(m.chatId)} · ${escapeHtml(m.at)}</div><pre>${escapeHtml(m.text)}</pre></li>`);
+  const rows = [...messages]
+    .reverse()
+    .map(
+      (m) =>
+        `<li><div class="meta">#${m.id} · chat ${escapeHtml(m.chatId)} · ${escapeHtml(m.at)}</div><pre>${escapeHtml(m.text)}</pre></li>`,
+    );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>Telegram sink · execorder</title>
 <style>body{font-family:sans-serif;max-width:48em;margin:2em auto;padding:0 1em}ul{list-style:none;padding:0}

@@ -4,4 +4,7 @@
 const { readdirSync } = require('node:fs');
 const path = require('node:path');
 
-module.exports = () => readdirSync(path.join(__dirname, '..', 'migrations')).filter((name) => /^\d{4}.*\.sql$/.test(name)).sort();
+module.exports = () =>
+  readdirSync(path.join(__dirname, '..', 'migrations'))
+    .filter((name) => /^\d{4}.*\.sql$/.test(name))
+    .sort();

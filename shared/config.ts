@@ -3,11 +3,17 @@
 import { z } from 'zod';
 
 const int = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
-const flag = z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true');
+const flag = z
+  .enum(['0', '1', 'true', 'false'])
+  .default('0')
+  .transform((v) => v === '1' || v === 'true');
 
 const ConfigSchema = z.object({
   /** `local` for this machine's stack (and tests); any other value is an AWS stage. */
-  STAGE: z.string().regex(/^[\w-]{1,40}$/).default('local'),
+  STAGE: z
+    .string()
+    .regex(/^[\w-]{1,40}$/)
+    .default('local'),
   API_PORT: int(3000),
   WEB_PORT: int(8080),
   MAIL_UI_PORT: int(1080),
@@ -33,7 +39,10 @@ const ConfigSchema = z.object({
   RATE_LIMIT_PER_SECOND: int(5),
   RATE_LIMIT_PER_MINUTE: int(180),
   /** Counters of APIs with different limits over one memcached must not mix (tests run such APIs side by side). */
-  RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w-]{1,20}$/).default('rl'),
+  RATE_LIMIT_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w-]{1,20}$/)
+    .default('rl'),
   RATE_LIMIT_ROBOKASSA_PER_SECOND: int(50),
   RATE_LIMIT_ROBOKASSA_PER_MINUTE: int(3000),
   BCRYPT_ROUNDS: int(11),
@@ -71,7 +80,10 @@ const ConfigSchema = z.object({
   /** The migrate function only: the operator's secret with ADMIN_PASSWORD (read at cold start). */
   ADMIN_SECRET_ARN: z.string().default(''),
   /** A header only CloudFront adds (with ORIGIN_SECRET), so a request that skipped CloudFront is refused; '' turns the check off. */
-  ORIGIN_SECRET_HEADER: z.string().regex(/^[a-z0-9-]*$/).default(''),
+  ORIGIN_SECRET_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]*$/)
+    .default(''),
   ORIGIN_SECRET: z.string().default(''),
   /** In AWS the value lives in Secrets Manager under this name, read once per container. */
   ORIGIN_SECRET_ARN: z.string().default(''),
@@ -91,7 +103,15 @@ const ConfigSchema = z.object({
   /** The answer an appeal is promised by (its `answerBy`). */
   APPEAL_ANSWER_DAYS: z.coerce.number().min(0).default(5),
   /** Peers that are proxies of ours (locally the site's): only they may name the client in X-Forwarded-For. */
-  TRUSTED_PROXIES: z.string().default('').transform((list) => list.split(',').map((a) => a.trim()).filter(Boolean)),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
   /** A header our edge sets to the viewer's `address:port` (AWS: cloudfront-viewer-address), read only with the origin check on. */
   CLIENT_IP_HEADER: z.string().toLowerCase().default(''),
   /** Requests with an unknown, expired or revoked token per address and minute before 429 (0: no limit). */
@@ -102,11 +122,19 @@ const ConfigSchema = z.object({
   ROBOKASSA_RECEIPT: flag,
   /** The shop's taxation system and a top-up's VAT rate, by Robokassa's names (docs.robokassa.ru/ru/fiscalization). */
   FISCAL_SNO: z.enum(['osn', 'usn_income', 'usn_income_outcome', 'esn', 'patent']).default('usn_income'),
-  FISCAL_TAX: z.enum(['none', 'vat0', 'vat5', 'vat7', 'vat10', 'vat20', 'vat22', 'vat105', 'vat107', 'vat110', 'vat120', 'vat122']).default('none'),
+  FISCAL_TAX: z
+    .enum(['none', 'vat0', 'vat5', 'vat7', 'vat10', 'vat20', 'vat22', 'vat105', 'vat107', 'vat110', 'vat120', 'vat122'])
+    .default('none'),
   /** The bot's @username without the @: the deep link that links a chat is t.me/<it>?start=<code>. */
-  TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{4,31}$/).default('execorder_local_bot'),
+  TELEGRAM_BOT_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{4,31}$/)
+    .default('execorder_local_bot'),
   /** setWebhook's secret_token: Telegram sends it back in X-Telegram-Bot-Api-Secret-Token (1..256 of A-Za-z0-9_-). */
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).default('local-webhook-secret'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/)
+    .default('local-webhook-secret'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -120,10 +148,20 @@ export type Config = z.infer<typeof ConfigSchema>;
  *   lacks its secret stops, with the secret's name, the moment it reads it, never using the default.
  */
 const REQUIRED_OUTSIDE_LOCAL = [
-  'SITE_URL', 'DB_PRIMARY_HOST', 'DB_REPLICA_HOST', 'DB_USER', 'MEMCACHED_SERVERS', 'SQS_QUEUE_URL', 'MAIL_FROM',
+  'SITE_URL',
+  'DB_PRIMARY_HOST',
+  'DB_REPLICA_HOST',
+  'DB_USER',
+  'MEMCACHED_SERVERS',
+  'SQS_QUEUE_URL',
+  'MAIL_FROM',
 ] as const satisfies readonly (keyof Config)[];
 const LOCAL_SECRETS = [
-  'ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'SMTP_URL', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET',
+  'ROBOKASSA_PASSWORD1',
+  'ROBOKASSA_PASSWORD2',
+  'SMTP_URL',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
 ] as const satisfies readonly (keyof Config)[];
 
 export function parseConfig(env: Record<string, string | undefined>): Config {

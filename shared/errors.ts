@@ -1,12 +1,29 @@
 // Domain errors carry the contract's code and no HTTP status: the one error mapper
 // (shared/http/handler.ts) holds the code → status table.
-export interface ErrorDetail { path: string; message: string }
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
 
 /** Every error code of the contract (../shared/API.md) and the specific codes beside `conflict`. */
 export const ERROR_CODES = [
-  'validation_failed', 'bad_request', 'unauthenticated', 'invalid_credentials', 'forbidden', 'account_blocked',
-  'not_found', 'conflict', 'email_taken', 'task_taken', 'invalid_state', 'insufficient_funds', 'amount_too_large',
-  'idempotency_key_reused', 'payload_too_large', 'rate_limited', 'unavailable',
+  'validation_failed',
+  'bad_request',
+  'unauthenticated',
+  'invalid_credentials',
+  'forbidden',
+  'account_blocked',
+  'not_found',
+  'conflict',
+  'email_taken',
+  'task_taken',
+  'invalid_state',
+  'insufficient_funds',
+  'amount_too_large',
+  'idempotency_key_reused',
+  'payload_too_large',
+  'rate_limited',
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -38,7 +55,5 @@ export const insufficientFunds = (message = 'Not enough money') => new AppError(
 /** A credit that would take a bucket past what its DECIMAL(12,2) column holds. */
 export const amountTooLarge = (message: string) => new AppError('amount_too_large', message);
 export const payloadTooLarge = () => new AppError('payload_too_large', 'The body is over 64 KiB');
-export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError('rate_limited', 'Too many requests', undefined, retryAfterSeconds);
-export const unavailable = (message: string, retryAfterSeconds = 5) =>
-  new AppError('unavailable', message, undefined, retryAfterSeconds);
+export const rateLimited = (retryAfterSeconds: number) => new AppError('rate_limited', 'Too many requests', undefined, retryAfterSeconds);
+export const unavailable = (message: string, retryAfterSeconds = 5) => new AppError('unavailable', message, undefined, retryAfterSeconds);

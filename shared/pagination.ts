@@ -5,7 +5,10 @@
 import { z, type ZodType } from 'zod';
 import { Limit } from './schemas';
 
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 type CursorPart = number | string;
 
@@ -31,12 +34,15 @@ function decodeJson(value: string): unknown {
  */
 export function cursorParam<const T extends readonly [ZodType, ...ZodType[]]>(...parts: T) {
   const shape = z.tuple(parts as unknown as [ZodType, ...ZodType[]]) as unknown as z.ZodTuple<[...T], null>;
-  return z.string().max(MAX_CURSOR_CHARS).transform((value, ctx): z.output<typeof shape> => {
-    const decoded = shape.safeParse(decodeJson(value));
-    if (decoded.success && encodeCursor(decoded.data) === value) return decoded.data;
-    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
-    return z.NEVER;
-  });
+  return z
+    .string()
+    .max(MAX_CURSOR_CHARS)
+    .transform((value, ctx): z.output<typeof shape> => {
+      const decoded = shape.safeParse(decodeJson(value));
+      if (decoded.success && encodeCursor(decoded.data) === value) return decoded.data;
+      ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued' });
+      return z.NEVER;
+    });
 }
 
 /** A row id as a cursor part: what every id-keyed list pages by. */

@@ -8,7 +8,11 @@ const CONTROL_OR_LINE = /[\u0000-\u001f\u007f]/;
 
 /** Trimmed text of min..max characters without control characters (newlines and tabs only where multiline). */
 export function text(min: number, max: number, multiline = false) {
-  return z.string().trim().min(min).max(max)
+  return z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
     .refine((s) => !(multiline ? CONTROL : CONTROL_OR_LINE).test(s), 'must not contain control characters');
 }
 

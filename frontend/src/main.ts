@@ -6,9 +6,7 @@ import { t } from './i18n';
 import { createLayout } from './layout';
 import { HOME } from './home';
 import { routes } from './routes';
-import {
-  currentPlace, currentTarget, href, loginHref, matchRoute, navigate, onNavigateSame, type PageContext,
-} from './router';
+import { currentPlace, currentTarget, href, loginHref, matchRoute, navigate, onNavigateSame, type PageContext } from './router';
 import { getSession, onSessionChange, setSession } from './session';
 import { h, fill } from './ui/h';
 import { accountNotices } from './ui/account-notices';
@@ -26,17 +24,23 @@ let controller: AbortController | null = null;
 let firstRender = true;
 
 function notFound(): Node {
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     pageHeader(t.app.notFoundTitle),
     h('p', null, t.app.notFoundText),
-    h('p', null, h('a', { href: href(HOME) }, t.app.toFeed)));
+    h('p', null, h('a', { href: href(HOME) }, t.app.toFeed)),
+  );
 }
 
 function wrongRole(roles: readonly string[]): Node {
-  return h('div', { class: 'stack', 'data-testid': 'wrong-role' },
+  return h(
+    'div',
+    { class: 'stack', 'data-testid': 'wrong-role' },
     pageHeader(t.errors.wrongRoleTitle),
     h('p', null, t.errors.wrongRole(roles.map((r) => t.roles[r] ?? r).join(', '))),
-    h('p', null, h('a', { class: 'button button--primary', href: loginHref(currentTarget()) }, t.errors.loginAs)));
+    h('p', null, h('a', { class: 'button button--primary', href: loginHref(currentTarget()) }, t.errors.loginAs)),
+  );
 }
 
 async function renderRoute(): Promise<void> {
@@ -85,10 +89,15 @@ async function renderRoute(): Promise<void> {
   } catch (err) {
     if (ctx.signal.aborted || mine !== generation) return;
     const missing = err instanceof ApiError && err.code === 'not_found';
-    show(h('div', { class: 'stack' },
-      pageHeader(missing ? t.app.notFoundTitle : t.app.errorTitle),
-      errorBox(err, missing ? undefined : () => void renderRoute()),
-      h('p', null, h('a', { href: href(HOME) }, t.app.toFeed))));
+    show(
+      h(
+        'div',
+        { class: 'stack' },
+        pageHeader(missing ? t.app.notFoundTitle : t.app.errorTitle),
+        errorBox(err, missing ? undefined : () => void renderRoute()),
+        h('p', null, h('a', { href: href(HOME) }, t.app.toFeed)),
+      ),
+    );
   } finally {
     window.clearTimeout(spinner);
   }

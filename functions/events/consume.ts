@@ -7,9 +7,16 @@ import { handleRecord, SEND_MARGIN_MS } from '../../shared/notifications/consume
 /** SQS (the events queue), batches of up to ten: each failed record is reported, the rest deleted. */
 export const handler = middy(async (event: SQSEvent, context: Context) => {
   const deadline = Date.now() + context.getRemainingTimeInMillis() - SEND_MARGIN_MS;
-  return Promise.allSettled(event.Records.map((record) => withLogScope(() => {
-    tagLogs({ requestId: record.messageId, route: 'SQS events' });
-    return handleRecord(record, deadline);
-  })));
-})
-  .use(sqsPartialBatchFailure({ logger: (reason: unknown, record: SQSRecord) => log.error('message failed', reason, { messageId: record.messageId }) }));
+  return Promise.allSettled(
+    event.Records.map((record) =>
+      withLogScope(() => {
+        tagLogs({ requestId: record.messageId, route: 'SQS events' });
+        return handleRecord(record, deadline);
+      }),
+    ),
+  );
+}).use(
+  sqsPartialBatchFailure({
+    logger: (reason: unknown, record: SQSRecord) => log.error('message failed', reason, { messageId: record.messageId }),
+  }),
+);

@@ -12,7 +12,11 @@ import { SESSION_SETTINGS } from '../../shared/db/nodes';
 import { log } from '../../shared/log';
 import { answerCustomResource, isCustomResourceRequest } from '../../shared/ops/custom-resource';
 
-interface Outcome { applied: string[]; admin: boolean; appUser: boolean }
+interface Outcome {
+  applied: string[];
+  admin: boolean;
+  appUser: boolean;
+}
 
 /** The master user from its secret in AWS, the configured user locally. */
 async function adminCredentials(): Promise<{ user: string; password: string }> {
@@ -22,14 +26,19 @@ async function adminCredentials(): Promise<{ user: string; password: string }> {
 }
 
 async function adminPassword(): Promise<string> {
-  return config.ADMIN_SECRET_ARN ? (await secretJson(config.ADMIN_SECRET_ARN)).ADMIN_PASSWORD ?? '' : config.ADMIN_PASSWORD;
+  return config.ADMIN_SECRET_ARN ? ((await secretJson(config.ADMIN_SECRET_ARN)).ADMIN_PASSWORD ?? '') : config.ADMIN_PASSWORD;
 }
 
 async function runMigrations(): Promise<Outcome> {
   const { user, password } = await adminCredentials();
   const conn = await mysql.createConnection({
-    host: config.DB_PRIMARY_HOST, port: config.DB_PRIMARY_PORT, user, password,
-    database: config.DB_NAME, multipleStatements: true, charset: 'utf8mb4',
+    host: config.DB_PRIMARY_HOST,
+    port: config.DB_PRIMARY_PORT,
+    user,
+    password,
+    database: config.DB_NAME,
+    multipleStatements: true,
+    charset: 'utf8mb4',
     ...(config.DB_TLS ? { ssl: 'Amazon RDS' } : {}),
   });
   try {

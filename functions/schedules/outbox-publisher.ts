@@ -16,7 +16,8 @@ export const handler = async (event: Partial<ScheduledEvent> | undefined, contex
   if (event?.source !== 'aws.events') return publishLeftBehind(new RequestDb().strong);
   // A scheduled run relays even when the reconciler fails (the database still starting, say):
   // the relay waits for the database itself, and the next run reconciles.
-  const reconciled = await publishLeftBehind(new RequestDb().strong)
-    .catch((err: Error) => log.warn('outbox reconciler failed; relaying anyway', { reason: err.message }));
+  const reconciled = await publishLeftBehind(new RequestDb().strong).catch((err: Error) =>
+    log.warn('outbox reconciler failed; relaying anyway', { reason: err.message }),
+  );
   return { ...reconciled, relayed: await relayOutbox(() => context.getRemainingTimeInMillis() > STOP_BEFORE_LIMIT_MS) };
 };

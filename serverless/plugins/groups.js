@@ -119,28 +119,32 @@ class FunctionGroups {
         },
         // Network interfaces in the VPC only; AWSLambdaVPCAccessExecutionRole would add logs on `*`.
         ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess' }],
-        Policies: [{
-          PolicyName: `${service.service}-${this.provider.getStage()}-${group}`,
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroups },
-              ...(this.groups()[group].statements ?? []),
-            ],
+        Policies: [
+          {
+            PolicyName: `${service.service}-${this.provider.getStage()}-${group}`,
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroups },
+                ...(this.groups()[group].statements ?? []),
+              ],
+            },
           },
-        }],
+        ],
       },
     };
   }
 
   queryAlarm(group, metric) {
-    return anyAbove0(`${metric} of any function in the region (group ${group} and the rest)`, [{
-      Id: 'total',
-      Label: `${group} ${metric}`,
-      Expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Lambda", FunctionName)`,
-      Period: 300,
-      ReturnData: true,
-    }]);
+    return anyAbove0(`${metric} of any function in the region (group ${group} and the rest)`, [
+      {
+        Id: 'total',
+        Label: `${group} ${metric}`,
+        Expression: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Lambda", FunctionName)`,
+        Period: 300,
+        ReturnData: true,
+      },
+    ]);
   }
 
   alarm(group, metric, members) {

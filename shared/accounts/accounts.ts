@@ -32,17 +32,31 @@ export const LoginBody = z.strictObject({
 
 export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().max(128), newPassword: Password });
 
-export interface AccountView { id: number; email: string; fname: string; sname: string; phone: string }
+export interface AccountView {
+  id: number;
+  email: string;
+  fname: string;
+  sname: string;
+  phone: string;
+}
 
 const DUPLICATE = 1062;
 
-export async function register(db: RequestDb, input: z.output<typeof RegisterBody>, client: { ip: string; userAgent: string }): Promise<AccountView> {
+export async function register(
+  db: RequestDb,
+  input: z.output<typeof RegisterBody>,
+  client: { ip: string; userAgent: string },
+): Promise<AccountView> {
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.transaction(async (tx) => {
-      const res = await tx.exec(
-        'INSERT INTO account (email, password_hash, fname, sname, phone) VALUES (?, ?, ?, ?, ?)',
-        [input.email, passwordHash, input.fname, input.sname, input.phone]);
+      const res = await tx.exec('INSERT INTO account (email, password_hash, fname, sname, phone) VALUES (?, ?, ?, ?, ?)', [
+        input.email,
+        passwordHash,
+        input.fname,
+        input.sname,
+        input.phone,
+      ]);
       if (input.consents) await recordConsents(tx, res.insertId, input.consents, client, 'consents.');
       return { id: res.insertId, email: input.email, fname: input.fname, sname: input.sname, phone: input.phone };
     });
@@ -52,12 +66,18 @@ export async function register(db: RequestDb, input: z.output<typeof RegisterBod
   }
 }
 
-interface AccountRow extends AccountView, BlockRow { passwordHash: string; isAdmin: number }
+interface AccountRow extends AccountView, BlockRow {
+  passwordHash: string;
+  isAdmin: number;
+}
 
 const ACCOUNT_COLUMNS = `id, email, fname, sname, phone, password_hash AS passwordHash, is_admin AS isAdmin, ${BLOCK_COLUMNS}`;
 
 export async function login(
-  db: RequestDb, input: z.output<typeof LoginBody>, ip: string, userAgent: string,
+  db: RequestDb,
+  input: z.output<typeof LoginBody>,
+  ip: string,
+  userAgent: string,
 ): Promise<{ token: string; session: SessionView; account: AccountView & { blocked: Block | null } }> {
   const [row] = await db.strongRows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE email = ?`, [input.email]);
   if (!(await passwordMatches(input.password, row?.passwordHash)) || !row) throw invalidCredentials();
@@ -67,7 +87,12 @@ export async function login(
 }
 
 export interface MeView extends AccountView {
-  role: Role; balance: string; balanceHeld: string; salary: string; salaryHeld: string; blocked: Block | null;
+  role: Role;
+  balance: string;
+  balanceHeld: string;
+  salary: string;
+  salaryHeld: string;
+  blocked: Block | null;
   /** The account has not agreed to the current version of the terms or of the personal-data policy. */
   consentRequired: boolean;
 }
@@ -76,12 +101,18 @@ export async function me(db: Sql, session: Session): Promise<MeView> {
   const [row] = await db.rows<AccountView & { balance: string; balanceHeld: string; salary: string; salaryHeld: string; consents: number }>(
     `SELECT id, email, fname, sname, phone, balance, balance_held AS balanceHeld, salary, salary_held AS salaryHeld,
             ${consentsInForceSql('account.id')} AS consents
-       FROM account WHERE id = ?`, [session.accountId]);
+       FROM account WHERE id = ?`,
+    [session.accountId],
+  );
   if (!row) throw notFound('Account');
   const money = (v: string) => formatMoney(toKopecks(v));
   return {
-    ...accountView(row), role: session.role,
-    balance: money(row.balance), balanceHeld: money(row.balanceHeld), salary: money(row.salary), salaryHeld: money(row.salaryHeld),
+    ...accountView(row),
+    role: session.role,
+    balance: money(row.balance),
+    balanceHeld: money(row.balanceHeld),
+    salary: money(row.salary),
+    salaryHeld: money(row.salaryHeld),
     // As the session lookup read it on the primary, the same block the refusals go by (the replica may lag).
     blocked: session.blocked,
     consentRequired: consentRequired(row.consents),
@@ -90,7 +121,9 @@ export async function me(db: Sql, session: Session): Promise<MeView> {
 
 /** Changes the password after checking the current one; every other session and every open reset link of the account end. */
 export async function changePassword(db: RequestDb, session: Session, input: z.output<typeof ChangePasswordBody>): Promise<void> {
-  const [row] = await db.strongRows<{ passwordHash: string }>('SELECT password_hash AS passwordHash FROM account WHERE id = ?', [session.accountId]);
+  const [row] = await db.strongRows<{ passwordHash: string }>('SELECT password_hash AS passwordHash FROM account WHERE id = ?', [
+    session.accountId,
+  ]);
   if (!(await passwordMatches(input.currentPassword, row?.passwordHash))) throw invalidCredentials();
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {

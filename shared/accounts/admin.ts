@@ -7,5 +7,6 @@ export async function ensureAdmin(conn: Connection, email: string, password: str
   await conn.query(
     `INSERT INTO account (email, password_hash, fname, sname, phone, is_admin) VALUES (?, ?, 'Admin', 'execorder', '+70000000000', 1)
      ON DUPLICATE KEY UPDATE password_hash = VALUES(password_hash), is_admin = 1`,
-    [email.trim().toLowerCase(), passwordHash]);
+    [email.trim().toLowerCase(), passwordHash],
+  );
 }

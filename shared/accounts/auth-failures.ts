@@ -9,7 +9,11 @@ import { config } from '../config';
 import { rateLimited } from '../errors';
 
 /** An address's current minute of counting. */
-export interface GuessWindow { ip: string; minute: number; retryAfter: number }
+export interface GuessWindow {
+  ip: string;
+  minute: number;
+  retryAfter: number;
+}
 
 export function guessWindow(ip: string, nowMs = Date.now()): GuessWindow {
   const second = Math.floor(nowMs / 1000);
@@ -24,8 +28,10 @@ export function refuseWhileGuessing(window: GuessWindow, failures: number): void
 /** Counts one failed authentication (`failures` were counted before it); throws 429 when it is one too many. */
 export async function countAuthFailure(window: GuessWindow, failures: number): Promise<void> {
   if (config.AUTH_FAILURES_PER_MINUTE === 0) return;
-  await bestEffortWrite('failed authentication count',
+  await bestEffortWrite(
+    'failed authentication count',
     'INSERT INTO auth_failure (ip, minute, failures) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE failures = failures + 1',
-    [window.ip.slice(0, 45), window.minute]);
+    [window.ip.slice(0, 45), window.minute],
+  );
   if (failures + 1 > config.AUTH_FAILURES_PER_MINUTE) throw rateLimited(window.retryAfter);
 }

@@ -8,10 +8,16 @@ import { forbidden, invalidState, notFound } from '../errors';
 import { text } from '../schemas';
 import { spendResetLinks } from './reset-links';
 
-export interface Block { reason: string; since: string }
+export interface Block {
+  reason: string;
+  since: string;
+}
 
 /** The account columns of a block, as `BLOCK_COLUMNS` names them. */
-export interface BlockRow { blockedReason: string | null; blockedAt: Date | null }
+export interface BlockRow {
+  blockedReason: string | null;
+  blockedAt: Date | null;
+}
 
 export const BLOCK_COLUMNS = 'blocked_reason AS blockedReason, blocked_at AS blockedAt';
 
@@ -22,12 +28,14 @@ export function blockOf(row: BlockRow): Block | null {
 export const BlockBody = z.strictObject({ reason: text(1, 1000, true) });
 export const UnblockBody = z.strictObject({ comment: text(1, 1000, true) });
 
-export interface BlockView { id: number; blocked: Block | null }
+export interface BlockView {
+  id: number;
+  blocked: Block | null;
+}
 
 /** Locks the account row (accounts come before every other row in the lock order) and reads its block. */
 export async function lockBlock(tx: Tx, accountId: number): Promise<Block | null> {
-  const [row] = await tx.rows<BlockRow>(
-    `SELECT ${BLOCK_COLUMNS} FROM account WHERE id = ? FOR UPDATE`, [accountId]);
+  const [row] = await tx.rows<BlockRow>(`SELECT ${BLOCK_COLUMNS} FROM account WHERE id = ? FOR UPDATE`, [accountId]);
   if (!row) throw notFound('Account');
   return blockOf(row);
 }
@@ -45,7 +53,9 @@ export async function liftBlock(tx: Tx, accountId: number, adminId: number, answ
   await tx.exec('UPDATE account SET blocked_reason = NULL, blocked_at = NULL WHERE id = ?', [accountId]);
   await tx.exec(
     `UPDATE appeal SET status = 'lifted', answer = ?, decided_by = ?, decided_at = NOW(3)
-      WHERE account_id = ? AND status = 'open'`, [answer, adminId, accountId]);
+      WHERE account_id = ? AND status = 'open'`,
+    [answer, adminId, accountId],
+  );
 }
 
 export async function blockAccount(db: RequestDb, adminId: number, accountId: number, reason: string): Promise<BlockView> {

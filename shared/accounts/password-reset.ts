@@ -46,7 +46,8 @@ export async function issueResetToken(db: Sql, outboxId: number, accountId: numb
      ON DUPLICATE KEY UPDATE
        token_hash = IF(used_at IS NULL, VALUES(token_hash), token_hash),
        expires_at = IF(used_at IS NULL, VALUES(expires_at), expires_at)`,
-    [outboxId, accountId, hashToken(token)]);
+    [outboxId, accountId, hashToken(token)],
+  );
   return token;
 }
 
@@ -57,7 +58,9 @@ export async function confirmPasswordReset(db: RequestDb, input: z.output<typeof
   await db.transaction(async (tx) => {
     const [reset] = await tx.rows<{ outboxId: number; accountId: number }>(
       `SELECT outbox_id AS outboxId, account_id AS accountId FROM password_reset
-        WHERE token_hash = ? AND used_at IS NULL AND expires_at > NOW(3) FOR UPDATE`, [hashToken(input.token)]);
+        WHERE token_hash = ? AND used_at IS NULL AND expires_at > NOW(3) FOR UPDATE`,
+      [hashToken(input.token)],
+    );
     if (!reset) throw badToken();
     // Spending it is the one decision: this and every other open link of the account end here.
     await spendResetLinks(tx, reset.accountId);

@@ -23,17 +23,28 @@ const IDLE_DAYS = 30;
 const READ_YOUR_WRITES_SECONDS = 5;
 
 export async function createSession(
-  tx: Sql, accountId: number, role: Role, ip: string, userAgent: string,
+  tx: Sql,
+  accountId: number,
+  role: Role,
+  ip: string,
+  userAgent: string,
 ): Promise<{ token: string; sessionId: number }> {
   const token = newToken();
-  const res = await tx.exec(
-    'INSERT INTO session (account_id, role, token_hash, ip, user_agent) VALUES (?, ?, ?, ?, ?)',
-    [accountId, role, hashToken(token), ip.slice(0, 45), userAgent.slice(0, 255)]);
+  const res = await tx.exec('INSERT INTO session (account_id, role, token_hash, ip, user_agent) VALUES (?, ?, ?, ?, ?)', [
+    accountId,
+    role,
+    hashToken(token),
+    ip.slice(0, 45),
+    userAgent.slice(0, 255),
+  ]);
   return { token, sessionId: res.insertId };
 }
 
 /** A bearer token's live session (or null), and the failed authentications of the caller's address this minute. */
-export interface TokenLookup { session: Session | null; failures: number }
+export interface TokenLookup {
+  session: Session | null;
+  failures: number;
+}
 
 /**
  * The live session a bearer token names, read on the primary so that a revoked token is dead at
@@ -41,7 +52,9 @@ export interface TokenLookup { session: Session | null; failures: number }
  * address's failed authentications (shared/accounts/auth-failures.ts) in the same statement.
  */
 export async function sessionByToken(db: RequestDb, token: string, guesses: GuessWindow): Promise<TokenLookup> {
-  const [row] = await db.strongRows<BlockRow & { id: number | null; accountId: number; role: Role; stale: number; wroteRecently: number; failures: number | null }>(
+  const [row] = await db.strongRows<
+    BlockRow & { id: number | null; accountId: number; role: Role; stale: number; wroteRecently: number; failures: number | null }
+  >(
     `SELECT s.id, s.account_id AS accountId, s.role, s.last_active_at < NOW(3) - INTERVAL 1 MINUTE AS stale,
             s.wrote_at > NOW(3) - INTERVAL ${READ_YOUR_WRITES_SECONDS} SECOND AS wroteRecently,
             a.blocked_reason AS blockedReason, a.blocked_at AS blockedAt, g.failures
@@ -49,13 +62,20 @@ export async function sessionByToken(db: RequestDb, token: string, guesses: Gues
        LEFT JOIN session s ON s.token_hash = ? AND s.last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY
        LEFT JOIN account a ON a.id = s.account_id
        LEFT JOIN auth_failure g ON g.ip = ? AND g.minute = ?`,
-    [hashToken(token), guesses.ip.slice(0, 45), guesses.minute]);
+    [hashToken(token), guesses.ip.slice(0, 45), guesses.minute],
+  );
   const failures = Number(row?.failures ?? 0);
   if (!row || row.id === null) return { session: null, failures };
   // Not awaited: the request goes on while the activity is recorded (it is a best-effort write).
   if (row.stale) void touchSession(row.id);
   return {
-    session: { id: row.id, accountId: row.accountId, role: row.role, blocked: blockOf(row), wroteRecently: Number(row.wroteRecently) === 1 },
+    session: {
+      id: row.id,
+      accountId: row.accountId,
+      role: row.role,
+      blocked: blockOf(row),
+      wroteRecently: Number(row.wroteRecently) === 1,
+    },
     failures,
   };
 }
@@ -66,7 +86,13 @@ async function touchSession(sessionId: number): Promise<void> {
 }
 
 export interface SessionView {
-  id: number; role: Role; ip: string; userAgent: string; createdAt: string; lastActiveAt: string; current: boolean;
+  id: number;
+  role: Role;
+  ip: string;
+  userAgent: string;
+  createdAt: string;
+  lastActiveAt: string;
+  current: boolean;
 }
 
 type SessionRow = { id: number; role: Role; ip: string; userAgent: string; createdAt: Date; lastActiveAt: Date };
@@ -74,15 +100,21 @@ type SessionRow = { id: number; role: Role; ip: string; userAgent: string; creat
 const SESSION_VIEW_COLUMNS = 'id, role, ip, user_agent AS userAgent, created_at AS createdAt, last_active_at AS lastActiveAt';
 
 const toView = (r: SessionRow, currentId: number): SessionView => ({
-  id: r.id, role: r.role, ip: r.ip, userAgent: r.userAgent,
-  createdAt: r.createdAt.toISOString(), lastActiveAt: r.lastActiveAt.toISOString(), current: r.id === currentId,
+  id: r.id,
+  role: r.role,
+  ip: r.ip,
+  userAgent: r.userAgent,
+  createdAt: r.createdAt.toISOString(),
+  lastActiveAt: r.lastActiveAt.toISOString(),
+  current: r.id === currentId,
 });
 
 export async function listSessions(db: RequestDb, session: Session): Promise<SessionView[]> {
   const rows = await db.strongRows<SessionRow>(
     `SELECT ${SESSION_VIEW_COLUMNS} FROM session WHERE account_id = ? AND last_active_at > NOW(3) - INTERVAL ${IDLE_DAYS} DAY
       ORDER BY last_active_at DESC, id DESC`,
-    [session.accountId]);
+    [session.accountId],
+  );
   return rows.map((r) => toView(r, session.id));
 }
 

@@ -16,13 +16,16 @@ export async function accountNames(db: Sql, ids: number[]): Promise<Map<number, 
     else missing.push(id);
   });
   if (missing.length > 0) {
-    const rows = await db.rows<{ id: number; fname: string; sname: string }>(
-      'SELECT id, fname, sname FROM account WHERE id IN (?)', [missing]);
-    await Promise.all(rows.map((r) => {
-      const name = `${r.fname} ${r.sname}`;
-      names.set(r.id, name);
-      return cacheSet(key(r.id), name, TTL_SECONDS);
-    }));
+    const rows = await db.rows<{ id: number; fname: string; sname: string }>('SELECT id, fname, sname FROM account WHERE id IN (?)', [
+      missing,
+    ]);
+    await Promise.all(
+      rows.map((r) => {
+        const name = `${r.fname} ${r.sname}`;
+        names.set(r.id, name);
+        return cacheSet(key(r.id), name, TTL_SECONDS);
+      }),
+    );
   }
   return names;
 }

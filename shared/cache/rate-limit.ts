@@ -1,7 +1,10 @@
 // Fixed-window counters per client in memcached: one for the current second, one for the minute.
 import { cacheCount } from './memcache';
 
-export interface Limits { perSecond: number; perMinute: number }
+export interface Limits {
+  perSecond: number;
+  perMinute: number;
+}
 
 /** Seconds until the client may retry, or 0 when the request is within both limits (0 disables a limit). */
 export async function overLimitFor(client: string, limits: Limits, prefix: string, nowMs = Date.now()): Promise<number> {

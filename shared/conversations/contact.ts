@@ -12,15 +12,17 @@ const INTERNATIONAL_PHONE = /\+\d(?:[\s().-]*\d){9,14}(?!\d)/u;
 /** user@host.tld, also written out: "ivan собака mail.ru", "ivan (at) gmail dot com", "ivan[at]yandex[dot]ru". */
 const EMAIL = new RegExp(
   String.raw`[\p{L}\d._%+-]+\s*(?:@|\(\s*(?:at|собака)\s*\)|\[\s*(?:at|собака)\s*\]|\s(?:at|собака|собачка)\s)\s*` +
-  String.raw`[\p{L}\d-]+(?:(?:\.|\s?(?:\(dot\)|\[dot\]|\(точка\)|\[точка\])\s?|\s(?:dot|точка)\s)[\p{L}\d-]+)*` +
-  String.raw`(?:\.|\s?(?:\(dot\)|\[dot\]|\(точка\)|\[точка\])\s?|\s(?:dot|точка)\s)\p{L}{2,}`,
-  'iu');
+    String.raw`[\p{L}\d-]+(?:(?:\.|\s?(?:\(dot\)|\[dot\]|\(точка\)|\[точка\])\s?|\s(?:dot|точка)\s)[\p{L}\d-]+)*` +
+    String.raw`(?:\.|\s?(?:\(dot\)|\[dot\]|\(точка\)|\[точка\])\s?|\s(?:dot|точка)\s)\p{L}{2,}`,
+  'iu',
+);
 
 /** Addresses with a scheme or www, and messenger and social links. */
 const URL = /(?:\bhttps?:\/\/|\bwww\.|\b(?:t|telegram|wa|vk|ok)\.me\/|\bvk\.com\/|\bwa\.link\/)\S+/iu;
 
 /** A bare domain (site.ru, мой-сайт.рф/page): the zones people actually give out, so that "т.е." or "01.12.2026" never match. */
-const DOMAIN = /(?<![\p{L}\d@.-])[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.(?:ru|su|рф|рус|com|net|org|info|biz|io|me|pro|online|site|store|shop|dev|app|ua|by|kz|uz)(?![\p{L}\d-])/iu;
+const DOMAIN =
+  /(?<![\p{L}\d@.-])[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.(?:ru|su|рф|рус|com|net|org|info|biz|io|me|pro|online|site|store|shop|dev|app|ua|by|kz|uz)(?![\p{L}\d-])/iu;
 
 /** A Telegram-style @username (five or more characters), not the domain half of an e-mail. */
 const HANDLE = /(?<![\p{L}\d._%+-])@[a-z][a-z\d_]{4,31}(?![\p{L}\d_])/iu;

@@ -18,11 +18,24 @@ import type { MessagesQuery, PostMessageBody } from './schemas';
 export type Side = Party;
 
 export interface MessageView {
-  id: number; taskId: number; executorId: number; from: { id: number; name: string };
-  text: string; flags: string[]; createdAt: string;
+  id: number;
+  taskId: number;
+  executorId: number;
+  from: { id: number; name: string };
+  text: string;
+  flags: string[];
+  createdAt: string;
 }
 
-export interface MessageRow { id: number; taskId: number; executorId: number; authorId: number; text: string; flags: string; createdAt: Date }
+export interface MessageRow {
+  id: number;
+  taskId: number;
+  executorId: number;
+  authorId: number;
+  text: string;
+  flags: string;
+  createdAt: Date;
+}
 
 export const MESSAGE_COLUMNS = `m.id, c.task_id AS taskId, c.executor_id AS executorId, m.author_id AS authorId,
   m.text, m.flags, m.created_at AS createdAt`;
@@ -39,18 +52,32 @@ const other = (side: Side): Side => (side === 'customer' ? 'executor' : 'custome
 const OPEN_TO_ADMINS: readonly string[] = ['frozen', 'disputed'];
 
 export async function messageViews(db: Sql, rows: MessageRow[]): Promise<MessageView[]> {
-  const names = await accountNames(db, rows.map((r) => r.authorId));
+  const names = await accountNames(
+    db,
+    rows.map((r) => r.authorId),
+  );
   return rows.map((r) => ({
-    id: Number(r.id), taskId: r.taskId, executorId: r.executorId, from: { id: r.authorId, name: names.get(r.authorId) ?? '' },
-    text: r.text, flags: r.flags ? r.flags.split(',') : [], createdAt: r.createdAt.toISOString(),
+    id: Number(r.id),
+    taskId: r.taskId,
+    executorId: r.executorId,
+    from: { id: r.authorId, name: names.get(r.authorId) ?? '' },
+    text: r.text,
+    flags: r.flags ? r.flags.split(',') : [],
+    createdAt: r.createdAt.toISOString(),
   }));
 }
 
-interface TaskFacts { customerId: number; executorId: number | null; status: string }
+interface TaskFacts {
+  customerId: number;
+  executorId: number | null;
+  status: string;
+}
 
 async function taskFacts(db: Sql, taskId: number, lock = ''): Promise<TaskFacts> {
   const [task] = await db.rows<TaskFacts>(
-    `SELECT customer_id AS customerId, executor_id AS executorId, status FROM task WHERE id = ? ${lock}`, [taskId]);
+    `SELECT customer_id AS customerId, executor_id AS executorId, status FROM task WHERE id = ? ${lock}`,
+    [taskId],
+  );
   if (!task) throw notFound('Task');
   return task;
 }
@@ -66,8 +93,12 @@ async function isCounterpart(db: Sql, taskId: number, task: TaskFacts, executorI
 }
 
 /** Which conversation the writer writes into, or why not (API.md: who may write). */
-async function conversationToWrite(tx: Tx, taskId: number, author: Session, executorId: number | undefined):
-  Promise<{ customerId: number; executorId: number; side: Side }> {
+async function conversationToWrite(
+  tx: Tx,
+  taskId: number,
+  author: Session,
+  executorId: number | undefined,
+): Promise<{ customerId: number; executorId: number; side: Side }> {
   // A shared lock: the task's state holds while the message is written (a take waits for it).
   const task = await taskFacts(tx, taskId, 'LOCK IN SHARE MODE');
   const me = author.accountId;
@@ -85,40 +116,65 @@ async function conversationToWrite(tx: Tx, taskId: number, author: Session, exec
   return { customerId: me, executorId, side: 'customer' };
 }
 
-export async function postMessage(db: RequestDb, author: Session, taskId: number, input: z.output<typeof PostMessageBody>): Promise<MessageView> {
-  const retryAfter = await overLimitFor(`msg:s${author.id}`, { perSecond: 0, perMinute: config.MESSAGE_LIMIT_PER_MINUTE }, config.RATE_LIMIT_KEY_PREFIX);
+export async function postMessage(
+  db: RequestDb,
+  author: Session,
+  taskId: number,
+  input: z.output<typeof PostMessageBody>,
+): Promise<MessageView> {
+  const retryAfter = await overLimitFor(
+    `msg:s${author.id}`,
+    { perSecond: 0, perMinute: config.MESSAGE_LIMIT_PER_MINUTE },
+    config.RATE_LIMIT_KEY_PREFIX,
+  );
   if (retryAfter > 0) throw rateLimited(retryAfter);
   const flags = looksLikeContact(input.text) ? 'contact' : '';
   return db.transaction(async (tx) => {
     const { customerId, executorId, side } = await conversationToWrite(tx, taskId, author, input.executorId);
     // Creates the conversation or, when it exists, takes its row lock at once: a plain INSERT IGNORE
     // would take a shared lock that two concurrent writers then both try to upgrade (a deadlock).
-    await tx.exec('INSERT INTO conversation (task_id, customer_id, executor_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = id',
-      [taskId, customerId, executorId]);
+    await tx.exec('INSERT INTO conversation (task_id, customer_id, executor_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = id', [
+      taskId,
+      customerId,
+      executorId,
+    ]);
     const to = SIDE_COLUMNS[other(side)];
     const [conversation] = await tx.rows<{ id: number; recipientId: number; notify: number }>(
       `SELECT id, ${to.account} AS recipientId, (${to.notifiedAt} IS NULL OR ${to.notifiedAt} <= NOW(3) - INTERVAL ? SECOND) AS notify
          FROM conversation WHERE task_id = ? AND executor_id = ? FOR UPDATE`,
-      [Math.round(config.MESSAGE_NOTIFY_MINUTES * 60), taskId, executorId]);
+      [Math.round(config.MESSAGE_NOTIFY_MINUTES * 60), taskId, executorId],
+    );
     if (!conversation) throw new Error(`conversation of task ${taskId} and executor ${executorId} is missing`);
-    const res = await tx.exec('INSERT INTO message (conversation_id, author_id, text, flags) VALUES (?, ?, ?, ?)',
-      [conversation.id, author.accountId, input.text, flags]);
+    const res = await tx.exec('INSERT INTO message (conversation_id, author_id, text, flags) VALUES (?, ?, ?, ?)', [
+      conversation.id,
+      author.accountId,
+      input.text,
+      flags,
+    ]);
     const messageId = res.insertId;
     await tx.exec(
       `UPDATE conversation c JOIN message m ON m.id = ?
           SET c.last_message_id = m.id, c.last_message_at = m.created_at, c.${to.unread} = c.${to.unread} + 1,
               c.${to.notifiedAt} = IF(?, NOW(3), c.${to.notifiedAt})
-        WHERE c.id = ?`, [messageId, conversation.notify, conversation.id]);
+        WHERE c.id = ?`,
+      [messageId, conversation.notify, conversation.id],
+    );
     if (conversation.notify) await enqueue(tx, { type: 'message_received', messageId, taskId, accountId: conversation.recipientId });
     const rows = await tx.rows<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE m.id = ?`, [messageId]);
+      `SELECT ${MESSAGE_COLUMNS} FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE m.id = ?`,
+      [messageId],
+    );
     return (await messageViews(tx, rows))[0]!;
   });
 }
 
 /** Whose conversation the reader asks for and on which side the reader is (null: an administrator, not a party). */
-async function conversationToRead(db: RequestDb, taskId: number, reader: Session, executorId: number | undefined):
-  Promise<{ task: TaskFacts; executorId: number; side: Side | null }> {
+async function conversationToRead(
+  db: RequestDb,
+  taskId: number,
+  reader: Session,
+  executorId: number | undefined,
+): Promise<{ task: TaskFacts; executorId: number; side: Side | null }> {
   const task = await taskFacts(db, taskId);
   const me = reader.accountId;
   if (task.customerId === me) {
@@ -137,11 +193,18 @@ async function conversationToRead(db: RequestDb, taskId: number, reader: Session
 }
 
 /** Newest first; reading marks the conversation read for the reader's side. */
-export async function listMessages(db: RequestDb, reader: Session, taskId: number, query: z.output<typeof MessagesQuery>): Promise<Page<MessageView>> {
+export async function listMessages(
+  db: RequestDb,
+  reader: Session,
+  taskId: number,
+  query: z.output<typeof MessagesQuery>,
+): Promise<Page<MessageView>> {
   const { task, executorId, side } = await conversationToRead(db, taskId, reader, query.executorId);
   const [conversation] = await db.rows<{ id: number; customerUnread: number; executorUnread: number }>(
     `SELECT id, customer_unread AS customerUnread, executor_unread AS executorUnread FROM conversation
-      WHERE task_id = ? AND executor_id = ?`, [taskId, executorId]);
+      WHERE task_id = ? AND executor_id = ?`,
+    [taskId, executorId],
+  );
   if (!conversation) {
     // No message yet: the executor's own conversation, or one the customer may start, is empty; any other does not exist.
     if (side === 'executor' || (side === 'customer' && (await isCounterpart(db, taskId, task, executorId, false)))) {
@@ -155,7 +218,13 @@ export async function listMessages(db: RequestDb, reader: Session, taskId: numbe
   const rows = await db.rows<MessageRow>(
     `SELECT ${MESSAGE_COLUMNS} FROM message m JOIN conversation c ON c.id = m.conversation_id
       WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`,
-    [conversation.id, idBefore(query.cursor), query.limit + 1]);
-  const page = toPage(rows, query.limit, (r) => [Number(r.id)], (r) => r);
+    [conversation.id, idBefore(query.cursor), query.limit + 1],
+  );
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => [Number(r.id)],
+    (r) => r,
+  );
   return { items: await messageViews(db, page.items), nextCursor: page.nextCursor };
 }

@@ -8,8 +8,9 @@ import type { Connection } from 'mysql2/promise';
  * Beside the sources (the launcher, tests) or in the function's working folder: a bundled
  * function runs from a build folder, with the .sql files packaged at its root (/var/task in AWS).
  */
-const MIGRATIONS_DIR = [path.resolve(__dirname, '../../migrations'), path.resolve(process.cwd(), 'migrations')]
-  .find((dir) => existsSync(dir)) ?? path.resolve(process.cwd(), 'migrations');
+const MIGRATIONS_DIR =
+  [path.resolve(__dirname, '../../migrations'), path.resolve(process.cwd(), 'migrations')].find((dir) => existsSync(dir)) ??
+  path.resolve(process.cwd(), 'migrations');
 
 /** Runs the pending migrations; returns the names it applied. The connection needs multipleStatements. */
 export async function migrate(conn: Connection, dir = MIGRATIONS_DIR): Promise<string[]> {

@@ -46,7 +46,11 @@ export class DbNode {
   private downUntil = 0;
   readonly pool: Pool;
 
-  constructor(readonly name: NodeName, host: string, port: number) {
+  constructor(
+    readonly name: NodeName,
+    host: string,
+    port: number,
+  ) {
     this.pool = mysql.createPool(poolOptions(config, host, port));
     // Every session speaks UTC and gives up on a lock within seconds instead of holding a request
     // for 50. Behind RDS Proxy its init query does this: a SET of our own would pin the connection.
@@ -78,9 +82,18 @@ export class DbNode {
 }
 
 const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE',
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'ER_NET_READ_ERROR',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'ER_NET_READ_ERROR',
 ]);
 
 /** True when the error says the server is unreachable rather than that the query was wrong. */

@@ -53,7 +53,10 @@ function connectionOf(node: DbNode): Promise<PoolConnection> {
 const statement = (conn: PoolConnection, sql: string) => run<unknown>(conn, sql, []);
 
 class ConnectionSql implements Tx {
-  constructor(private readonly conn: PoolConnection, readonly onCommit: (fn: () => Promise<void> | void) => void) {}
+  constructor(
+    private readonly conn: PoolConnection,
+    readonly onCommit: (fn: () => Promise<void> | void) => void,
+  ) {}
 
   rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return run<T[]>(this.conn, sql, params);
@@ -121,7 +124,10 @@ export class RequestDb implements Sql {
     }
   }
 
-  private async attempt<T>(primary: DbNode, work: (tx: Tx) => Promise<T>): Promise<{ result: T; retry?: false } | { error: unknown; retry: boolean }> {
+  private async attempt<T>(
+    primary: DbNode,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<{ result: T; retry?: false } | { error: unknown; retry: boolean }> {
     const conn = await this.connect(primary);
     let broken = false;
     try {
@@ -154,7 +160,9 @@ export class RequestDb implements Sql {
     this.afterCommit = [];
     for (const fn of callbacks) {
       // The transaction is committed: a failing follow-up is logged, never reported as a failed write.
-      await Promise.resolve().then(fn).catch((err: unknown) => log.error('after-commit step failed', err));
+      await Promise.resolve()
+        .then(fn)
+        .catch((err: unknown) => log.error('after-commit step failed', err));
     }
   }
 

@@ -15,7 +15,15 @@ import { executorOf, lockTask, setStatus } from '../tasks/transitions';
 import type { TaskRow } from '../tasks/view';
 import type { DecideBody, OpenDisputeBody, RespondBody } from './schemas';
 import type { Party } from '../accounts/roles';
-import { DISPUTE_COLUMNS, shownDisputes, toDisputeView, type DisputeRow, type DisputeView, type ResolutionBy, type ShownDisputeRow } from './view';
+import {
+  DISPUTE_COLUMNS,
+  shownDisputes,
+  toDisputeView,
+  type DisputeRow,
+  type DisputeView,
+  type ResolutionBy,
+  type ShownDisputeRow,
+} from './view';
 
 const AMOUNT_COLUMN: Record<Party, string> = { customer: 'customer_amount', executor: 'executor_amount' };
 const other = (party: Party): Party => (party === 'customer' ? 'executor' : 'customer');
@@ -31,45 +39,69 @@ const accountOf = (task: TaskRow, party: Party): number => (party === 'customer'
 
 function checkAmount(task: TaskRow, amount: Kopecks): void {
   if (amount > toKopecks(task.reward)) {
-    throw validationFailed([{ path: 'executorAmount', message: `must be at most the task's reward, ${formatMoney(toKopecks(task.reward))}` }]);
+    throw validationFailed([
+      { path: 'executorAmount', message: `must be at most the task's reward, ${formatMoney(toKopecks(task.reward))}` },
+    ]);
   }
 }
 
 async function lockCurrentDispute(tx: Tx, task: TaskRow): Promise<DisputeRow> {
-  const [dispute] = task.status === 'disputed'
-    ? await tx.rows<DisputeRow>(`SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE task_id = ? ORDER BY id DESC LIMIT 1 FOR UPDATE`, [task.id])
-    : [];
+  const [dispute] =
+    task.status === 'disputed'
+      ? await tx.rows<DisputeRow>(`SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE task_id = ? ORDER BY id DESC LIMIT 1 FOR UPDATE`, [task.id])
+      : [];
   if (!dispute) throw invalidState(`The task is ${task.status}, with no open dispute`);
   return dispute;
 }
 
-export async function openDispute(db: RequestDb, taskId: number, session: Session, body: z.output<typeof OpenDisputeBody>): Promise<TaskAnswer> {
+export async function openDispute(
+  db: RequestDb,
+  taskId: number,
+  session: Session,
+  body: z.output<typeof OpenDisputeBody>,
+): Promise<TaskAnswer> {
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     const opener = partyOf(task, session);
     // The executor may open one on work submitted, or on work in progress once it has been rejected.
-    const allowed = opener === 'customer'
-      ? task.status === 'in_work' || task.status === 'review'
-      : task.status === 'review' || (task.status === 'in_work' && task.rejections > 0);
-    if (!allowed) throw invalidState(task.status === 'disputed' ? 'The task already has an open dispute' : `A dispute cannot be opened on a task that is ${task.status}`);
+    const allowed =
+      opener === 'customer'
+        ? task.status === 'in_work' || task.status === 'review'
+        : task.status === 'review' || (task.status === 'in_work' && task.rejections > 0);
+    if (!allowed)
+      throw invalidState(
+        task.status === 'disputed' ? 'The task already has an open dispute' : `A dispute cannot be opened on a task that is ${task.status}`,
+      );
     checkAmount(task, body.executorAmount);
     const res = await tx.exec(
       `INSERT INTO dispute (task_id, opened_by, reason, ${AMOUNT_COLUMN[opener]}, task_from, respond_by)
        VALUES (?, ?, ?, ?, ?, NOW(3) + INTERVAL ? SECOND)`,
-      [taskId, opener, body.reason, formatMoney(body.executorAmount), task.status, Math.round(config.DISPUTE_RESPONSE_HOURS * 3600)]);
+      [taskId, opener, body.reason, formatMoney(body.executorAmount), task.status, Math.round(config.DISPUTE_RESPONSE_HOURS * 3600)],
+    );
     await setStatus(tx, taskId, "status = 'disputed'", []);
     const [opened] = await tx.rows<{ respondBy: Date }>('SELECT respond_by AS respondBy FROM dispute WHERE id = ?', [res.insertId]);
     const historyId = await recordStep(tx, taskId, session.accountId, 'dispute_opened', body.reason);
     await enqueue(tx, {
-      type: 'dispute_opened', taskId, disputeId: res.insertId, recipientId: accountOf(task, other(opener)), historyId,
-      openedBy: opener, reason: body.reason, executorAmount: formatMoney(body.executorAmount),
+      type: 'dispute_opened',
+      taskId,
+      disputeId: res.insertId,
+      recipientId: accountOf(task, other(opener)),
+      historyId,
+      openedBy: opener,
+      reason: body.reason,
+      executorAmount: formatMoney(body.executorAmount),
       respondBy: (opened?.respondBy ?? new Date()).toISOString(),
     });
     return taskFor(tx, taskId, session);
   });
 }
 
-export async function respondToDispute(db: RequestDb, taskId: number, session: Session, body: z.output<typeof RespondBody>): Promise<TaskAnswer> {
+export async function respondToDispute(
+  db: RequestDb,
+  taskId: number,
+  session: Session,
+  body: z.output<typeof RespondBody>,
+): Promise<TaskAnswer> {
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     const party = partyOf(task, session);
@@ -85,8 +117,13 @@ export async function respondToDispute(db: RequestDb, taskId: number, session: S
     } else {
       await tx.exec("UPDATE dispute SET status = 'awaiting_admin' WHERE id = ?", [dispute.id]);
       await enqueue(tx, {
-        type: 'dispute_answered', taskId, disputeId: dispute.id, recipientId: accountOf(task, dispute.openedBy), historyId,
-        executorAmount: formatMoney(body.executorAmount), comment: body.comment ?? null,
+        type: 'dispute_answered',
+        taskId,
+        disputeId: dispute.id,
+        recipientId: accountOf(task, dispute.openedBy),
+        historyId,
+        executorAmount: formatMoney(body.executorAmount),
+        comment: body.comment ?? null,
       });
     }
     return taskFor(tx, taskId, session);
@@ -107,7 +144,12 @@ export async function withdrawDispute(db: RequestDb, taskId: number, session: Se
   });
 }
 
-export async function decideDispute(db: RequestDb, disputeId: number, admin: Session, body: z.output<typeof DecideBody>): Promise<DisputeView> {
+export async function decideDispute(
+  db: RequestDb,
+  disputeId: number,
+  admin: Session,
+  body: z.output<typeof DecideBody>,
+): Promise<DisputeView> {
   const [ref] = await db.strongRows<{ taskId: number }>('SELECT task_id AS taskId FROM dispute WHERE id = ?', [disputeId]);
   if (!ref) throw notFound('Dispute');
   return db.transaction(async (tx) => {
@@ -127,12 +169,16 @@ export async function resolveUnanswered(db: RequestDb, batch = 100): Promise<num
   let resolved = 0;
   for (;;) {
     const due = await db.strongRows<{ id: number; taskId: number }>(
-      `SELECT id, task_id AS taskId FROM dispute WHERE status = 'awaiting_response' AND respond_by <= NOW(3) ORDER BY respond_by LIMIT ?`, [batch]);
+      `SELECT id, task_id AS taskId FROM dispute WHERE status = 'awaiting_response' AND respond_by <= NOW(3) ORDER BY respond_by LIMIT ?`,
+      [batch],
+    );
     for (const { id, taskId } of due) {
       const done = await db.transaction(async (tx) => {
         const task = await lockTask(tx, taskId);
         const [dispute] = await tx.rows<DisputeRow>(
-          `SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id = ? AND status = 'awaiting_response' AND respond_by <= NOW(3) FOR UPDATE`, [id]);
+          `SELECT ${DISPUTE_COLUMNS} FROM dispute WHERE id = ? AND status = 'awaiting_response' AND respond_by <= NOW(3) FOR UPDATE`,
+          [id],
+        );
         if (!dispute) return false; // answered, withdrawn or decided meanwhile
         const proposal = dispute.openedBy === 'customer' ? dispute.customerAmount : dispute.executorAmount;
         await settle(tx, task, dispute, { amount: toKopecks(proposal ?? '0'), by: 'timeout', actorId: null, comment: null });
@@ -144,7 +190,12 @@ export async function resolveUnanswered(db: RequestDb, batch = 100): Promise<num
   }
 }
 
-interface Resolution { amount: Kopecks; by: ResolutionBy; actorId: number | null; comment: string | null }
+interface Resolution {
+  amount: Kopecks;
+  by: ResolutionBy;
+  actorId: number | null;
+  comment: string | null;
+}
 
 /**
  * The held reward R is split: the executor earns E less its commission, the customer gets R − E
@@ -164,14 +215,24 @@ async function settle(tx: Tx, task: TaskRow, dispute: DisputeRow, resolution: Re
     { accountId: null, bucket: 'commission', amount: commission },
   ];
   await moveMoney(tx, { kind: 'dispute_settlement', taskId: task.id, legs: legs.filter((leg) => leg.amount !== 0) });
-  await setStatus(tx, task.id, 'status = ?, commission = ?', [earned > 0 ? 'done' : 'cancelled', earned > 0 ? formatMoney(commission) : null]);
+  await setStatus(tx, task.id, 'status = ?, commission = ?', [
+    earned > 0 ? 'done' : 'cancelled',
+    earned > 0 ? formatMoney(commission) : null,
+  ]);
   await tx.exec(
     `UPDATE dispute SET status = 'resolved', resolution_amount = ?, resolution_by = ?, resolution_comment = ?, resolved_at = NOW(3) WHERE id = ?`,
-    [formatMoney(earned), resolution.by, resolution.comment, dispute.id]);
+    [formatMoney(earned), resolution.by, resolution.comment, dispute.id],
+  );
   const historyId = await recordStep(tx, task.id, resolution.actorId, 'dispute_resolved', resolution.comment);
   await enqueue(tx, {
-    type: 'dispute_resolved', taskId: task.id, disputeId: dispute.id, historyId, by: resolution.by,
-    executorAmount: formatMoney(earned), executorEarned: formatMoney(earned - commission), customerRefund: formatMoney(reward - earned),
+    type: 'dispute_resolved',
+    taskId: task.id,
+    disputeId: dispute.id,
+    historyId,
+    by: resolution.by,
+    executorAmount: formatMoney(earned),
+    executorEarned: formatMoney(earned - commission),
+    customerRefund: formatMoney(reward - earned),
     comment: resolution.comment,
   });
 }

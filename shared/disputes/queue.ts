@@ -11,8 +11,15 @@ export type QueuedDispute = DisputeView & { task: { id: number; title: string; r
 export async function disputesToReview(db: RequestDb, query: z.output<typeof AdminDisputesQuery>): Promise<Page<QueuedDispute>> {
   const rows = await db.strongRows<ShownDisputeRow>(
     `${shownDisputes(`${query.status ? 'status = ? AND' : ''} id > ? ORDER BY id ASC LIMIT ?`)} ORDER BY d.id ASC`,
-    [...(query.status ? [query.status] : []), idAfter(query.cursor), query.limit + 1]);
-  return toPage(rows, query.limit, (r) => [r.id], (r) => ({
-    ...toDisputeView(r), task: { id: r.taskId, title: r.taskTitle, reward: formatMoney(toKopecks(r.taskReward)) },
-  }));
+    [...(query.status ? [query.status] : []), idAfter(query.cursor), query.limit + 1],
+  );
+  return toPage(
+    rows,
+    query.limit,
+    (r) => [r.id],
+    (r) => ({
+      ...toDisputeView(r),
+      task: { id: r.taskId, title: r.taskTitle, reward: formatMoney(toKopecks(r.taskReward)) },
+    }),
+  );
 }

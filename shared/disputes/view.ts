@@ -62,15 +62,16 @@ export function toDisputeView(r: ShownDisputeRow): DisputeView {
     proposals: { customer: money(r.customerAmount), executor: money(r.executorAmount) },
     status: r.status,
     respondBy: r.respondBy.toISOString(),
-    resolution: r.resolutionBy && r.resolutionAmount !== null
-      ? {
-        executorAmount: money(r.resolutionAmount)!,
-        executorEarned: formatMoney(toKopecks(r.resolutionAmount) - toKopecks(r.taskCommission ?? '0')),
-        customerRefund: formatMoney(toKopecks(r.taskReward) - toKopecks(r.resolutionAmount)),
-        by: r.resolutionBy,
-        comment: r.resolutionComment,
-      }
-      : null,
+    resolution:
+      r.resolutionBy && r.resolutionAmount !== null
+        ? {
+            executorAmount: money(r.resolutionAmount)!,
+            executorEarned: formatMoney(toKopecks(r.resolutionAmount) - toKopecks(r.taskCommission ?? '0')),
+            customerRefund: formatMoney(toKopecks(r.taskReward) - toKopecks(r.resolutionAmount)),
+            by: r.resolutionBy,
+            comment: r.resolutionComment,
+          }
+        : null,
     createdAt: r.createdAt.toISOString(),
     resolvedAt: r.resolvedAt ? r.resolvedAt.toISOString() : null,
   };
@@ -80,8 +81,9 @@ export function toDisputeView(r: ShownDisputeRow): DisputeView {
 export async function latestDisputes(db: Sql, taskIds: number[]): Promise<Map<number, DisputeView | null>> {
   const latest = new Map<number, DisputeView | null>(taskIds.map((id) => [id, null]));
   if (taskIds.length === 0) return latest;
-  const rows = await db.rows<ShownDisputeRow>(
-    shownDisputes('id IN (SELECT MAX(id) FROM dispute WHERE task_id IN (?) GROUP BY task_id)'), [taskIds]);
+  const rows = await db.rows<ShownDisputeRow>(shownDisputes('id IN (SELECT MAX(id) FROM dispute WHERE task_id IN (?) GROUP BY task_id)'), [
+    taskIds,
+  ]);
   for (const r of rows) latest.set(r.taskId, toDisputeView(r));
   return latest;
 }

@@ -18,8 +18,7 @@ async function publish(outboxIds: number[]): Promise<void> {
   if (outboxIds.length === 0 || !queueConfigured()) return;
   await sendMessages(outboxIds.map((outboxId) => ({ kind: 'event', outboxId })));
   // Not through the request's database: this runs after its transaction, and must not join it.
-  await dbNodes().primary.pool.query(
-    'UPDATE outbox SET published_at = NOW(3) WHERE id IN (?) AND published_at IS NULL', [outboxIds]);
+  await dbNodes().primary.pool.query('UPDATE outbox SET published_at = NOW(3) WHERE id IN (?) AND published_at IS NULL', [outboxIds]);
 }
 
 /** Rows one relay round claims and sends (ten SendMessageBatch calls side by side). */
@@ -41,7 +40,9 @@ export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
     try {
       const claim = randomBytes(8).toString('hex');
       const [res] = await primary.pool.query<ResultSetHeader>(
-        `UPDATE outbox SET published_at = NOW(3), relay_claim = ? WHERE published_at IS NULL ORDER BY id LIMIT ${RELAY_ROUND}`, [claim]);
+        `UPDATE outbox SET published_at = NOW(3), relay_claim = ? WHERE published_at IS NULL ORDER BY id LIMIT ${RELAY_ROUND}`,
+        [claim],
+      );
       claimed = res.affectedRows;
       if (claimed > 0) {
         const [rows] = await primary.pool.query<RowDataPacket[]>('SELECT id FROM outbox WHERE relay_claim = ?', [claim]);
@@ -80,7 +81,9 @@ export async function publishLeftBehind(db: Sql): Promise<{ published: number; r
         WHERE processed_at IS NULL AND id > ?
           AND (published_at IS NULL AND created_at < NOW(3) - INTERVAL ${LEFT_BEHIND_SECONDS} SECOND
             OR published_at < NOW(3) - INTERVAL ${lostAfterSeconds()} SECOND)
-        ORDER BY id LIMIT ${PAGE}`, [after]);
+        ORDER BY id LIMIT ${PAGE}`,
+      [after],
+    );
     if (rows.length === 0) return counts;
     const ids = rows.map((r) => Number(r.id));
     const again = rows.filter((r) => Number(r.published) === 1).map((r) => Number(r.id));

@@ -30,9 +30,10 @@ const clients = new Map<Sender, SQSClient>();
 function sqs(sender: Sender): SQSClient {
   let client = clients.get(sender);
   if (!client) {
-    client = sender === 'request'
-      ? new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } })
-      : new SQSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 2000, requestTimeout: 10_000 } });
+    client =
+      sender === 'request'
+        ? new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } })
+        : new SQSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 2000, requestTimeout: 10_000 } });
     clients.set(sender, client);
   }
   return client;
@@ -47,14 +48,19 @@ export async function sendMessages(messages: QueueMessage[], sender: Sender = 'b
   if (!queueConfigured()) throw new Error('SQS_QUEUE_URL is not set');
   const chunks: QueueMessage[][] = [];
   for (let i = 0; i < messages.length; i += SEND_BATCH) chunks.push(messages.slice(i, i + SEND_BATCH));
-  await Promise.all(chunks.map(async (chunk) => {
-    const res = await sqs(sender).send(new SendMessageBatchCommand({
-      QueueUrl: config.SQS_QUEUE_URL,
-      Entries: chunk.map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) })),
-    }));
-    const failed = res.Failed ?? [];
-    if (failed.length > 0) throw new Error(`SQS refused ${failed.length} of ${chunk.length} messages: ${failed[0]?.Message ?? failed[0]?.Code}`);
-  }));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const res = await sqs(sender).send(
+        new SendMessageBatchCommand({
+          QueueUrl: config.SQS_QUEUE_URL,
+          Entries: chunk.map((message, n) => ({ Id: String(n), MessageBody: JSON.stringify(message) })),
+        }),
+      );
+      const failed = res.Failed ?? [];
+      if (failed.length > 0)
+        throw new Error(`SQS refused ${failed.length} of ${chunk.length} messages: ${failed[0]?.Message ?? failed[0]?.Code}`);
+    }),
+  );
 }
 
 /** Exponential backoff for the try that follows receive number `receiveCount`. */
@@ -74,5 +80,7 @@ export function lostAfterSeconds(): number {
 
 /** Keeps a received message hidden for `seconds` from now: that is when SQS delivers it again. */
 export async function delayRedelivery(receiptHandle: string, seconds: number): Promise<void> {
-  await sqs('background').send(new ChangeMessageVisibilityCommand({ QueueUrl: config.SQS_QUEUE_URL, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+  await sqs('background').send(
+    new ChangeMessageVisibilityCommand({ QueueUrl: config.SQS_QUEUE_URL, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }),
+  );
 }

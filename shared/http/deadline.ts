@@ -6,7 +6,9 @@
 import type { Context } from 'aws-lambda';
 
 export function answerBeforeTimeout<E, C extends Context, R>(
-  handler: (event: E, context: C) => Promise<R>, marginMs: number, late: (context: C) => R,
+  handler: (event: E, context: C) => Promise<R>,
+  marginMs: number,
+  late: (context: C) => R,
 ): (event: E, context: C) => Promise<R> {
   return async (event, context) => {
     // Absent outside a Lambda runtime (direct calls in scripts): no limit to race.

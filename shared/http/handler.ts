@@ -152,9 +152,10 @@ function authStep(access: Access, refuseBlocked: boolean) {
 }
 
 function rateLimitStep(kind: 'api' | 'robokassa') {
-  const limits = kind === 'robokassa'
-    ? { perSecond: config.RATE_LIMIT_ROBOKASSA_PER_SECOND, perMinute: config.RATE_LIMIT_ROBOKASSA_PER_MINUTE }
-    : { perSecond: config.RATE_LIMIT_PER_SECOND, perMinute: config.RATE_LIMIT_PER_MINUTE };
+  const limits =
+    kind === 'robokassa'
+      ? { perSecond: config.RATE_LIMIT_ROBOKASSA_PER_SECOND, perMinute: config.RATE_LIMIT_ROBOKASSA_PER_MINUTE }
+      : { perSecond: config.RATE_LIMIT_PER_SECOND, perMinute: config.RATE_LIMIT_PER_MINUTE };
   return {
     before: async (request: Request) => {
       const { session } = request.context.execorder;
@@ -168,8 +169,10 @@ function rateLimitStep(kind: 'api' | 'robokassa') {
 function toResponse(state: { requestId: string }, reply: Reply): APIGatewayProxyResultV2 {
   const headers: Record<string, string> = { 'X-Request-Id': state.requestId, ...reply.headers };
   if (reply.body === undefined) return { statusCode: reply.status, headers, body: '' };
-  if (reply.body instanceof JsonText) return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: reply.body.text };
-  if (typeof reply.body === 'string') return { statusCode: reply.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: reply.body };
+  if (reply.body instanceof JsonText)
+    return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: reply.body.text };
+  if (typeof reply.body === 'string')
+    return { statusCode: reply.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body: reply.body };
   return { statusCode: reply.status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(reply.body) };
 }
 
@@ -196,7 +199,10 @@ function mapError(request: Request): APIGatewayProxyResultV2 {
   const appError = err instanceof AppError ? err : null;
   if (!appError) {
     void logError(state.requestId, state.route, err?.message ?? String(err), err?.stack);
-    return toResponse(state, { status: 500, body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } } });
+    return toResponse(state, {
+      status: 500,
+      body: { error: { code: 'internal', message: `Internal error; quote request id ${state.requestId}` } },
+    });
   }
   return toResponse(state, errorReply(appError));
 }
@@ -208,21 +214,35 @@ function lateAnswer(context: PipelineContext): APIGatewayProxyResultV2 {
   return toResponse(state, errorReply(unavailable('The request took too long; try again', 1)));
 }
 
-export function httpHandler<B extends ZodType = ZodType<undefined>, Q extends ZodType = ZodType<unknown>, P extends ZodType = ZodType<unknown>, A extends Access = Access>(
+export function httpHandler<
+  B extends ZodType = ZodType<undefined>,
+  Q extends ZodType = ZodType<unknown>,
+  P extends ZodType = ZodType<unknown>,
+  A extends Access = Access,
+>(
   spec: HandlerSpec<B, Q, P> & { access: A },
   run: (input: HandlerInput<z.output<B>, z.output<Q>, z.output<P>> & { session: SessionFor<A> }) => Promise<Reply>,
 ) {
   const base = async (event: APIGatewayProxyEventV2, context: PipelineContext): Promise<APIGatewayProxyResultV2> => {
     const state = context.execorder;
     const input = {
-      body: state.body, query: state.query, params: state.params, db: state.db, requestId: state.requestId,
-      ip: clientIp(event), userAgent: event.headers['user-agent'] ?? '', headers: event.headers,
+      body: state.body,
+      query: state.query,
+      params: state.params,
+      db: state.db,
+      requestId: state.requestId,
+      ip: clientIp(event),
+      userAgent: event.headers['user-agent'] ?? '',
+      headers: event.headers,
       session: state.session,
     } as HandlerInput<z.output<B>, z.output<Q>, z.output<P>> & { session: SessionFor<A> };
     const key = spec.idempotent && state.session ? idempotencyKeyOf(event.headers) : undefined;
-    const reply = key && state.session
-      ? await withIdempotency(state.db, state.session.accountId, key, `${state.route}\n${event.rawPath}\n${event.body ?? ''}`, () => run(input))
-      : await run(input);
+    const reply =
+      key && state.session
+        ? await withIdempotency(state.db, state.session.accountId, key, `${state.route}\n${event.rawPath}\n${event.body ?? ''}`, () =>
+            run(input),
+          )
+        : await run(input);
     return toResponse(state, reply);
   };
   // middy's own early timeout (5 ms before the limit, around `base` only) gives way to

@@ -19,7 +19,11 @@ export function idempotencyKeyOf(headers: Record<string, string | undefined>): s
 }
 
 export async function withIdempotency(
-  db: RequestDb, accountId: number, key: string, request: string, run: () => Promise<Reply>,
+  db: RequestDb,
+  accountId: number,
+  key: string,
+  request: string,
+  run: () => Promise<Reply>,
 ): Promise<Reply> {
   const fingerprint = createHash('sha256').update(request).digest();
   for (let attempt = 1; ; attempt++) {
@@ -28,8 +32,12 @@ export async function withIdempotency(
         // The key row commits with the action or not at all; a repeat waits here for the first.
         await tx.exec('INSERT INTO idempotency_key (account_id, idem_key, fingerprint) VALUES (?, ?, ?)', [accountId, key, fingerprint]);
         const reply = await run();
-        await tx.exec('UPDATE idempotency_key SET status = ?, response = ? WHERE account_id = ? AND idem_key = ?',
-          [reply.status, JSON.stringify(reply), accountId, key]);
+        await tx.exec('UPDATE idempotency_key SET status = ?, response = ? WHERE account_id = ? AND idem_key = ?', [
+          reply.status,
+          JSON.stringify(reply),
+          accountId,
+          key,
+        ]);
         return reply;
       });
     } catch (err) {
@@ -44,8 +52,11 @@ export async function withIdempotency(
       // limit is not an answer about the action: a retry after Retry-After must get to try it.
       if (err instanceof AppError && err.code !== 'unavailable' && err.code !== 'rate_limited') {
         const reply = errorReply(err);
-        await bestEffortWrite('a refusal\'s idempotency record', 'INSERT IGNORE INTO idempotency_key (account_id, idem_key, fingerprint, status, response) VALUES (?, ?, ?, ?, ?)',
-          [accountId, key, fingerprint, reply.status, JSON.stringify(reply)]);
+        await bestEffortWrite(
+          "a refusal's idempotency record",
+          'INSERT IGNORE INTO idempotency_key (account_id, idem_key, fingerprint, status, response) VALUES (?, ?, ?, ?, ?)',
+          [accountId, key, fingerprint, reply.status, JSON.stringify(reply)],
+        );
       }
       throw err;
     }
@@ -56,10 +67,15 @@ export async function withIdempotency(
 async function storedReply(db: RequestDb, accountId: number, key: string, fingerprint: Buffer): Promise<Reply | null> {
   const [row] = await db.strongRows<{ fingerprint: Buffer; response: string | null; fresh: number }>(
     `SELECT fingerprint, response, created_at > NOW(3) - INTERVAL 1 DAY AS fresh
-       FROM idempotency_key WHERE account_id = ? AND idem_key = ?`, [accountId, key]);
+       FROM idempotency_key WHERE account_id = ? AND idem_key = ?`,
+    [accountId, key],
+  );
   if (!row) return null;
   if (!row.fresh) {
-    await db.exec('DELETE FROM idempotency_key WHERE account_id = ? AND idem_key = ? AND created_at <= NOW(3) - INTERVAL 1 DAY', [accountId, key]);
+    await db.exec('DELETE FROM idempotency_key WHERE account_id = ? AND idem_key = ? AND created_at <= NOW(3) - INTERVAL 1 DAY', [
+      accountId,
+      key,
+    ]);
     return null;
   }
   if (!row.fingerprint.equals(fingerprint)) {

@@ -28,21 +28,19 @@ export function formatMoney(k: number): string {
 
 /** Amount input of the contract: a string or JSON number, at most two decimals, at most 999999.99; positive unless `zero` is allowed. */
 function amountInput(zero: 'zero allowed' | 'positive') {
-  return z
-    .union([z.string(), z.number()])
-    .transform((value, ctx): Kopecks => {
-      const text = typeof value === 'number' ? String(value) : value;
-      if (!/^\d{1,6}(\.\d{1,2})?$/.test(text)) {
-        ctx.addIssue({ code: 'custom', message: 'must be an amount with at most two decimals, up to 999999.99' });
-        return z.NEVER;
-      }
-      const k = toKopecks(text);
-      if (k <= 0 && zero === 'positive') {
-        ctx.addIssue({ code: 'custom', message: 'must be greater than zero' });
-        return z.NEVER;
-      }
-      return k;
-    });
+  return z.union([z.string(), z.number()]).transform((value, ctx): Kopecks => {
+    const text = typeof value === 'number' ? String(value) : value;
+    if (!/^\d{1,6}(\.\d{1,2})?$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an amount with at most two decimals, up to 999999.99' });
+      return z.NEVER;
+    }
+    const k = toKopecks(text);
+    if (k <= 0 && zero === 'positive') {
+      ctx.addIssue({ code: 'custom', message: 'must be greater than zero' });
+      return z.NEVER;
+    }
+    return k;
+  });
 }
 
 export const MoneyInput = amountInput('positive');

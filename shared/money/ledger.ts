@@ -9,11 +9,22 @@ import { formatMoney, MAX_BUCKET_KOPECKS, negate, toKopecks, type Kopecks } from
 export type Bucket = 'balance' | 'balance_held' | 'salary' | 'salary_held' | 'commission' | 'external';
 
 export const MOVEMENT_KINDS = [
-  'topup', 'task_hold', 'task_refund', 'task_payment', 'payout_hold', 'payout_paid', 'payout_refund', 'dispute_settlement',
+  'topup',
+  'task_hold',
+  'task_refund',
+  'task_payment',
+  'payout_hold',
+  'payout_paid',
+  'payout_refund',
+  'dispute_settlement',
 ] as const;
 type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
-export interface Leg { accountId: number | null; bucket: Bucket; amount: number }
+export interface Leg {
+  accountId: number | null;
+  bucket: Bucket;
+  amount: number;
+}
 
 export interface Movement {
   kind: MovementKind;
@@ -25,7 +36,10 @@ export interface Movement {
 
 /** The account columns a leg may touch; the names never come from input. */
 const ACCOUNT_COLUMN: Partial<Record<Bucket, string>> = {
-  balance: 'balance', balance_held: 'balance_held', salary: 'salary', salary_held: 'salary_held',
+  balance: 'balance',
+  balance_held: 'balance_held',
+  salary: 'salary',
+  salary_held: 'salary_held',
 };
 
 /** Rows of platform_account (migration 0005); the books check sums them. */
@@ -35,8 +49,12 @@ const MAX_BUCKET = formatMoney(MAX_BUCKET_KOPECKS);
 const MAX_COMMISSION_SHARD = '999999999999.99';
 
 const BUCKET_WORDS: Record<Bucket, string> = {
-  balance: 'balance', balance_held: 'held balance', salary: 'salary', salary_held: 'held salary',
-  commission: 'commission', external: 'external',
+  balance: 'balance',
+  balance_held: 'held balance',
+  salary: 'salary',
+  salary_held: 'held salary',
+  commission: 'commission',
+  external: 'external',
 };
 
 /**
@@ -82,10 +100,15 @@ export async function applyLegs(tx: Tx, legs: Leg[]): Promise<void> {
 /** The ledger half: the movement and all its entries, two statements whatever the number of legs. */
 export async function recordMovement(tx: Tx, movement: Movement): Promise<number> {
   assertBalanced(movement.legs);
-  const res = await tx.exec('INSERT INTO ledger_movement (kind, task_id, payment_id, payout_id) VALUES (?, ?, ?, ?)',
-    [movement.kind, movement.taskId ?? null, movement.paymentId ?? null, movement.payoutId ?? null]);
-  await tx.exec('INSERT INTO ledger_entry (movement_id, account_id, bucket, amount) VALUES ?',
-    [movement.legs.map((leg) => [res.insertId, leg.accountId, leg.bucket, formatMoney(leg.amount)])]);
+  const res = await tx.exec('INSERT INTO ledger_movement (kind, task_id, payment_id, payout_id) VALUES (?, ?, ?, ?)', [
+    movement.kind,
+    movement.taskId ?? null,
+    movement.paymentId ?? null,
+    movement.payoutId ?? null,
+  ]);
+  await tx.exec('INSERT INTO ledger_entry (movement_id, account_id, bucket, amount) VALUES ?', [
+    movement.legs.map((leg) => [res.insertId, leg.accountId, leg.bucket, formatMoney(leg.amount)]),
+  ]);
   return res.insertId;
 }
 
@@ -105,8 +128,11 @@ async function applyToAccount(tx: Tx, accountId: number, columns: Map<string, nu
   const set = changes.map(([column]) => `${column} = ${column} + ?`).join(', ');
   const guards = changes.map(([column, amount]) => (amount < 0 ? `${column} + ? >= 0` : `${column} + ? <= ?`)).join(' AND ');
   const guardParams = changes.flatMap(([, amount]) => (amount < 0 ? [formatMoney(amount)] : [formatMoney(amount), MAX_BUCKET]));
-  const res = await tx.exec(`UPDATE account SET ${set} WHERE id = ? AND ${guards}`,
-    [...changes.map(([, amount]) => formatMoney(amount)), accountId, ...guardParams]);
+  const res = await tx.exec(`UPDATE account SET ${set} WHERE id = ? AND ${guards}`, [
+    ...changes.map(([, amount]) => formatMoney(amount)),
+    accountId,
+    ...guardParams,
+  ]);
   if (res.affectedRows === 1) return;
   throw await whyRefused(tx, accountId, changes);
 }
@@ -117,19 +143,27 @@ async function applyToAccount(tx: Tx, accountId: number, columns: Map<string, nu
  * shortfall (the failed update has locked the row already, so this waits for nothing).
  */
 async function whyRefused(tx: Tx, accountId: number, changes: [string, number][]): Promise<Error> {
-  const [row] = await tx.rows<Record<string, string>>(`SELECT ${changes.map(([column]) => column).join(', ')} FROM account WHERE id = ? FOR UPDATE`, [accountId]);
+  const [row] = await tx.rows<Record<string, string>>(
+    `SELECT ${changes.map(([column]) => column).join(', ')} FROM account WHERE id = ? FOR UPDATE`,
+    [accountId],
+  );
   if (!row) return new Error(`no account ${accountId}`);
   const short = changes.find(([column, amount]) => amount < 0 && toKopecks(String(row[column])) + amount < 0);
   if (short) return insufficientFunds(`Not enough money on the ${BUCKET_WORDS[short[0] as Bucket]}`);
-  const full = changes.find(([column, amount]) => amount > 0 && toKopecks(String(row[column])) + amount > MAX_BUCKET_KOPECKS) ?? changes[0]!;
+  const full =
+    changes.find(([column, amount]) => amount > 0 && toKopecks(String(row[column])) + amount > MAX_BUCKET_KOPECKS) ?? changes[0]!;
   return amountTooLarge(`The ${BUCKET_WORDS[full[0] as Bucket]} would exceed ${MAX_BUCKET}, the most an account holds`);
 }
 
 /** The commission is spread over COMMISSION_SHARDS rows so that concurrent payments do not queue on one lock. */
 async function applyToCommission(tx: Tx, amount: number): Promise<void> {
   const shard = 1 + randomInt(COMMISSION_SHARDS);
-  const res = await tx.exec('UPDATE platform_account SET commission = commission + ? WHERE id = ? AND commission + ? BETWEEN 0 AND ?',
-    [formatMoney(amount), shard, formatMoney(amount), MAX_COMMISSION_SHARD]);
+  const res = await tx.exec('UPDATE platform_account SET commission = commission + ? WHERE id = ? AND commission + ? BETWEEN 0 AND ?', [
+    formatMoney(amount),
+    shard,
+    formatMoney(amount),
+    MAX_COMMISSION_SHARD,
+  ]);
   if (res.affectedRows !== 1) throw insufficientFunds('The platform commission would go negative');
 }
 
@@ -145,5 +179,8 @@ export async function lockAccount(tx: Tx, accountId: number): Promise<void> {
 
 /** Shorthand for the common two-leg movement from one bucket to another. */
 export function transfer(amount: Kopecks, from: Omit<Leg, 'amount'>, to: Omit<Leg, 'amount'>): Leg[] {
-  return [{ ...from, amount: negate(amount) }, { ...to, amount }];
+  return [
+    { ...from, amount: negate(amount) },
+    { ...to, amount },
+  ];
 }

@@ -4,8 +4,13 @@ import { formatMoney, toKopecks } from './kopecks';
 
 export interface BooksCheck {
   ok: boolean;
-  receivedPayments: string; approvedPayouts: string;
-  balances: string; balancesHeld: string; salaries: string; salariesHeld: string; commission: string;
+  receivedPayments: string;
+  approvedPayouts: string;
+  balances: string;
+  balancesHeld: string;
+  salaries: string;
+  salariesHeld: string;
+  commission: string;
   /** Every account bucket equals the sum of its ledger entries, and every movement sums to zero. */
   ledgerMatches: boolean;
   /** Held balances are exactly the rewards of open tasks (offers adopted, disputes settled), and commission that of done ones. */
@@ -34,16 +39,17 @@ export async function checkBooks(db: Sql): Promise<BooksCheck> {
        (SELECT COUNT(*) FROM (SELECT movement_id FROM ledger_entry GROUP BY movement_id HAVING SUM(amount) <> 0) unbalanced) AS unbalancedMovements,
        (SELECT COALESCE(SUM(amount), 0) FROM ledger_entry WHERE bucket = 'commission') AS ledgerCommission,
        (SELECT COALESCE(SUM(reward), 0) FROM task WHERE status IN ('actual', 'in_work', 'review', 'frozen', 'disputed')) AS openRewards,
-       (SELECT COALESCE(SUM(commission), 0) FROM task WHERE status = 'done') AS doneCommission`);
+       (SELECT COALESCE(SUM(commission), 0) FROM task WHERE status = 'done') AS doneCommission`,
+  );
   const k = (name: string) => toKopecks(String(totals?.[name] ?? '0'));
   const inside = k('balances') + k('balancesHeld') + k('salaries') + k('salariesHeld') + k('commission');
-  const ledgerMatches = Number(totals?.accountMismatches) === 0 && Number(totals?.unbalancedMovements) === 0
-    && k('ledgerCommission') === k('commission');
+  const ledgerMatches =
+    Number(totals?.accountMismatches) === 0 && Number(totals?.unbalancedMovements) === 0 && k('ledgerCommission') === k('commission');
   const tasksMatch = k('openRewards') === k('balancesHeld') && k('doneCommission') === k('commission');
   const names = ['receivedPayments', 'approvedPayouts', 'balances', 'balancesHeld', 'salaries', 'salariesHeld', 'commission'] as const;
   return {
     ok: k('receivedPayments') - k('approvedPayouts') === inside && ledgerMatches && tasksMatch,
-    ...Object.fromEntries(names.map((n) => [n, formatMoney(k(n))])) as Record<(typeof names)[number], string>,
+    ...(Object.fromEntries(names.map((n) => [n, formatMoney(k(n))])) as Record<(typeof names)[number], string>),
     ledgerMatches,
     tasksMatch,
   };

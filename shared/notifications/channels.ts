@@ -14,9 +14,17 @@ export async function sendEmail(to: string, mail: Rendered): Promise<void> {
   // hundred e-mails a second. A connection the server closed while the function was frozen shows
   // as a connection error on first use, so that send is tried once more on a fresh one.
   mailer ??= nodemailer.createTransport(
-    { url: config.SMTP_URL, pool: true, maxConnections: config.SMTP_MAX_CONNECTIONS, maxMessages: 1000,
-      connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 },
-    { from: config.MAIL_FROM });
+    {
+      url: config.SMTP_URL,
+      pool: true,
+      maxConnections: config.SMTP_MAX_CONNECTIONS,
+      maxMessages: 1000,
+      connectionTimeout: 5_000,
+      greetingTimeout: 5_000,
+      socketTimeout: 10_000,
+    },
+    { from: config.MAIL_FROM },
+  );
   const message = { to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers };
   try {
     await mailer.sendMail(message).catch((err: { code?: string }) => {
@@ -35,12 +43,20 @@ export async function sendEmail(to: string, mail: Rendered): Promise<void> {
  * 429 carries `parameters.retry_after` in seconds; any other 4xx but 429 fails the same way again.
  */
 export class TelegramRefusal extends Error {
-  constructor(readonly status: number, description: string, readonly retryAfterSeconds: number | null) {
+  constructor(
+    readonly status: number,
+    description: string,
+    readonly retryAfterSeconds: number | null,
+  ) {
     super(`Telegram: HTTP ${status} ${description}`.slice(0, 500));
   }
 
-  get chatLost(): boolean { return this.status === 403; }
-  get permanent(): boolean { return this.status >= 400 && this.status < 500 && this.status !== 429; }
+  get chatLost(): boolean {
+    return this.status === 403;
+  }
+  get permanent(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 429;
+  }
 }
 
 export async function sendTelegram(chatId: string, text: string): Promise<void> {
@@ -58,9 +74,17 @@ export async function sendTelegram(chatId: string, text: string): Promise<void> 
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
     throw new Error(`Telegram: unreachable (${cause})`);
   }
-  const answer = (await res.json().catch(() => null)) as { ok?: boolean; description?: string; parameters?: { retry_after?: number } } | null;
+  const answer = (await res.json().catch(() => null)) as {
+    ok?: boolean;
+    description?: string;
+    parameters?: { retry_after?: number };
+  } | null;
   if (!res.ok || answer?.ok !== true) {
     const retryAfter = Number(answer?.parameters?.retry_after);
-    throw new TelegramRefusal(res.status, answer?.description ?? 'no answer', Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    throw new TelegramRefusal(
+      res.status,
+      answer?.description ?? 'no answer',
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    );
   }
 }

@@ -21,7 +21,10 @@ import { asEmail, asTelegram, composeMessage } from './messages';
 
 /** A delivery that left jobs for a later try; `retryAfterSeconds` is the longest wait a channel asked for. */
 class DeliveryIncomplete extends Error {
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(message);
   }
 }
@@ -48,14 +51,19 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
     } else {
       // Every read on the primary: the event or job may be newer than the replica.
       const { failed, deferred, retryAfterSeconds } = await deliverJobs(requestDb.strong, message.jobIds, lastTry, deadline);
-      if (failed > 0) throw new DeliveryIncomplete(`${failed} of ${message.jobIds.length} jobs failed${lastTry ? ' for the last time' : ''}`, retryAfterSeconds);
+      if (failed > 0)
+        throw new DeliveryIncomplete(
+          `${failed} of ${message.jobIds.length} jobs failed${lastTry ? ' for the last time' : ''}`,
+          retryAfterSeconds,
+        );
       if (deferred > 0) throw new Error(`${deferred} of ${message.jobIds.length} jobs left for the next try: out of time`);
     }
   } catch (err) {
     // After the last try, visible again at once: SQS then moves it to the dead-letter queue.
     const asked = err instanceof DeliveryIncomplete ? err.retryAfterSeconds : 0;
-    await delayRedelivery(record.receiptHandle, lastTry ? 0 : nextTryDelaySeconds(receiveCount, asked))
-      .catch((e: unknown) => log.error('could not change the message visibility', e, { messageId: record.messageId }));
+    await delayRedelivery(record.receiptHandle, lastTry ? 0 : nextTryDelaySeconds(receiveCount, asked)).catch((e: unknown) =>
+      log.error('could not change the message visibility', e, { messageId: record.messageId }),
+    );
     if (lastTry && message?.kind !== 'deliver') await giveUp(record, message, err as Error);
     throw err;
   }
@@ -71,7 +79,11 @@ async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err:
   const what = message?.kind === 'event' ? `event ${message.outboxId}` : 'an unreadable message';
   await logError(record.messageId, 'SQS events', `${what} failed ${MAX_RECEIVES} times: ${err.message}`.slice(0, 1000), err.stack);
   if (message?.kind === 'event') {
-    await bestEffortWrite(`restarting the grace of outbox ${message.outboxId}`, 'UPDATE outbox SET published_at = NOW(3) WHERE id = ? AND processed_at IS NULL', [message.outboxId]);
+    await bestEffortWrite(
+      `restarting the grace of outbox ${message.outboxId}`,
+      'UPDATE outbox SET published_at = NOW(3) WHERE id = ? AND processed_at IS NULL',
+      [message.outboxId],
+    );
   }
 }
 
@@ -93,8 +105,12 @@ const roundSlots = slots(Math.max(1, Math.ceil((2 * config.SMTP_MAX_CONNECTIONS)
  * A send that can never succeed (a 4xx of the Bot API but 429) fails its job at once instead of
  * using up the tries (`refused`); a chat that refuses the bot (403) is unlinked too.
  */
-async function deliverJobs(db: Sql, jobIds: number[], lastTry: boolean, deadline = Number.POSITIVE_INFINITY):
-  Promise<{ sent: number; skipped: number; failed: number; refused: number; deferred: number; retryAfterSeconds: number }> {
+async function deliverJobs(
+  db: Sql,
+  jobIds: number[],
+  lastTry: boolean,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<{ sent: number; skipped: number; failed: number; refused: number; deferred: number; retryAfterSeconds: number }> {
   const counts = { sent: 0, skipped: 0, failed: 0, refused: 0, deferred: 0, retryAfterSeconds: 0 };
   // The facts of a message (the task, the names) are the same for every recipient of one event.
   const delivery: Delivery = { facts: memoizedReads(db), events: new Map(), lastTry, counts };
@@ -125,25 +141,34 @@ async function deliverRound(db: Sql, round: number[], d: Delivery): Promise<void
   const jobs = await claimJobs(db, round);
   d.counts.skipped += round.length - jobs.length;
   const sent: number[] = [];
-  await Promise.all(jobs.map(async (job) => {
-    if (!d.events.has(job.outboxId)) d.events.set(job.outboxId, loadEvent(db, job.outboxId));
-    try {
-      await send(db, d.facts, job, await d.events.get(job.outboxId)!);
-      sent.push(job.id);
-    } catch (err) {
-      const reason = (err as Error).message || String(err);
-      log.warn('notification job failed', { jobId: job.id, eventType: job.eventType, channel: job.channel, attempt: job.attempts, reason });
-      if (err instanceof TelegramRefusal && err.permanent) {
-        if (err.chatLost) await unlinkChat(job);
-        await markFailed(db, job.id, reason, true);
-        d.counts.refused++;
-        return;
+  await Promise.all(
+    jobs.map(async (job) => {
+      if (!d.events.has(job.outboxId)) d.events.set(job.outboxId, loadEvent(db, job.outboxId));
+      try {
+        await send(db, d.facts, job, await d.events.get(job.outboxId)!);
+        sent.push(job.id);
+      } catch (err) {
+        const reason = (err as Error).message || String(err);
+        log.warn('notification job failed', {
+          jobId: job.id,
+          eventType: job.eventType,
+          channel: job.channel,
+          attempt: job.attempts,
+          reason,
+        });
+        if (err instanceof TelegramRefusal && err.permanent) {
+          if (err.chatLost) await unlinkChat(job);
+          await markFailed(db, job.id, reason, true);
+          d.counts.refused++;
+          return;
+        }
+        if (err instanceof TelegramRefusal && err.retryAfterSeconds)
+          d.counts.retryAfterSeconds = Math.max(d.counts.retryAfterSeconds, err.retryAfterSeconds);
+        await markFailed(db, job.id, reason, d.lastTry);
+        d.counts.failed++;
       }
-      if (err instanceof TelegramRefusal && err.retryAfterSeconds) d.counts.retryAfterSeconds = Math.max(d.counts.retryAfterSeconds, err.retryAfterSeconds);
-      await markFailed(db, job.id, reason, d.lastTry);
-      d.counts.failed++;
-    }
-  }));
+    }),
+  );
   await markSent(db, sent);
   d.counts.sent += sent.length;
 }
@@ -191,16 +216,18 @@ function memoizedReads(db: Sql): Sql {
  */
 async function unlinkChat(job: JobRow): Promise<void> {
   await new RequestDb().transaction(async (tx) => {
-    const res = await tx.exec('UPDATE account SET telegram_chat_id = NULL WHERE id = ? AND telegram_chat_id = ?', [job.accountId, job.destination]);
+    const res = await tx.exec('UPDATE account SET telegram_chat_id = NULL WHERE id = ? AND telegram_chat_id = ?', [
+      job.accountId,
+      job.destination,
+    ]);
     if (res.affectedRows === 1) await enqueue(tx, { type: 'telegram_unlinked', accountId: job.accountId });
   });
 }
 
 async function send(db: Sql, facts: Sql, job: JobRow, event: OutboxEvent | null): Promise<void> {
   if (!event) throw new Error(`outbox event ${job.outboxId} no longer exists`);
-  const resetLink = event.type === 'password_reset_requested'
-    ? passwordResetLink(await issueResetToken(db, event.id, job.accountId))
-    : undefined;
+  const resetLink =
+    event.type === 'password_reset_requested' ? passwordResetLink(await issueResetToken(db, event.id, job.accountId)) : undefined;
   const message = await composeMessage(facts, event, job.accountId, resetLink);
   if (job.channel === 'email') await sendEmail(job.destination, asEmail(message, event.type !== 'password_reset_requested'));
   else await sendTelegram(job.destination, asTelegram(message));

@@ -9,10 +9,17 @@ import { deliverMessages } from './jobs';
 /** An outbox row read back: its id and the event, parsed (a row that is no event fails here, loudly). */
 export type OutboxEvent = DomainEvent & { id: number };
 
-interface EventRow { id: number; type: string; payload: string; processedAt: Date | null }
+interface EventRow {
+  id: number;
+  type: string;
+  payload: string;
+  processedAt: Date | null;
+}
 
-const asEvent = (row: EventRow): OutboxEvent =>
-  ({ ...DomainEvent.parse({ ...(JSON.parse(row.payload) as object), type: row.type }), id: Number(row.id) });
+const asEvent = (row: EventRow): OutboxEvent => ({
+  ...DomainEvent.parse({ ...(JSON.parse(row.payload) as object), type: row.type }),
+  id: Number(row.id),
+});
 
 export async function loadEvent(db: Sql, outboxId: number): Promise<OutboxEvent | null> {
   const [row] = await db.rows<EventRow>('SELECT id, event_type AS type, payload FROM outbox WHERE id = ?', [outboxId]);
@@ -21,17 +28,23 @@ export async function loadEvent(db: Sql, outboxId: number): Promise<OutboxEvent 
 
 async function taskParties(db: Sql, taskId: number): Promise<{ customerId: number; categoryId: number; executorId: number | null }> {
   const [task] = await db.rows<{ customerId: number; categoryId: number; executorId: number | null }>(
-    'SELECT customer_id AS customerId, category_id AS categoryId, executor_id AS executorId FROM task WHERE id = ?', [taskId]);
+    'SELECT customer_id AS customerId, category_id AS categoryId, executor_id AS executorId FROM task WHERE id = ?',
+    [taskId],
+  );
   if (!task) throw new Error(`task ${taskId} of an event does not exist`);
   return task;
 }
 
 /** Who an event speaks to: accounts by id, and for a new task its category's subscribers (but the customer). */
-interface Recipients { direct: number[]; subscribersOf?: { categoryId: number; exceptAccountId: number } }
+interface Recipients {
+  direct: number[];
+  subscribersOf?: { categoryId: number; exceptAccountId: number };
+}
 
 async function recipients(db: Sql, event: OutboxEvent): Promise<Recipients> {
   switch (event.type) {
-    case 'task_created': { // the customer (balance charged), and the executors who follow the category
+    case 'task_created': {
+      // the customer (balance charged), and the executors who follow the category
       const task = await taskParties(db, event.taskId);
       return { direct: [task.customerId], subscribersOf: { categoryId: task.categoryId, exceptAccountId: task.customerId } };
     }
@@ -104,7 +117,9 @@ async function insertJobs(tx: Sql, event: OutboxEvent, to: Recipients): Promise<
   }
   if (selects.length === 0) return;
   await tx.exec(
-    `INSERT IGNORE INTO notification_job (outbox_id, account_id, channel, event_type, destination) ${selects.join(' UNION ALL ')}`, params);
+    `INSERT IGNORE INTO notification_job (outbox_id, account_id, channel, event_type, destination) ${selects.join(' UNION ALL ')}`,
+    params,
+  );
 }
 
 /**
@@ -116,15 +131,18 @@ async function insertJobs(tx: Sql, event: OutboxEvent, to: Recipients): Promise<
 export async function expandEvent(db: RequestDb, outboxId: number): Promise<{ jobs: number } | null> {
   const pending = await db.transaction(async (tx) => {
     const [row] = await tx.rows<EventRow>(
-      'SELECT id, event_type AS type, payload, processed_at AS processedAt FROM outbox WHERE id = ? FOR UPDATE', [outboxId]);
+      'SELECT id, event_type AS type, payload, processed_at AS processedAt FROM outbox WHERE id = ? FOR UPDATE',
+      [outboxId],
+    );
     if (!row) return null;
     if (row.processedAt === null) {
       const event = asEvent(row);
       await insertJobs(tx, event, await recipients(tx, event));
       await tx.exec('UPDATE outbox SET processed_at = NOW(3), published_at = COALESCE(published_at, NOW(3)) WHERE id = ?', [outboxId]);
     }
-    const jobs = await tx.rows<{ id: number }>(
-      "SELECT id FROM notification_job WHERE outbox_id = ? AND status = 'pending' ORDER BY id", [outboxId]);
+    const jobs = await tx.rows<{ id: number }>("SELECT id FROM notification_job WHERE outbox_id = ? AND status = 'pending' ORDER BY id", [
+      outboxId,
+    ]);
     return jobs.map((j) => Number(j.id));
   });
   if (pending === null) return null;

@@ -41,24 +41,32 @@ export async function claimJobs(db: Sql, jobIds: number[]): Promise<JobRow[]> {
   const claim = randomBytes(8).toString('hex');
   const res = await db.exec(
     `UPDATE notification_job SET status = 'running', attempts = attempts + 1, started_at = NOW(3), claim = ?
-      WHERE id IN (?) AND status = 'pending'`, [claim, jobIds]);
+      WHERE id IN (?) AND status = 'pending'`,
+    [claim, jobIds],
+  );
   if (res.affectedRows === 0) return [];
   const jobs = await db.rows<JobRow>(
     `SELECT id, outbox_id AS outboxId, account_id AS accountId, channel, event_type AS eventType, destination, attempts
-       FROM notification_job WHERE id IN (?) AND claim = ? AND status = 'running' ORDER BY id`, [jobIds, claim]);
+       FROM notification_job WHERE id IN (?) AND claim = ? AND status = 'running' ORDER BY id`,
+    [jobIds, claim],
+  );
   return jobs.map((job) => ({ ...job, id: Number(job.id), outboxId: Number(job.outboxId) }));
 }
 
 export async function markSent(db: Sql, jobIds: number[]): Promise<void> {
   if (jobIds.length === 0) return;
-  await db.exec(
-    "UPDATE notification_job SET status = 'done', sent_at = NOW(3), last_error = NULL WHERE id IN (?) AND status = 'running'", [jobIds]);
+  await db.exec("UPDATE notification_job SET status = 'done', sent_at = NOW(3), last_error = NULL WHERE id IN (?) AND status = 'running'", [
+    jobIds,
+  ]);
 }
 
 /** Back to pending for the next try, or failed after the last one. */
 export async function markFailed(db: Sql, jobId: number, error: string, final: boolean): Promise<void> {
-  await db.exec("UPDATE notification_job SET status = ?, last_error = ? WHERE id = ? AND status = 'running'",
-    [final ? 'failed' : 'pending', error.slice(0, 1000), jobId]);
+  await db.exec("UPDATE notification_job SET status = ?, last_error = ? WHERE id = ? AND status = 'running'", [
+    final ? 'failed' : 'pending',
+    error.slice(0, 1000),
+    jobId,
+  ]);
 }
 
 // The admin's view.
@@ -70,11 +78,24 @@ export const JobsQuery = z.strictObject({
 });
 
 export interface JobView {
-  id: number; type: string; status: JobStatus; attempts: number; lastError: string | null; createdAt: string; updatedAt: string;
+  id: number;
+  type: string;
+  status: JobStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 interface JobListRow {
-  id: number; eventType: string; channel: Channel; status: JobStatus; attempts: number; lastError: string | null; createdAt: Date; updatedAt: Date;
+  id: number;
+  eventType: string;
+  channel: Channel;
+  status: JobStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 const VIEW_COLUMNS = `id, event_type AS eventType, channel, status, attempts, last_error AS lastError,
@@ -82,8 +103,13 @@ const VIEW_COLUMNS = `id, event_type AS eventType, channel, status, attempts, la
 
 function jobView(r: JobListRow): JobView {
   return {
-    id: Number(r.id), type: `${r.eventType}:${r.channel}`, status: r.status, attempts: r.attempts,
-    lastError: r.lastError, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+    id: Number(r.id),
+    type: `${r.eventType}:${r.channel}`,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.lastError,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
   };
 }
 
@@ -93,7 +119,8 @@ export async function listJobs(db: Sql, query: z.output<typeof JobsQuery>): Prom
   const rows = await db.rows<JobListRow>(
     `SELECT ${VIEW_COLUMNS} FROM notification_job
       WHERE ${query.status ? 'status = ? AND ' : ''}id < ? ORDER BY id DESC LIMIT ?`,
-    [...(query.status ? [query.status] : []), before, query.limit + 1]);
+    [...(query.status ? [query.status] : []), before, query.limit + 1],
+  );
   return toPage(rows, query.limit, (r) => [Number(r.id)], jobView);
 }
 
@@ -105,7 +132,9 @@ export async function retryJob(db: RequestDb, jobId: number): Promise<JobView> {
     if (!row) throw notFound('Job');
     if (res.affectedRows === 0) throw invalidState(`The job is ${row.status}; only a failed job can be retried`);
     // Should the send fail, the job is pending without a message: the stuck-jobs schedule finds it.
-    tx.onCommit(() => sendMessages(deliverMessages([jobId]), 'request').catch((err: unknown) => log.error('re-enqueue failed', err, { jobId })));
+    tx.onCommit(() =>
+      sendMessages(deliverMessages([jobId]), 'request').catch((err: unknown) => log.error('re-enqueue failed', err, { jobId })),
+    );
     return jobView(row);
   });
 }
@@ -116,18 +145,26 @@ export async function retryJob(db: RequestDb, jobId: number): Promise<JobView> {
  * sent already: this is where at-least-once may send twice.
  */
 export async function requeueStuckJobs(db: RequestDb): Promise<{ requeued: number }> {
-  const stuck = (await db.strongRows<{ id: number }>(
-    `SELECT id FROM notification_job WHERE status = 'running' AND started_at < NOW(3) - INTERVAL ${STUCK_RUNNING_MINUTES} MINUTE
-      ORDER BY id LIMIT 5000`)).map((r) => Number(r.id));
+  const stuck = (
+    await db.strongRows<{ id: number }>(
+      `SELECT id FROM notification_job WHERE status = 'running' AND started_at < NOW(3) - INTERVAL ${STUCK_RUNNING_MINUTES} MINUTE
+      ORDER BY id LIMIT 5000`,
+    )
+  ).map((r) => Number(r.id));
   if (stuck.length > 0) {
     // Conditional again: one that finished since the select stays finished (its message then finds nothing to do).
     await db.exec(
       `UPDATE notification_job SET status = 'pending', last_error = 'the consumer stopped while sending'
-        WHERE id IN (?) AND status = 'running' AND started_at < NOW(3) - INTERVAL ${STUCK_RUNNING_MINUTES} MINUTE`, [stuck]);
+        WHERE id IN (?) AND status = 'running' AND started_at < NOW(3) - INTERVAL ${STUCK_RUNNING_MINUTES} MINUTE`,
+      [stuck],
+    );
   }
-  const lost = (await db.strongRows<{ id: number }>(
-    `SELECT id FROM notification_job WHERE status = 'pending' AND updated_at < NOW(3) - INTERVAL ${lostAfterSeconds()} SECOND
-      ORDER BY id LIMIT 5000`)).map((r) => Number(r.id));
+  const lost = (
+    await db.strongRows<{ id: number }>(
+      `SELECT id FROM notification_job WHERE status = 'pending' AND updated_at < NOW(3) - INTERVAL ${lostAfterSeconds()} SECOND
+      ORDER BY id LIMIT 5000`,
+    )
+  ).map((r) => Number(r.id));
   const ids = [...new Set([...stuck, ...lost])];
   if (ids.length === 0) return { requeued: 0 };
   await sendMessages(deliverMessages(ids));

@@ -9,18 +9,29 @@ import { site, taskLink } from './links';
 import type { Message } from './message';
 import { composeTrustMessage } from './trust-messages';
 
-
-export interface Rendered { subject: string; text: string; html: string; headers: Record<string, string> }
+export interface Rendered {
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
 
 type EventOf<T extends EventType> = Extract<OutboxEvent, { type: T }>;
-type DealEventType = 'offer_changed' | 'deadline_extended' | 'overdue_released' | 'dispute_opened' | 'dispute_answered' | 'dispute_resolved';
+type DealEventType =
+  'offer_changed' | 'deadline_extended' | 'overdue_released' | 'dispute_opened' | 'dispute_answered' | 'dispute_resolved';
 
 const rub = (decimal: string) => `${formatMoney(toKopecks(decimal))} ₽`;
 
-
 interface TaskFacts {
-  id: number; title: string; reward: string; commission: string | null; comment: string | null;
-  customerId: number; categoryName: string; customerName: string; executorName: string | null;
+  id: number;
+  title: string;
+  reward: string;
+  commission: string | null;
+  comment: string | null;
+  customerId: number;
+  categoryName: string;
+  customerName: string;
+  executorName: string | null;
 }
 
 async function taskFacts(db: Sql, taskId: number): Promise<TaskFacts> {
@@ -29,7 +40,9 @@ async function taskFacts(db: Sql, taskId: number): Promise<TaskFacts> {
             CONCAT(cu.fname, ' ', cu.sname) AS customerName, CONCAT(ex.fname, ' ', ex.sname) AS executorName
        FROM task t JOIN category c ON c.id = t.category_id JOIN account cu ON cu.id = t.customer_id
        LEFT JOIN account ex ON ex.id = t.executor_id
-      WHERE t.id = ?`, [taskId]);
+      WHERE t.id = ?`,
+    [taskId],
+  );
   if (!task) throw new Error(`task ${taskId} does not exist`);
   return task;
 }
@@ -41,7 +54,9 @@ async function accountName(db: Sql, accountId: number): Promise<string> {
 
 async function amountOf(db: Sql, table: 'payment' | 'payout', id: number): Promise<{ amount: string; comment: string | null }> {
   const [row] = await db.rows<{ amount: string; comment: string | null }>(
-    table === 'payment' ? 'SELECT amount, NULL AS comment FROM payment WHERE id = ?' : 'SELECT amount, comment FROM payout WHERE id = ?', [id]);
+    table === 'payment' ? 'SELECT amount, NULL AS comment FROM payment WHERE id = ?' : 'SELECT amount, comment FROM payout WHERE id = ?',
+    [id],
+  );
   if (!row) throw new Error(`${table} ${id} does not exist`);
   return row;
 }
@@ -63,8 +78,10 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       if (recipientId === task.customerId) {
         return {
           subject: `Баланс списан за задание «${task.title}»`,
-          paragraphs: [`С вашего баланса зарезервировано ${rub(task.reward)} на оплату задания «${task.title}».`,
-            'Деньги перейдут исполнителю, когда вы примете работу; если отменить задание до начала работы, они вернутся на баланс.'],
+          paragraphs: [
+            `С вашего баланса зарезервировано ${rub(task.reward)} на оплату задания «${task.title}».`,
+            'Деньги перейдут исполнителю, когда вы примете работу; если отменить задание до начала работы, они вернутся на баланс.',
+          ],
           link: taskLink(task.id),
         };
       }
@@ -104,8 +121,10 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       const task = await taskFacts(db, event.taskId);
       return {
         subject: `Работа по заданию «${task.title}» сдана`,
-        paragraphs: [`${task.executorName ?? 'Исполнитель'} сдал(а) работу по заданию «${task.title}». Проверьте её и примите или отклоните.`,
-          ...(stepComment(event, task) ? [`Комментарий исполнителя: ${stepComment(event, task)}`] : [])],
+        paragraphs: [
+          `${task.executorName ?? 'Исполнитель'} сдал(а) работу по заданию «${task.title}». Проверьте её и примите или отклоните.`,
+          ...(stepComment(event, task) ? [`Комментарий исполнителя: ${stepComment(event, task)}`] : []),
+        ],
         link: taskLink(task.id),
       };
     }
@@ -114,10 +133,12 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       const earned = formatMoney(toKopecks(task.reward) - toKopecks(task.commission ?? '0'));
       return {
         subject: `Работа по заданию «${task.title}» принята`,
-        paragraphs: [event.automatic
-          ? `Срок проверки истёк, и работа по заданию «${task.title}» принята автоматически.`
-          : `${task.customerName} принял(а) вашу работу по заданию «${task.title}».`,
-        `На ваш счёт зачислено ${earned} ₽.`],
+        paragraphs: [
+          event.automatic
+            ? `Срок проверки истёк, и работа по заданию «${task.title}» принята автоматически.`
+            : `${task.customerName} принял(а) вашу работу по заданию «${task.title}».`,
+          `На ваш счёт зачислено ${earned} ₽.`,
+        ],
         link: { url: site('salary'), label: 'Открыть заработок' },
       };
     }
@@ -125,8 +146,10 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       const task = await taskFacts(db, event.taskId);
       return {
         subject: `Работа по заданию «${task.title}» возвращена на доработку`,
-        paragraphs: [`${task.customerName} отклонил(а) работу по заданию «${task.title}».`,
-          ...(stepComment(event, task) ? [`Комментарий заказчика: ${stepComment(event, task)}`] : [])],
+        paragraphs: [
+          `${task.customerName} отклонил(а) работу по заданию «${task.title}».`,
+          ...(stepComment(event, task) ? [`Комментарий заказчика: ${stepComment(event, task)}`] : []),
+        ],
         link: taskLink(task.id),
       };
     }
@@ -157,24 +180,30 @@ export async function composeMessage(db: Sql, event: OutboxEvent, recipientId: n
       const payout = await amountOf(db, 'payout', event.payoutId);
       return {
         subject: `Выплата ${rub(payout.amount)} отклонена`,
-        paragraphs: [`Заявка на выплату ${rub(payout.amount)} отклонена, деньги вернулись на ваш счёт.`,
-          ...(payout.comment ? [`Причина: ${payout.comment}`] : [])],
+        paragraphs: [
+          `Заявка на выплату ${rub(payout.amount)} отклонена, деньги вернулись на ваш счёт.`,
+          ...(payout.comment ? [`Причина: ${payout.comment}`] : []),
+        ],
         link: { url: site('salary'), label: 'Открыть заработок' },
       };
     }
     case 'telegram_unlinked':
       return {
         subject: 'Уведомления в Telegram отключены',
-        paragraphs: ['Telegram не даёт боту execorder писать в ваш чат: похоже, бот заблокирован или чат удалён. Мы отвязали этот чат и больше не пишем в него.',
-          'Чтобы снова получать уведомления в Telegram, откройте настройки уведомлений и привяжите чат по ссылке.'],
+        paragraphs: [
+          'Telegram не даёт боту execorder писать в ваш чат: похоже, бот заблокирован или чат удалён. Мы отвязали этот чат и больше не пишем в него.',
+          'Чтобы снова получать уведомления в Telegram, откройте настройки уведомлений и привяжите чат по ссылке.',
+        ],
         link: { url: site('settings'), label: 'Открыть настройки уведомлений' },
       };
     case 'password_reset_requested': {
       if (!resetLink) throw new Error('a password reset needs its link');
       return {
         subject: 'Восстановление пароля execorder',
-        paragraphs: ['Кто-то (надеемся, вы) попросил сменить пароль вашей учётной записи execorder.',
-          'Ссылка действует 1 час и работает один раз. Если вы не просили сменить пароль, просто проигнорируйте это письмо.'],
+        paragraphs: [
+          'Кто-то (надеемся, вы) попросил сменить пароль вашей учётной записи execorder.',
+          'Ссылка действует 1 час и работает один раз. Если вы не просили сменить пароль, просто проигнорируйте это письмо.',
+        ],
         link: { url: resetLink, label: 'Задать новый пароль' },
       };
     }
@@ -198,17 +227,22 @@ function dealMessage(event: EventOf<DealEventType>, task: TaskFacts, recipientId
     case 'offer_changed':
       return {
         subject: event.withdrawn ? `Отклик на задание «${task.title}» отозван` : `Отклик на задание «${task.title}» изменён`,
-        paragraphs: event.withdrawn ? ['Исполнитель отозвал свой отклик на ваше задание.'] : [
-          'Исполнитель изменил свой отклик на ваше задание.',
-          `Цена: ${event.price ? rub(event.price) : `${rub(task.reward)} (как в задании)`}; срок: ${event.days ? `${event.days} дн.` : 'как в задании'}.`,
-          ...(event.message ? [`Сообщение: ${event.message}`] : [])],
+        paragraphs: event.withdrawn
+          ? ['Исполнитель отозвал свой отклик на ваше задание.']
+          : [
+              'Исполнитель изменил свой отклик на ваше задание.',
+              `Цена: ${event.price ? rub(event.price) : `${rub(task.reward)} (как в задании)`}; срок: ${event.days ? `${event.days} дн.` : 'как в задании'}.`,
+              ...(event.message ? [`Сообщение: ${event.message}`] : []),
+            ],
         link: taskLink(task.id),
       };
     case 'deadline_extended':
       return {
         subject: `Срок задания «${task.title}» продлён`,
-        paragraphs: [`${task.customerName} продлил(а) срок на ${event.days} дн. Новый срок: ${moscowTime(event.dueAt)} (МСК).`,
-          ...said('Комментарий заказчика')],
+        paragraphs: [
+          `${task.customerName} продлил(а) срок на ${event.days} дн. Новый срок: ${moscowTime(event.dueAt)} (МСК).`,
+          ...said('Комментарий заказчика'),
+        ],
         link: taskLink(task.id),
       };
     case 'overdue_released':
@@ -220,25 +254,33 @@ function dealMessage(event: EventOf<DealEventType>, task: TaskFacts, recipientId
     case 'dispute_opened':
       return {
         subject: `Открыт спор по заданию «${task.title}»`,
-        paragraphs: [`${party(event.openedBy)} открыл(а) спор. Предложение: исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}.`,
+        paragraphs: [
+          `${party(event.openedBy)} открыл(а) спор. Предложение: исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}.`,
           `Причина: ${event.reason}`,
-          `Ответьте до ${moscowTime(event.respondBy)} (МСК), иначе спор решится по этому предложению.`],
+          `Ответьте до ${moscowTime(event.respondBy)} (МСК), иначе спор решится по этому предложению.`,
+        ],
         link: taskLink(task.id),
       };
     case 'dispute_answered':
       return {
         subject: `Ответ в споре по заданию «${task.title}»`,
-        paragraphs: [`Вторая сторона предложила исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}. Спор передан администратору.`,
-          ...said('Комментарий')],
+        paragraphs: [
+          `Вторая сторона предложила исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}. Спор передан администратору.`,
+          ...said('Комментарий'),
+        ],
         link: taskLink(task.id),
       };
     case 'dispute_resolved': {
       const how = { agreement: 'по соглашению сторон', timeout: 'по истечении срока ответа', admin: 'решением администратора' }[event.by];
       return {
         subject: `Спор по заданию «${task.title}» решён`,
-        paragraphs: [`Спор решён ${how}: исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}.`,
-          recipientId === task.customerId ? `На ваш баланс вернулось ${rub(event.customerRefund)}.` : `На ваш счёт зачислено ${rub(event.executorEarned)}.`,
-          ...said('Комментарий')],
+        paragraphs: [
+          `Спор решён ${how}: исполнителю ${rub(event.executorAmount)} из ${rub(task.reward)}.`,
+          recipientId === task.customerId
+            ? `На ваш баланс вернулось ${rub(event.customerRefund)}.`
+            : `На ваш счёт зачислено ${rub(event.executorEarned)}.`,
+          ...said('Комментарий'),
+        ],
         link: taskLink(task.id),
       };
     }

@@ -7,10 +7,15 @@ import { Id } from '../schemas';
 import { findCategory, type Category } from '../tasks/categories';
 import { issueTelegramLink } from './telegram-link';
 
-export interface NotificationSettings { email: boolean; telegramChatId: string | null }
+export interface NotificationSettings {
+  email: boolean;
+  telegramChatId: string | null;
+}
 
 /** A numeric chat id (negative for groups) or a public channel's @username, as the Bot API takes them. */
-const TelegramChatId = z.string().trim()
+const TelegramChatId = z
+  .string()
+  .trim()
   .regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$/, 'must be a numeric chat id or an @channel name');
 
 export const NotificationSettingsBody = z.strictObject({
@@ -23,7 +28,9 @@ export const CategoryParams = z.strictObject({ categoryId: Id });
 
 async function storedSettings(db: Sql, accountId: number): Promise<NotificationSettings> {
   const [row] = await db.rows<{ email: number; telegramChatId: string | null }>(
-    'SELECT notify_email AS email, telegram_chat_id AS telegramChatId FROM account WHERE id = ?', [accountId]);
+    'SELECT notify_email AS email, telegram_chat_id AS telegramChatId FROM account WHERE id = ?',
+    [accountId],
+  );
   if (!row) throw notFound('Account');
   return { email: row.email === 1, telegramChatId: row.telegramChatId };
 }
@@ -38,14 +45,26 @@ export async function notificationSettings(db: RequestDb, accountId: number): Pr
  * Saves the e-mail switch. `telegramChatId` may only clear the chat (null or "") or repeat the
  * linked one: a chat is linked by proof through telegramLink, never by its id typed in.
  */
-export async function saveNotificationSettings(db: RequestDb, accountId: number,
-  input: z.output<typeof NotificationSettingsBody>): Promise<NotificationSettings> {
+export async function saveNotificationSettings(
+  db: RequestDb,
+  accountId: number,
+  input: z.output<typeof NotificationSettingsBody>,
+): Promise<NotificationSettings> {
   return db.transaction(async (tx) => {
     const current = await storedSettings(tx, accountId);
     if (input.telegramChatId !== null && input.telegramChatId !== current.telegramChatId) {
-      throw validationFailed([{ path: 'telegramChatId', message: 'a chat is linked by pressing Start in the bot through telegramLink; here it can only be cleared (null)' }]);
+      throw validationFailed([
+        {
+          path: 'telegramChatId',
+          message: 'a chat is linked by pressing Start in the bot through telegramLink; here it can only be cleared (null)',
+        },
+      ]);
     }
-    await tx.exec('UPDATE account SET notify_email = ?, telegram_chat_id = ? WHERE id = ?', [input.email ? 1 : 0, input.telegramChatId, accountId]);
+    await tx.exec('UPDATE account SET notify_email = ?, telegram_chat_id = ? WHERE id = ?', [
+      input.email ? 1 : 0,
+      input.telegramChatId,
+      accountId,
+    ]);
     return { email: input.email, telegramChatId: input.telegramChatId };
   });
 }
@@ -53,7 +72,9 @@ export async function saveNotificationSettings(db: RequestDb, accountId: number,
 export async function subscriptions(db: Sql, accountId: number): Promise<{ items: Category[] }> {
   const items = await db.rows<Category>(
     `SELECT c.id, c.slug, c.name FROM subscription s JOIN category c ON c.id = s.category_id
-      WHERE s.account_id = ? ORDER BY c.id`, [accountId]);
+      WHERE s.account_id = ? ORDER BY c.id`,
+    [accountId],
+  );
   return { items };
 }
 

@@ -20,22 +20,28 @@ export async function composeTrustMessage(db: Sql, event: TrustEvent): Promise<M
       const [m] = await db.rows<{ taskId: number; title: string; author: string; text: string; flags: string }>(
         `SELECT t.id AS taskId, t.title, CONCAT(a.fname, ' ', a.sname) AS author, m.text, m.flags
            FROM message m JOIN conversation c ON c.id = m.conversation_id JOIN task t ON t.id = c.task_id
-           JOIN account a ON a.id = m.author_id WHERE m.id = ?`, [event.messageId]);
+           JOIN account a ON a.id = m.author_id WHERE m.id = ?`,
+        [event.messageId],
+      );
       if (!m) throw new Error(`message ${event.messageId} does not exist`);
       return {
         subject: `Новое сообщение по заданию «${m.title}»`,
-        paragraphs: [`${m.author} пишет: «${quote(m.text)}»`,
+        paragraphs: [
+          `${m.author} пишет: «${quote(m.text)}»`,
           ...(m.flags.includes('contact')
             ? ['В сообщении, похоже, есть контакты. Сделки вне execorder не защищены: договаривайтесь и платите через execorder.']
-            : [])],
+            : []),
+        ],
         link: taskLink(m.taskId),
       };
     }
     case 'account_blocked':
       return {
         subject: 'Ваша учётная запись execorder заблокирована',
-        paragraphs: [`Причина: ${event.reason}`,
-          'Вы по-прежнему можете войти, видеть свои задания, отвечать в спорах и выводить заработанные деньги. Если вы не согласны с блокировкой, подайте апелляцию.'],
+        paragraphs: [
+          `Причина: ${event.reason}`,
+          'Вы по-прежнему можете войти, видеть свои задания, отвечать в спорах и выводить заработанные деньги. Если вы не согласны с блокировкой, подайте апелляцию.',
+        ],
         link: appealsLink,
       };
     case 'account_unblocked':
@@ -45,7 +51,9 @@ export async function composeTrustMessage(db: Sql, event: TrustEvent): Promise<M
         link: { url: site('feed'), label: 'Открыть execorder' },
       };
     case 'appeal_decided': {
-      const [appeal] = await db.rows<{ status: string; answer: string | null }>('SELECT status, answer FROM appeal WHERE id = ?', [event.appealId]);
+      const [appeal] = await db.rows<{ status: string; answer: string | null }>('SELECT status, answer FROM appeal WHERE id = ?', [
+        event.appealId,
+      ]);
       if (!appeal) throw new Error(`appeal ${event.appealId} does not exist`);
       const lifted = appeal.status === 'lifted';
       return {

@@ -37,7 +37,8 @@ export function isCustomResourceRequest(event: unknown): event is CustomResource
  * updates: a new one would make CloudFormation Delete the "old" resource after an update.
  */
 export function customResourceResponse(
-  request: CustomResourceRequest, outcome: { data: Record<string, string> } | { error: unknown },
+  request: CustomResourceRequest,
+  outcome: { data: Record<string, string> } | { error: unknown },
 ): CustomResourceResponse {
   const base = {
     PhysicalResourceId: request.PhysicalResourceId ?? `${request.LogicalResourceId}-${request.RequestId}`,
@@ -61,7 +62,8 @@ async function sendCustomResourceResponse(url: string, response: CustomResourceR
 
 /** Runs the work for Create and Update (Delete does nothing), then answers CloudFormation either way. */
 export async function answerCustomResource(
-  request: CustomResourceRequest, work: () => Promise<Record<string, string>>,
+  request: CustomResourceRequest,
+  work: () => Promise<Record<string, string>>,
 ): Promise<CustomResourceResponse> {
   let response: CustomResourceResponse;
   try {

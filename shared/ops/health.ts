@@ -3,7 +3,13 @@ import { cacheIsUp } from '../cache/memcache';
 import { dbNodes, type DbNode } from '../db/nodes';
 import { detectEngine, ENGINE_QUERY, LAG_PROBES, type Engine } from './replica-lag';
 
-export interface Health { ok: boolean; primary: boolean; replica: boolean; replicaLagSeconds: number | null; cache: boolean }
+export interface Health {
+  ok: boolean;
+  primary: boolean;
+  replica: boolean;
+  replicaLagSeconds: number | null;
+  cache: boolean;
+}
 
 const PROBE_TIMEOUT_MS = 1500;
 

@@ -5,7 +5,12 @@ import { dbNodes } from '../db/nodes';
 import { log } from '../log';
 import { bucketOf } from './latency-histogram';
 
-interface Sample { route: string; status: number; durationMs: number; at: Date }
+interface Sample {
+  route: string;
+  status: number;
+  durationMs: number;
+  at: Date;
+}
 
 const FLUSH_EVERY_MS = 1000;
 const FLUSH_AT_ROWS = 200;
@@ -40,14 +45,21 @@ async function flushTimings(): Promise<void> {
   }
   // In key order, so that two containers adding to the same rows lock them in the same order.
   const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-  await bestEffortWrite('handler statistics',
-    'INSERT INTO request_stat_bucket (hour_start, route, bucket, count) VALUES ? ON DUPLICATE KEY UPDATE count = count + VALUES(count)', [rows]);
+  await bestEffortWrite(
+    'handler statistics',
+    'INSERT INTO request_stat_bucket (hour_start, route, bucket, count) VALUES ? ON DUPLICATE KEY UPDATE count = count + VALUES(count)',
+    [rows],
+  );
 }
 
 export async function logError(requestId: string, route: string, message: string, detail?: string): Promise<void> {
   log.error(message, undefined, { requestId, route, detail });
-  await bestEffortWrite('error log', 'INSERT INTO error_log (request_id, route, message, detail) VALUES (?, ?, ?, ?)',
-    [requestId, route.slice(0, 120), message.slice(0, 1000), detail ?? null]);
+  await bestEffortWrite('error log', 'INSERT INTO error_log (request_id, route, message, detail) VALUES (?, ?, ?, ?)', [
+    requestId,
+    route.slice(0, 120),
+    message.slice(0, 1000),
+    detail ?? null,
+  ]);
 }
 
 /** At most `bytes` bytes of `text` as UTF-8, cut on a character boundary (for what goes into the log). */

@@ -23,10 +23,12 @@ export function detectEngine(rows: Row[]): Engine {
   return atLeast8022 ? 'mysql' : 'mysql-legacy';
 }
 
-export interface LagProbe { sql: string; lagSeconds(rows: Row[]): number | null }
+export interface LagProbe {
+  sql: string;
+  lagSeconds(rows: Row[]): number | null;
+}
 
-const seconds = (value: unknown): number | null =>
-  value === undefined || value === null || value === '' ? null : Number(value);
+const seconds = (value: unknown): number | null => (value === undefined || value === null || value === '' ? null : Number(value));
 
 export const LAG_PROBES: Record<Engine, LagProbe> = {
   mariadb: { sql: 'SHOW REPLICA STATUS', lagSeconds: (rows) => seconds(rows[0]?.Seconds_Behind_Master) },

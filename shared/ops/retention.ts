@@ -33,9 +33,12 @@ export async function applyRetention(db: Sql): Promise<Record<string, number>> {
     passwordResets: await deleteInBatches(db, 'password_reset', 'expires_at < NOW(3) - INTERVAL 1 DAY'),
     notificationJobs: await deleteInBatches(db, 'notification_job', "status = 'done' AND updated_at < NOW(3) - INTERVAL 30 DAY"),
     // An event is kept while a job still needs it to render its message, or it is not yet processed.
-    events: await deleteInBatches(db, 'outbox',
+    events: await deleteInBatches(
+      db,
+      'outbox',
       `processed_at < NOW(3) - INTERVAL 30 DAY
        AND NOT EXISTS (SELECT 1 FROM notification_job j WHERE j.outbox_id = outbox.id)
-       AND NOT EXISTS (SELECT 1 FROM password_reset r WHERE r.outbox_id = outbox.id)`),
+       AND NOT EXISTS (SELECT 1 FROM password_reset r WHERE r.outbox_id = outbox.id)`,
+    ),
   };
 }

@@ -16,9 +16,19 @@ export const CreatePaymentBody = z.strictObject({ amount: MoneyInput });
 export const PaymentsQuery = z.strictObject(PageQuery);
 
 type PaymentStatus = 'created' | 'received' | 'rejected' | 'outdated';
-export interface PaymentView { id: number; amount: string; status: PaymentStatus; createdAt: string }
+export interface PaymentView {
+  id: number;
+  amount: string;
+  status: PaymentStatus;
+  createdAt: string;
+}
 
-export async function createPayment(db: RequestDb, customer: Session, amount: number, ip: string): Promise<PaymentView & { paymentUrl: string }> {
+export async function createPayment(
+  db: RequestDb,
+  customer: Session,
+  amount: number,
+  ip: string,
+): Promise<PaymentView & { paymentUrl: string }> {
   if (amount < toKopecks(config.PAYMENT_MIN_AMOUNT)) {
     throw validationFailed([{ path: 'amount', message: `must be at least ${config.PAYMENT_MIN_AMOUNT}` }]);
   }
@@ -31,8 +41,13 @@ export async function createPayment(db: RequestDb, customer: Session, amount: nu
   const res = await db.exec('INSERT INTO payment (account_id, amount, ip) VALUES (?, ?, ?)', [customer.accountId, outSum, ip.slice(0, 45)]);
   const [row] = await db.strongRows<{ createdAt: Date }>('SELECT created_at AS createdAt FROM payment WHERE id = ?', [res.insertId]);
   const paymentUrl = paymentLink({
-    baseUrl: config.ROBOKASSA_URL, login: config.ROBOKASSA_LOGIN, password1: config.ROBOKASSA_PASSWORD1,
-    algorithm: config.ROBOKASSA_HASH, test: config.ROBOKASSA_TEST, outSum, invId: res.insertId,
+    baseUrl: config.ROBOKASSA_URL,
+    login: config.ROBOKASSA_LOGIN,
+    password1: config.ROBOKASSA_PASSWORD1,
+    algorithm: config.ROBOKASSA_HASH,
+    test: config.ROBOKASSA_TEST,
+    outSum,
+    invId: res.insertId,
     description: `Пополнение баланса execorder, платёж №${res.insertId}`,
     ...(config.ROBOKASSA_RECEIPT ? { receipt: fiscalReceipt(amount, { sno: config.FISCAL_SNO, tax: config.FISCAL_TAX }) } : {}),
   });
@@ -43,18 +58,29 @@ export async function listPayments(db: RequestDb, customer: Session, query: z.ou
   const rows = await db.rows<{ id: number; amount: string; status: PaymentStatus; createdAt: Date }>(
     `SELECT id, amount, status, created_at AS createdAt FROM payment
       WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    [customer.accountId, idBefore(query.cursor), query.limit + 1]);
-  return toPage(rows, query.limit, (r) => [r.id], (r) => ({
-    id: r.id, amount: formatMoney(toKopecks(r.amount)), status: r.status, createdAt: r.createdAt.toISOString(),
-  }));
+    [customer.accountId, idBefore(query.cursor), query.limit + 1],
+  );
+  return toPage(
+    rows,
+    query.limit,
+    (r) => [r.id],
+    (r) => ({
+      id: r.id,
+      amount: formatMoney(toKopecks(r.amount)),
+      status: r.status,
+      createdAt: r.createdAt.toISOString(),
+    }),
+  );
 }
 
 /** Form fields of the ResultURL call; Shp_ fields are free-form and take part in the signature. */
-export const ResultForm = z.object({
-  OutSum: z.string().min(1).max(30),
-  InvId: z.string().regex(/^\d{1,10}$/),
-  SignatureValue: z.string().min(1).max(200),
-}).catchall(z.string().max(2000));
+export const ResultForm = z
+  .object({
+    OutSum: z.string().min(1).max(30),
+    InvId: z.string().regex(/^\d{1,10}$/),
+    SignatureValue: z.string().min(1).max(200),
+  })
+  .catchall(z.string().max(2000));
 
 /**
  * Robokassa's ResultURL. A valid callback marks the payment received and credits the balance in
@@ -65,20 +91,32 @@ export async function handleRobokassaResult(db: RequestDb, fields: Record<string
   const invId = Number(fields.InvId);
   const refuse = async (why: string) => {
     // At most 2 KiB of the form per refusal: anyone can post refused callbacks, and the log is not theirs to fill.
-    await logError(requestId, 'POST /api/robokassa/result', `robokassa callback refused: ${why}`, utf8Prefix(JSON.stringify({ ...fields, SignatureValue: '…' }), 2048));
+    await logError(
+      requestId,
+      'POST /api/robokassa/result',
+      `robokassa callback refused: ${why}`,
+      utf8Prefix(JSON.stringify({ ...fields, SignatureValue: '…' }), 2048),
+    );
     return badRequest(why);
   };
   if (!resultSignatureValid(config.ROBOKASSA_HASH, config.ROBOKASSA_PASSWORD2, fields)) throw await refuse('Bad signature');
   const result = await db.transaction(async (tx) => {
     const [payment] = await tx.rows<{ accountId: number; amount: string; status: PaymentStatus }>(
-      'SELECT account_id AS accountId, amount, status FROM payment WHERE id = ? FOR UPDATE', [invId]);
+      'SELECT account_id AS accountId, amount, status FROM payment WHERE id = ? FOR UPDATE',
+      [invId],
+    );
     if (!payment) return 'unknown InvId';
     if (outSumKopecks(fields.OutSum ?? '') !== toKopecks(payment.amount)) return "OutSum is not the payment's amount";
     if (payment.status === 'received') return 'credited';
     await tx.exec("UPDATE payment SET status = 'received', received_at = NOW(3) WHERE id = ?", [invId]);
     await moveMoney(tx, {
-      kind: 'topup', paymentId: invId,
-      legs: transfer(toKopecks(payment.amount), { accountId: null, bucket: 'external' }, { accountId: payment.accountId, bucket: 'balance' }),
+      kind: 'topup',
+      paymentId: invId,
+      legs: transfer(
+        toKopecks(payment.amount),
+        { accountId: null, bucket: 'external' },
+        { accountId: payment.accountId, bucket: 'balance' },
+      ),
     });
     await enqueue(tx, { type: 'balance_topped_up', paymentId: invId, accountId: payment.accountId });
     return 'credited';
@@ -89,8 +127,8 @@ export async function handleRobokassaResult(db: RequestDb, fields: Record<string
 
 /** Payments nobody paid within PAYMENT_TTL_HOURS become outdated; returns how many. */
 export async function outdatePayments(db: RequestDb): Promise<number> {
-  const res = await db.exec(
-    "UPDATE payment SET status = 'outdated' WHERE status = 'created' AND created_at < NOW(3) - INTERVAL ? SECOND",
-    [Math.round(config.PAYMENT_TTL_HOURS * 3600)]);
+  const res = await db.exec("UPDATE payment SET status = 'outdated' WHERE status = 'created' AND created_at < NOW(3) - INTERVAL ? SECOND", [
+    Math.round(config.PAYMENT_TTL_HOURS * 3600),
+  ]);
   return res.affectedRows;
 }

@@ -18,7 +18,9 @@ const SHP_PREFIX = /^shp_/i;
  * sorts the `name=value` strings by code unit, keeping each name as it was sent. We do the same.
  */
 export function shpSuffix(fields: Record<string, string>): string {
-  const pairs = Object.keys(fields).filter((name) => SHP_PREFIX.test(name)).map((name) => `${name}=${fields[name]}`);
+  const pairs = Object.keys(fields)
+    .filter((name) => SHP_PREFIX.test(name))
+    .map((name) => `${name}=${fields[name]}`);
   pairs.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return pairs.map((pair) => `:${pair}`).join('');
 }
@@ -27,17 +29,13 @@ export function shpSuffix(fields: Record<string, string>): string {
  * The payment link's signature: HASH(MerchantLogin:OutSum:InvId[:Receipt]:Password1[:Shp_…]), with
  * Receipt exactly as the link's parameter carries it (URL-encoded JSON; see fiscalReceipt).
  */
-export function paymentSignature(
-  algorithm: RobokassaHash, password1: string, fields: Record<string, string>,
-): string {
+export function paymentSignature(algorithm: RobokassaHash, password1: string, fields: Record<string, string>): string {
   const receipt = fields.Receipt ? `:${fields.Receipt}` : '';
   return robokassaHash(algorithm, `${fields.MerchantLogin}:${fields.OutSum}:${fields.InvId}${receipt}:${password1}${shpSuffix(fields)}`);
 }
 
 /** The ResultURL check: HASH(OutSum:InvId:Password2[:Shp_…]) over OutSum exactly as received. */
-export function resultSignatureValid(
-  algorithm: RobokassaHash, password2: string, fields: Record<string, string>,
-): boolean {
+export function resultSignatureValid(algorithm: RobokassaHash, password2: string, fields: Record<string, string>): boolean {
   const expected = robokassaHash(algorithm, `${fields.OutSum}:${fields.InvId}:${password2}${shpSuffix(fields)}`);
   return sameSignature(expected, fields.SignatureValue);
 }
@@ -50,7 +48,10 @@ function sameSignature(expected: string, given: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export interface FiscalSettings { sno: Config['FISCAL_SNO']; tax: Config['FISCAL_TAX'] }
+export interface FiscalSettings {
+  sno: Config['FISCAL_SNO'];
+  tax: Config['FISCAL_TAX'];
+}
 
 /**
  * The 54-FZ receipt of a top-up (API.md, "Fiscal receipt on top-ups"): one line, an advance, as
@@ -63,17 +64,30 @@ export interface FiscalSettings { sno: Config['FISCAL_SNO']; tax: Config['FISCAL
 export function fiscalReceipt(kopecks: number, fiscal: FiscalSettings): string {
   const receipt = {
     sno: fiscal.sno,
-    items: [{
-      name: 'Пополнение баланса execorder', quantity: 1, sum: kopecks / 100,
-      payment_method: 'advance', payment_object: 'payment', tax: fiscal.tax,
-    }],
+    items: [
+      {
+        name: 'Пополнение баланса execorder',
+        quantity: 1,
+        sum: kopecks / 100,
+        payment_method: 'advance',
+        payment_object: 'payment',
+        tax: fiscal.tax,
+      },
+    ],
   };
   return encodeURIComponent(JSON.stringify(receipt));
 }
 
 export interface PaymentLinkInput {
-  baseUrl: string; login: string; password1: string; algorithm: RobokassaHash; test: boolean;
-  outSum: string; invId: number; description: string; culture?: 'ru' | 'en';
+  baseUrl: string;
+  login: string;
+  password1: string;
+  algorithm: RobokassaHash;
+  test: boolean;
+  outSum: string;
+  invId: number;
+  description: string;
+  culture?: 'ru' | 'en';
   /** The Receipt parameter's value (fiscalReceipt), when the shop fiscalizes through Robokassa. */
   receipt?: string;
 }
@@ -82,7 +96,10 @@ export interface PaymentLinkInput {
 export function paymentLink(input: PaymentLinkInput): string {
   const url = new URL(input.baseUrl);
   const signature = paymentSignature(input.algorithm, input.password1, {
-    MerchantLogin: input.login, OutSum: input.outSum, InvId: String(input.invId), ...(input.receipt ? { Receipt: input.receipt } : {}),
+    MerchantLogin: input.login,
+    OutSum: input.outSum,
+    InvId: String(input.invId),
+    ...(input.receipt ? { Receipt: input.receipt } : {}),
   });
   url.searchParams.set('MerchantLogin', input.login);
   url.searchParams.set('OutSum', input.outSum);

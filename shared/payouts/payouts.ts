@@ -27,26 +27,31 @@ function luhnValid(digits: string): boolean {
 const NEW_METHODS = ['sbp', 'card'] as const;
 type PayoutMethod = (typeof NEW_METHODS)[number] | 'qiwi';
 
-export const CreatePayoutBody = z.strictObject({
-  amount: MoneyInput,
-  method: z.enum(NEW_METHODS, {
-    error: (issue) => (issue.input === 'qiwi' ? 'QIWI payouts are no longer possible; use sbp or card' : 'must be sbp or card'),
-  }),
-  destination: z.string().trim().max(40),
-  /** The recipient's bank for an SBP transfer. */
-  bank: z.string().trim().min(1).max(60).nullish(),
-}).superRefine((body, ctx) => {
-  const ok = body.method === 'sbp'
-    ? /^\+7\d{10}$/.test(body.destination)
-    : /^\d{13,19}$/.test(body.destination) && luhnValid(body.destination);
-  if (!ok) {
-    ctx.addIssue({ code: 'custom', path: ['destination'],
-      message: body.method === 'sbp' ? 'must be a phone number: +7 and 10 digits' : 'must be a valid card number of 13..19 digits' });
-  }
-  // Only when absent: a bank that is there but malformed has its own issue already.
-  if (body.method === 'sbp' && body.bank == null) ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is required for sbp: the bank of 1..60 characters' });
-  if (body.method !== 'sbp' && body.bank) ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is only for sbp' });
-});
+export const CreatePayoutBody = z
+  .strictObject({
+    amount: MoneyInput,
+    method: z.enum(NEW_METHODS, {
+      error: (issue) => (issue.input === 'qiwi' ? 'QIWI payouts are no longer possible; use sbp or card' : 'must be sbp or card'),
+    }),
+    destination: z.string().trim().max(40),
+    /** The recipient's bank for an SBP transfer. */
+    bank: z.string().trim().min(1).max(60).nullish(),
+  })
+  .superRefine((body, ctx) => {
+    const ok =
+      body.method === 'sbp' ? /^\+7\d{10}$/.test(body.destination) : /^\d{13,19}$/.test(body.destination) && luhnValid(body.destination);
+    if (!ok) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['destination'],
+        message: body.method === 'sbp' ? 'must be a phone number: +7 and 10 digits' : 'must be a valid card number of 13..19 digits',
+      });
+    }
+    // Only when absent: a bank that is there but malformed has its own issue already.
+    if (body.method === 'sbp' && body.bank == null)
+      ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is required for sbp: the bank of 1..60 characters' });
+    if (body.method !== 'sbp' && body.bank) ctx.addIssue({ code: 'custom', path: ['bank'], message: 'is only for sbp' });
+  });
 
 const STATUSES = ['created', 'received', 'rejected'] as const;
 type PayoutStatus = (typeof STATUSES)[number];
@@ -56,13 +61,28 @@ export const DecisionBody = z.strictObject({ comment: text(0, 500, true).optiona
 export const RejectBody = z.strictObject({ comment: text(1, 500, true) });
 
 interface PayoutRow {
-  id: number; accountId: number; amount: string; method: PayoutMethod; destination: string; bank: string | null;
-  status: PayoutStatus; comment: string | null; createdAt: Date; decidedAt: Date | null;
+  id: number;
+  accountId: number;
+  amount: string;
+  method: PayoutMethod;
+  destination: string;
+  bank: string | null;
+  status: PayoutStatus;
+  comment: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
 }
 
 export interface PayoutView {
-  id: number; amount: string; method: PayoutMethod; destination: string; bank: string | null; status: PayoutStatus;
-  comment: string | null; createdAt: string; decidedAt: string | null;
+  id: number;
+  amount: string;
+  method: PayoutMethod;
+  destination: string;
+  bank: string | null;
+  status: PayoutStatus;
+  comment: string | null;
+  createdAt: string;
+  decidedAt: string | null;
 }
 
 const PAYOUT_COLUMNS = `id, account_id AS accountId, amount, method, destination, bank, status, comment,
@@ -70,8 +90,15 @@ const PAYOUT_COLUMNS = `id, account_id AS accountId, amount, method, destination
 
 function view(row: PayoutRow): PayoutView {
   return {
-    id: row.id, amount: formatMoney(toKopecks(row.amount)), method: row.method, destination: row.destination, bank: row.bank,
-    status: row.status, comment: row.comment, createdAt: row.createdAt.toISOString(), decidedAt: row.decidedAt?.toISOString() ?? null,
+    id: row.id,
+    amount: formatMoney(toKopecks(row.amount)),
+    method: row.method,
+    destination: row.destination,
+    bank: row.bank,
+    status: row.status,
+    comment: row.comment,
+    createdAt: row.createdAt.toISOString(),
+    decidedAt: row.decidedAt?.toISOString() ?? null,
   };
 }
 
@@ -81,48 +108,91 @@ async function loadPayout(tx: Tx, payoutId: number, lock = false): Promise<Payou
   return row;
 }
 
-export async function requestPayout(db: RequestDb, executor: Session, body: z.output<typeof CreatePayoutBody>, ip: string): Promise<PayoutView> {
+export async function requestPayout(
+  db: RequestDb,
+  executor: Session,
+  body: z.output<typeof CreatePayoutBody>,
+  ip: string,
+): Promise<PayoutView> {
   if (body.amount < toKopecks(config.PAYOUT_MIN_AMOUNT)) {
     throw validationFailed([{ path: 'amount', message: `must be at least ${config.PAYOUT_MIN_AMOUNT}` }]);
   }
   return db.transaction(async (tx) => {
     // The hold first: it locks the account before the insert's foreign key takes a shared lock on it.
-    const legs = transfer(body.amount, { accountId: executor.accountId, bucket: 'salary' }, { accountId: executor.accountId, bucket: 'salary_held' });
+    const legs = transfer(
+      body.amount,
+      { accountId: executor.accountId, bucket: 'salary' },
+      { accountId: executor.accountId, bucket: 'salary_held' },
+    );
     await applyLegs(tx, legs);
-    const res = await tx.exec('INSERT INTO payout (account_id, amount, method, destination, bank, ip) VALUES (?, ?, ?, ?, ?, ?)',
-      [executor.accountId, formatMoney(body.amount), body.method, body.destination, body.bank ?? null, ip.slice(0, 45)]);
+    const res = await tx.exec('INSERT INTO payout (account_id, amount, method, destination, bank, ip) VALUES (?, ?, ?, ?, ?, ?)', [
+      executor.accountId,
+      formatMoney(body.amount),
+      body.method,
+      body.destination,
+      body.bank ?? null,
+      ip.slice(0, 45),
+    ]);
     await recordMovement(tx, { kind: 'payout_hold', payoutId: res.insertId, legs });
     return view(await loadPayout(tx, res.insertId));
   });
 }
 
 export async function listPayouts(db: RequestDb, executor: Session, query: z.output<typeof PayoutsQuery>): Promise<Page<PayoutView>> {
-  const rows = await db.rows<PayoutRow>(
-    `SELECT ${PAYOUT_COLUMNS} FROM payout WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    [executor.accountId, idBefore(query.cursor), query.limit + 1]);
+  const rows = await db.rows<PayoutRow>(`SELECT ${PAYOUT_COLUMNS} FROM payout WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, [
+    executor.accountId,
+    idBefore(query.cursor),
+    query.limit + 1,
+  ]);
   return toPage(rows, query.limit, (r) => [r.id], view);
 }
 
 /** The admin's review queue: oldest first, with who asked. */
-export async function payoutsToReview(db: RequestDb, query: z.output<typeof AdminPayoutsQuery>): Promise<Page<PayoutView & { executor: { id: number; name: string } }>> {
-  const rows = await db.strongRows<PayoutRow>(
-    `SELECT ${PAYOUT_COLUMNS} FROM payout WHERE status = ? AND id > ? ORDER BY id ASC LIMIT ?`,
-    [query.status, idAfter(query.cursor), query.limit + 1]);
-  const names = await accountNames(db, rows.map((r) => r.accountId));
-  return toPage(rows, query.limit, (r) => [r.id], (r) => ({ ...view(r), executor: { id: r.accountId, name: names.get(r.accountId) ?? '' } }));
+export async function payoutsToReview(
+  db: RequestDb,
+  query: z.output<typeof AdminPayoutsQuery>,
+): Promise<Page<PayoutView & { executor: { id: number; name: string } }>> {
+  const rows = await db.strongRows<PayoutRow>(`SELECT ${PAYOUT_COLUMNS} FROM payout WHERE status = ? AND id > ? ORDER BY id ASC LIMIT ?`, [
+    query.status,
+    idAfter(query.cursor),
+    query.limit + 1,
+  ]);
+  const names = await accountNames(
+    db,
+    rows.map((r) => r.accountId),
+  );
+  return toPage(
+    rows,
+    query.limit,
+    (r) => [r.id],
+    (r) => ({ ...view(r), executor: { id: r.accountId, name: names.get(r.accountId) ?? '' } }),
+  );
 }
 
-export async function decidePayout(db: RequestDb, payoutId: number, admin: Session, decision: 'approve' | 'reject', comment: string | undefined): Promise<PayoutView> {
+export async function decidePayout(
+  db: RequestDb,
+  payoutId: number,
+  admin: Session,
+  decision: 'approve' | 'reject',
+  comment: string | undefined,
+): Promise<PayoutView> {
   return db.transaction(async (tx) => {
     const payout = await loadPayout(tx, payoutId, true);
     if (payout.status !== 'created') throw invalidState(`The payout is already ${payout.status === 'received' ? 'approved' : 'rejected'}`);
     const amount = toKopecks(payout.amount);
     const held = { accountId: payout.accountId, bucket: 'salary_held' } as const;
-    await tx.exec('UPDATE payout SET status = ?, comment = ?, decided_at = NOW(3), decided_by = ? WHERE id = ?',
-      [decision === 'approve' ? 'received' : 'rejected', comment || null, admin.accountId, payoutId]);
-    await moveMoney(tx, decision === 'approve'
-      ? { kind: 'payout_paid', payoutId, legs: transfer(amount, held, { accountId: null, bucket: 'external' }) }
-      : { kind: 'payout_refund', payoutId, legs: transfer(amount, held, { accountId: payout.accountId, bucket: 'salary' }) });
+    await tx.exec('UPDATE payout SET status = ?, comment = ?, decided_at = NOW(3), decided_by = ? WHERE id = ?', [
+      decision === 'approve' ? 'received' : 'rejected',
+      comment || null,
+      admin.accountId,
+      payoutId,
+    ]);
+    await moveMoney(
+      tx,
+      decision === 'approve'
+        ? { kind: 'payout_paid', payoutId, legs: transfer(amount, held, { accountId: null, bucket: 'external' }) }
+        : { kind: 'payout_refund', payoutId, legs: transfer(amount, held, { accountId: payout.accountId, bucket: 'salary' }) },
+    );
     await enqueue(tx, { type: decision === 'approve' ? 'payout_approved' : 'payout_rejected', payoutId, accountId: payout.accountId });
     return view(await loadPayout(tx, payoutId));
   });

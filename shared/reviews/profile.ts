@@ -8,7 +8,10 @@ import { disputeCounts } from '../tasks/dispute-facts';
 import { ratingsOf } from './ratings';
 
 export interface ProfileView {
-  id: number; name: string; memberSince: string; blocked: boolean;
+  id: number;
+  name: string;
+  memberSince: string;
+  blocked: boolean;
   asExecutor: { rating: string | null; reviews: number; tasksDone: number; disputes: number };
   asCustomer: { rating: string | null; reviews: number; tasksPosted: number; tasksDone: number; disputes: number };
 }
@@ -19,14 +22,27 @@ export async function profile(db: Sql, accountId: number): Promise<ProfileView> 
             (SELECT COUNT(*) FROM task WHERE executor_id = a.id AND status = 'done') AS executorDone,
             (SELECT COUNT(*) FROM task WHERE customer_id = a.id) AS posted,
             (SELECT COUNT(*) FROM task WHERE customer_id = a.id AND status = 'done') AS customerDone
-       FROM account a WHERE a.id = ?`, [accountId]);
+       FROM account a WHERE a.id = ?`,
+    [accountId],
+  );
   if (!account) throw notFound('Account');
   const [names, asExecutor, asCustomer, disputes] = await Promise.all([
-    accountNames(db, [accountId]), ratingsOf(db, [accountId], 'executor'), ratingsOf(db, [accountId], 'customer'), disputeCounts(db, accountId),
+    accountNames(db, [accountId]),
+    ratingsOf(db, [accountId], 'executor'),
+    ratingsOf(db, [accountId], 'customer'),
+    disputeCounts(db, accountId),
   ]);
   return {
-    id: accountId, name: names.get(accountId) ?? '', memberSince: account.createdAt.toISOString(), blocked: account.blocked === 1,
+    id: accountId,
+    name: names.get(accountId) ?? '',
+    memberSince: account.createdAt.toISOString(),
+    blocked: account.blocked === 1,
     asExecutor: { ...asExecutor.get(accountId)!, tasksDone: Number(account.executorDone), disputes: disputes.asExecutor },
-    asCustomer: { ...asCustomer.get(accountId)!, tasksPosted: Number(account.posted), tasksDone: Number(account.customerDone), disputes: disputes.asCustomer },
+    asCustomer: {
+      ...asCustomer.get(accountId)!,
+      tasksPosted: Number(account.posted),
+      tasksDone: Number(account.customerDone),
+      disputes: disputes.asCustomer,
+    },
   };
 }

@@ -3,7 +3,10 @@
 import type { Sql, Tx } from '../db/request-db';
 import type { Party as ReviewRole } from '../accounts/roles';
 
-export interface Rating { rating: string | null; reviews: number }
+export interface Rating {
+  rating: string | null;
+  reviews: number;
+}
 
 /** The mean as the contract writes it: two decimals, half up ("4.67"), in integer arithmetic. */
 export function formatRating(ratingSum: number, reviews: number): string | null {
@@ -19,7 +22,8 @@ export async function ratingsOf(db: Sql, accountIds: number[], role: ReviewRole)
   if (ids.length === 0) return ratings;
   const rows = await db.rows<{ accountId: number; reviews: number; ratingSum: number }>(
     `SELECT account_id AS accountId, reviews, rating_sum AS ratingSum FROM account_rating WHERE role = ? AND account_id IN (?)`,
-    [role, ids]);
+    [role, ids],
+  );
   for (const r of rows) ratings.set(r.accountId, { rating: formatRating(r.ratingSum, r.reviews), reviews: r.reviews });
   return ratings;
 }
@@ -32,9 +36,14 @@ export async function countReview(tx: Tx, subjectId: number, role: ReviewRole, r
   if (direction === 1) {
     await tx.exec(
       `INSERT INTO account_rating (account_id, role, reviews, rating_sum) VALUES (?, ?, 1, ?)
-       ON DUPLICATE KEY UPDATE reviews = reviews + 1, rating_sum = rating_sum + VALUES(rating_sum)`, [subjectId, role, rating]);
+       ON DUPLICATE KEY UPDATE reviews = reviews + 1, rating_sum = rating_sum + VALUES(rating_sum)`,
+      [subjectId, role, rating],
+    );
   } else {
-    await tx.exec('UPDATE account_rating SET reviews = reviews - 1, rating_sum = rating_sum - ? WHERE account_id = ? AND role = ?',
-      [rating, subjectId, role]);
+    await tx.exec('UPDATE account_rating SET reviews = reviews - 1, rating_sum = rating_sum - ? WHERE account_id = ? AND role = ?', [
+      rating,
+      subjectId,
+      role,
+    ]);
   }
 }

@@ -15,13 +15,29 @@ import type { Party as ReviewRole } from '../accounts/roles';
 import type { AccountReviewsQuery, ReviewBody } from './schemas';
 
 export interface ReviewView {
-  id: number; task: { id: number; title: string }; author: { id: number; name: string }; subject: { id: number; name: string };
-  subjectRole: ReviewRole; rating: number; text: string; createdAt: string; publishedAt: string | null;
+  id: number;
+  task: { id: number; title: string };
+  author: { id: number; name: string };
+  subject: { id: number; name: string };
+  subjectRole: ReviewRole;
+  rating: number;
+  text: string;
+  createdAt: string;
+  publishedAt: string | null;
 }
 
 interface ReviewRow {
-  id: number; taskId: number; title: string; authorId: number; subjectId: number; subjectRole: ReviewRole;
-  rating: number; text: string; createdAt: Date; publishedAt: Date | null; hiddenAt: Date | null;
+  id: number;
+  taskId: number;
+  title: string;
+  authorId: number;
+  subjectId: number;
+  subjectRole: ReviewRole;
+  rating: number;
+  text: string;
+  createdAt: Date;
+  publishedAt: Date | null;
+  hiddenAt: Date | null;
 }
 
 const REVIEW_COLUMNS = `r.id, r.task_id AS taskId, t.title, r.author_id AS authorId, r.subject_id AS subjectId,
@@ -31,12 +47,21 @@ const REVIEW_FROM = 'review r JOIN task t ON t.id = r.task_id';
 const windowSeconds = () => Math.round(config.REVIEW_WINDOW_DAYS * 86_400);
 
 async function reviewViews(db: Sql, rows: ReviewRow[]): Promise<ReviewView[]> {
-  const names = await accountNames(db, rows.flatMap((r) => [r.authorId, r.subjectId]));
+  const names = await accountNames(
+    db,
+    rows.flatMap((r) => [r.authorId, r.subjectId]),
+  );
   const person = (id: number) => ({ id, name: names.get(id) ?? '' });
   return rows.map((r) => ({
-    id: r.id, task: { id: r.taskId, title: r.title }, author: person(r.authorId), subject: person(r.subjectId),
-    subjectRole: r.subjectRole, rating: r.rating, text: r.text,
-    createdAt: r.createdAt.toISOString(), publishedAt: r.publishedAt?.toISOString() ?? null,
+    id: r.id,
+    task: { id: r.taskId, title: r.title },
+    author: person(r.authorId),
+    subject: person(r.subjectId),
+    subjectRole: r.subjectRole,
+    rating: r.rating,
+    text: r.text,
+    createdAt: r.createdAt.toISOString(),
+    publishedAt: r.publishedAt?.toISOString() ?? null,
   }));
 }
 
@@ -47,12 +72,19 @@ async function loadReview(db: Sql, reviewId: number): Promise<ReviewView> {
   return view;
 }
 
-interface TaskParties { customerId: number; executorId: number | null; status: string; windowOpen: number }
+interface TaskParties {
+  customerId: number;
+  executorId: number | null;
+  status: string;
+  windowOpen: number;
+}
 
 async function lockTaskParties(tx: Tx, taskId: number): Promise<TaskParties> {
   const [task] = await tx.rows<TaskParties>(
     `SELECT customer_id AS customerId, executor_id AS executorId, status, updated_at > NOW(3) - INTERVAL ? SECOND AS windowOpen
-       FROM task WHERE id = ? FOR UPDATE`, [windowSeconds(), taskId]);
+       FROM task WHERE id = ? FOR UPDATE`,
+    [windowSeconds(), taskId],
+  );
   if (!task) throw notFound('Task');
   return task;
 }
@@ -69,7 +101,9 @@ function subjectOf(task: TaskParties, authorId: number): { subjectId: number; su
 async function publishTaskReviews(tx: Tx, taskId: number): Promise<number> {
   const due = await tx.rows<{ id: number; subjectId: number; subjectRole: ReviewRole; rating: number; hidden: number }>(
     `SELECT id, subject_id AS subjectId, subject_role AS subjectRole, rating, hidden_at IS NOT NULL AS hidden
-       FROM review WHERE task_id = ? AND published_at IS NULL ORDER BY subject_id FOR UPDATE`, [taskId]);
+       FROM review WHERE task_id = ? AND published_at IS NULL ORDER BY subject_id FOR UPDATE`,
+    [taskId],
+  );
   if (due.length === 0) return 0;
   await tx.exec('UPDATE review SET published_at = NOW(3) WHERE id IN (?)', [due.map((r) => r.id)]);
   for (const r of due) if (!r.hidden) await countReview(tx, r.subjectId, r.subjectRole, r.rating, 1);
@@ -85,9 +119,14 @@ export async function postReview(db: RequestDb, author: Session, taskId: number,
     if (mine) throw conflict('conflict', 'You have already reviewed this task');
     if (task.status !== 'done') throw invalidState(`The task is ${task.status}: reviews open once it is done`);
     if (!task.windowOpen) throw invalidState(`The review window of ${config.REVIEW_WINDOW_DAYS} days after the task was done has closed`);
-    const res = await tx.exec(
-      'INSERT INTO review (task_id, author_id, subject_id, subject_role, rating, text) VALUES (?, ?, ?, ?, ?, ?)',
-      [taskId, author.accountId, subjectId, subjectRole, input.rating, input.text]);
+    const res = await tx.exec('INSERT INTO review (task_id, author_id, subject_id, subject_role, rating, text) VALUES (?, ?, ?, ?, ?, ?)', [
+      taskId,
+      author.accountId,
+      subjectId,
+      subjectRole,
+      input.rating,
+      input.text,
+    ]);
     const [theirs] = await tx.rows('SELECT id FROM review WHERE task_id = ? AND author_id = ?', [taskId, subjectId]);
     if (theirs) await publishTaskReviews(tx, taskId);
     return loadReview(tx, res.insertId);
@@ -100,7 +139,9 @@ export async function publishClosedWindows(db: RequestDb, batch = 500): Promise<
   for (;;) {
     const due = await db.strongRows<{ taskId: number }>(
       `SELECT DISTINCT r.task_id AS taskId FROM review r JOIN task t ON t.id = r.task_id
-        WHERE r.published_at IS NULL AND t.updated_at <= NOW(3) - INTERVAL ? SECOND LIMIT ?`, [windowSeconds(), batch]);
+        WHERE r.published_at IS NULL AND t.updated_at <= NOW(3) - INTERVAL ? SECOND LIMIT ?`,
+      [windowSeconds(), batch],
+    );
     for (const { taskId } of due) {
       published += await db.transaction(async (tx) => {
         await lockTaskParties(tx, taskId);
@@ -112,9 +153,15 @@ export async function publishClosedWindows(db: RequestDb, batch = 500): Promise<
 }
 
 /** `{mine, theirs}` for a party of the task; theirs only once published, and neither when hidden from the other. */
-export async function taskReviews(db: RequestDb, reader: Session, taskId: number): Promise<{ mine: ReviewView | null; theirs: ReviewView | null }> {
+export async function taskReviews(
+  db: RequestDb,
+  reader: Session,
+  taskId: number,
+): Promise<{ mine: ReviewView | null; theirs: ReviewView | null }> {
   const [task] = await db.rows<{ customerId: number; executorId: number | null }>(
-    'SELECT customer_id AS customerId, executor_id AS executorId FROM task WHERE id = ?', [taskId]);
+    'SELECT customer_id AS customerId, executor_id AS executorId FROM task WHERE id = ?',
+    [taskId],
+  );
   if (!task) throw notFound('Task');
   if (reader.accountId !== task.customerId && reader.accountId !== task.executorId) {
     throw forbidden("Only the task's customer and executor see its reviews");
@@ -127,7 +174,11 @@ export async function taskReviews(db: RequestDb, reader: Session, taskId: number
 }
 
 /** An account's published, visible reviews, newest first, optionally in one role. */
-export async function accountReviews(db: RequestDb, accountId: number, query: z.output<typeof AccountReviewsQuery>): Promise<Page<ReviewView>> {
+export async function accountReviews(
+  db: RequestDb,
+  accountId: number,
+  query: z.output<typeof AccountReviewsQuery>,
+): Promise<Page<ReviewView>> {
   const [account] = await db.rows('SELECT id FROM account WHERE id = ?', [accountId]);
   if (!account) throw notFound('Account');
   const rows = await db.rows<ReviewRow>(
@@ -135,8 +186,14 @@ export async function accountReviews(db: RequestDb, accountId: number, query: z.
       WHERE r.subject_id = ? ${query.role ? 'AND r.subject_role = ?' : ''} AND r.id < ?
         AND r.published_at IS NOT NULL AND r.hidden_at IS NULL
       ORDER BY r.id DESC LIMIT ?`,
-    [accountId, ...(query.role ? [query.role] : []), idBefore(query.cursor), query.limit + 1]);
-  const page = toPage(rows, query.limit, (r) => [r.id], (r) => r);
+    [accountId, ...(query.role ? [query.role] : []), idBefore(query.cursor), query.limit + 1],
+  );
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => [r.id],
+    (r) => r,
+  );
   return { items: await reviewViews(db, page.items), nextCursor: page.nextCursor };
 }
 
@@ -145,10 +202,16 @@ export async function hideReview(db: RequestDb, admin: Session, reviewId: number
   return db.transaction(async (tx) => {
     const [review] = await tx.rows<{ subjectId: number; subjectRole: ReviewRole; rating: number; published: number; hidden: number }>(
       `SELECT subject_id AS subjectId, subject_role AS subjectRole, rating, published_at IS NOT NULL AS published,
-              hidden_at IS NOT NULL AS hidden FROM review WHERE id = ? FOR UPDATE`, [reviewId]);
+              hidden_at IS NOT NULL AS hidden FROM review WHERE id = ? FOR UPDATE`,
+      [reviewId],
+    );
     if (!review) throw notFound('Review');
     if (!review.hidden) {
-      await tx.exec('UPDATE review SET hidden_at = NOW(3), hidden_reason = ?, hidden_by = ? WHERE id = ?', [reason, admin.accountId, reviewId]);
+      await tx.exec('UPDATE review SET hidden_at = NOW(3), hidden_reason = ?, hidden_by = ? WHERE id = ?', [
+        reason,
+        admin.accountId,
+        reviewId,
+      ]);
       // An unpublished review was never counted; it is left out when its task's reviews are published.
       if (review.published) await countReview(tx, review.subjectId, review.subjectRole, review.rating, -1);
     }

@@ -4,7 +4,11 @@ import type { Sql } from '../db/request-db';
 import { conflict } from '../errors';
 import { text } from '../schemas';
 
-export interface Category { id: number; slug: string; name: string }
+export interface Category {
+  id: number;
+  slug: string;
+  name: string;
+}
 
 const KEEP_MS = 60_000;
 let cached: { at: number; list: Category[] } | undefined;

@@ -18,12 +18,17 @@ export async function createTask(db: RequestDb, customer: Session, input: z.outp
   }
   const row = await db.transaction(async (tx) => {
     // The hold first: it locks the account before the task's foreign key takes a shared lock on it.
-    const legs = transfer(input.reward, { accountId: customer.accountId, bucket: 'balance' }, { accountId: customer.accountId, bucket: 'balance_held' });
+    const legs = transfer(
+      input.reward,
+      { accountId: customer.accountId, bucket: 'balance' },
+      { accountId: customer.accountId, bucket: 'balance_held' },
+    );
     await applyLegs(tx, legs);
     const res = await tx.exec(
       `INSERT INTO task (customer_id, category_id, title, description, reward, days, assignment)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [customer.accountId, input.categoryId, input.title, input.description, formatMoney(input.reward), input.days, input.assignment]);
+      [customer.accountId, input.categoryId, input.title, input.description, formatMoney(input.reward), input.days, input.assignment],
+    );
     const taskId = res.insertId;
     await recordMovement(tx, { kind: 'task_hold', taskId, legs });
     await enqueue(tx, { type: 'task_created', taskId });

@@ -24,9 +24,9 @@ export function publicPart(view: TaskView): TaskAnswer {
 export async function asSeenBy(db: Sql, views: TaskView[], viewer: Session | null): Promise<TaskAnswer[]> {
   const mine = views.filter((v) => isParty(v, viewer)).map((v) => v.id);
   const [histories, disputes] = await Promise.all([taskHistories(db, mine), latestDisputes(db, mine)]);
-  return views.map((v) => (histories.has(v.id)
-    ? { ...v, history: histories.get(v.id) ?? [], dispute: disputes.get(v.id) ?? null }
-    : publicPart(v)));
+  return views.map((v) =>
+    histories.has(v.id) ? { ...v, history: histories.get(v.id) ?? [], dispute: disputes.get(v.id) ?? null } : publicPart(v),
+  );
 }
 
 /** One task's details as this viewer may see them. */

@@ -14,6 +14,7 @@ export async function disputeCounts(db: Sql, accountId: number): Promise<{ asCus
   const [row] = await db.rows<{ asCustomer: number; asExecutor: number }>(
     `SELECT (SELECT COUNT(*) FROM task t JOIN dispute d ON d.task_id = t.id WHERE t.customer_id = ?) AS asCustomer,
             (SELECT COUNT(*) FROM task t JOIN dispute d ON d.task_id = t.id WHERE t.executor_id = ?) AS asExecutor`,
-    [accountId, accountId]);
+    [accountId, accountId],
+  );
   return { asCustomer: Number(row?.asCustomer ?? 0), asExecutor: Number(row?.asExecutor ?? 0) };
 }

@@ -4,15 +4,44 @@ import type { Sql, Tx } from '../db/request-db';
 import { accountNames } from '../cache/names';
 
 export type HistoryAction =
-  | 'take' | 'assign' | 'abandon' | 'submit' | 'reject' | 'accept' | 'auto_accept' | 'extend' | 'cancel' | 'overdue_release'
-  | 'freeze' | 'unfreeze' | 'dispute_opened' | 'dispute_answered' | 'dispute_withdrawn' | 'dispute_resolved';
+  | 'take'
+  | 'assign'
+  | 'abandon'
+  | 'submit'
+  | 'reject'
+  | 'accept'
+  | 'auto_accept'
+  | 'extend'
+  | 'cancel'
+  | 'overdue_release'
+  | 'freeze'
+  | 'unfreeze'
+  | 'dispute_opened'
+  | 'dispute_answered'
+  | 'dispute_withdrawn'
+  | 'dispute_resolved';
 
-export interface HistoryItem { at: string; by: { id: number; name: string } | null; action: HistoryAction; comment: string | null }
+export interface HistoryItem {
+  at: string;
+  by: { id: number; name: string } | null;
+  action: HistoryAction;
+  comment: string | null;
+}
 
 /** Records a step; `actorId` is null for a scheduled one. Answers the row's id for the step's event. */
-export async function recordStep(tx: Tx, taskId: number, actorId: number | null, action: HistoryAction, comment?: string | null): Promise<number> {
-  const res = await tx.exec('INSERT INTO task_history (task_id, actor_id, action, comment) VALUES (?, ?, ?, ?)',
-    [taskId, actorId, action, comment || null]);
+export async function recordStep(
+  tx: Tx,
+  taskId: number,
+  actorId: number | null,
+  action: HistoryAction,
+  comment?: string | null,
+): Promise<number> {
+  const res = await tx.exec('INSERT INTO task_history (task_id, actor_id, action, comment) VALUES (?, ?, ?, ?)', [
+    taskId,
+    actorId,
+    action,
+    comment || null,
+  ]);
   return res.insertId;
 }
 
@@ -22,8 +51,13 @@ export async function taskHistories(db: Sql, taskIds: number[]): Promise<Map<num
   if (taskIds.length === 0) return histories;
   const rows = await db.rows<{ taskId: number; at: Date; actorId: number | null; action: HistoryAction; comment: string | null }>(
     `SELECT task_id AS taskId, at, actor_id AS actorId, action, comment FROM task_history
-      WHERE task_id IN (?) ORDER BY task_id, id`, [taskIds]);
-  const names = await accountNames(db, rows.flatMap((r) => (r.actorId === null ? [] : [r.actorId])));
+      WHERE task_id IN (?) ORDER BY task_id, id`,
+    [taskIds],
+  );
+  const names = await accountNames(
+    db,
+    rows.flatMap((r) => (r.actorId === null ? [] : [r.actorId])),
+  );
   for (const r of rows) {
     histories.get(r.taskId)?.push({
       at: r.at.toISOString(),

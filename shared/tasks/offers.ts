@@ -30,7 +30,13 @@ export interface ApplicationView {
 }
 
 interface ApplicationRow {
-  id: number; executorId: number; message: string | null; price: string | null; days: number | null; createdAt: Date; updatedAt: Date;
+  id: number;
+  executorId: number;
+  message: string | null;
+  price: string | null;
+  days: number | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 const APPLICATION_COLUMNS = `id, executor_id AS executorId, message, price, days, created_at AS createdAt, updated_at AS updatedAt`;
@@ -62,8 +68,11 @@ export async function applyToTask(db: RequestDb, taskId: number, executor: Sessi
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     check(task, executor, { who: 'not-owner', from: ['actual'], assignment: 'choose' });
-    const res = await tx.exec('INSERT IGNORE INTO task_application (task_id, executor_id, message, price, days) VALUES (?, ?, ?, ?, ?)',
-      [taskId, executor.accountId, ...offerParams(offer)]);
+    const res = await tx.exec('INSERT IGNORE INTO task_application (task_id, executor_id, message, price, days) VALUES (?, ?, ?, ?, ?)', [
+      taskId,
+      executor.accountId,
+      ...offerParams(offer),
+    ]);
     if (res.affectedRows === 0) throw conflict('conflict', 'You have already applied to this task');
     await enqueue(tx, { type: 'task_applied', taskId, executorId: executor.accountId, applicationId: res.insertId });
     return applicationById(tx, res.insertId);
@@ -73,8 +82,10 @@ export async function applyToTask(db: RequestDb, taskId: number, executor: Sessi
 /** The caller's own application on an open task, locked (the task row is locked first). */
 async function ownApplication(tx: Tx, taskId: number, executor: Session): Promise<{ task: TaskRow; applicationId: number }> {
   const task = await lockTask(tx, taskId);
-  const [application] = await tx.rows<{ id: number }>(
-    'SELECT id FROM task_application WHERE task_id = ? AND executor_id = ? FOR UPDATE', [taskId, executor.accountId]);
+  const [application] = await tx.rows<{ id: number }>('SELECT id FROM task_application WHERE task_id = ? AND executor_id = ? FOR UPDATE', [
+    taskId,
+    executor.accountId,
+  ]);
   if (!application) throw notFound('Your application to this task');
   if (task.status !== 'actual') throw invalidState(`The task is ${task.status}: its offers are closed`);
   return { task, applicationId: application.id };
@@ -84,11 +95,17 @@ async function ownApplication(tx: Tx, taskId: number, executor: Session): Promis
  * A task as `GET /api/tasks/{id}` answers it. An executor's session also gets its own offer on a
  * `choose` task (`myApplication`, null when it has none): the site shows it, to change or withdraw.
  */
-export async function taskWithOwnOffer(db: RequestDb, taskId: number, viewer: Session | null): Promise<TaskAnswer & { myApplication?: ApplicationView | null }> {
+export async function taskWithOwnOffer(
+  db: RequestDb,
+  taskId: number,
+  viewer: Session | null,
+): Promise<TaskAnswer & { myApplication?: ApplicationView | null }> {
   const task = await taskFor(db, taskId, viewer);
   if (viewer?.role !== 'executor' || task.assignment !== 'choose') return task;
-  const rows = await db.rows<ApplicationRow>(
-    `SELECT ${APPLICATION_COLUMNS} FROM task_application WHERE task_id = ? AND executor_id = ?`, [taskId, viewer.accountId]);
+  const rows = await db.rows<ApplicationRow>(`SELECT ${APPLICATION_COLUMNS} FROM task_application WHERE task_id = ? AND executor_id = ?`, [
+    taskId,
+    viewer.accountId,
+  ]);
   const [mine] = await applicationViews(db, rows);
   return { ...task, myApplication: mine ?? null };
 }
@@ -99,8 +116,14 @@ export async function changeOffer(db: RequestDb, taskId: number, executor: Sessi
     const { applicationId } = await ownApplication(tx, taskId, executor);
     await tx.exec('UPDATE task_application SET message = ?, price = ?, days = ? WHERE id = ?', [...offerParams(offer), applicationId]);
     await enqueue(tx, {
-      type: 'offer_changed', taskId, executorId: executor.accountId, applicationId, withdrawn: false,
-      message: offer.message, price: offer.price === null ? null : formatMoney(offer.price), days: offer.days,
+      type: 'offer_changed',
+      taskId,
+      executorId: executor.accountId,
+      applicationId,
+      withdrawn: false,
+      message: offer.message,
+      price: offer.price === null ? null : formatMoney(offer.price),
+      days: offer.days,
     });
     return applicationById(tx, applicationId);
   });
@@ -111,21 +134,38 @@ export async function withdrawOffer(db: RequestDb, taskId: number, executor: Ses
     const { applicationId } = await ownApplication(tx, taskId, executor);
     await tx.exec('DELETE FROM task_application WHERE id = ?', [applicationId]);
     await enqueue(tx, {
-      type: 'offer_changed', taskId, executorId: executor.accountId, applicationId, withdrawn: true, message: null, price: null, days: null,
+      type: 'offer_changed',
+      taskId,
+      executorId: executor.accountId,
+      applicationId,
+      withdrawn: true,
+      message: null,
+      price: null,
+      days: null,
     });
   });
 }
 
 /** The customer's view of the offers, oldest first. */
-export async function taskApplications(db: RequestDb, taskId: number, customer: Session,
-  query: z.output<typeof ApplicationsQuery>): Promise<Page<ApplicationView>> {
+export async function taskApplications(
+  db: RequestDb,
+  taskId: number,
+  customer: Session,
+  query: z.output<typeof ApplicationsQuery>,
+): Promise<Page<ApplicationView>> {
   const [task] = await db.rows<{ customerId: number }>('SELECT customer_id AS customerId FROM task WHERE id = ?', [taskId]);
   if (!task) throw notFound('Task');
   if (task.customerId !== customer.accountId) throw forbidden('Only the customer who posted the task sees its applications');
   const rows = await db.rows<ApplicationRow>(
     `SELECT ${APPLICATION_COLUMNS} FROM task_application WHERE task_id = ? AND id > ? ORDER BY id ASC LIMIT ?`,
-    [taskId, idAfter(query.cursor), query.limit + 1]);
-  const page = toPage(rows, query.limit, (r) => [r.id], (r) => r);
+    [taskId, idAfter(query.cursor), query.limit + 1],
+  );
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => [r.id],
+    (r) => r,
+  );
   return { items: await applicationViews(db, page.items), nextCursor: page.nextCursor };
 }
 
@@ -134,12 +174,21 @@ export async function taskApplications(db: RequestDb, taskId: number, customer: 
  * becomes the offer's price, the difference held or refunded (409 insufficient_funds, and the
  * whole assign rolls back, when the balance is short); answers the executor and the days.
  */
-async function adoptOffer(tx: Tx, task: TaskRow, choice: z.output<typeof AssignBody>): Promise<{ executorId: number; days: number | null }> {
-  const [application] = 'applicationId' in choice
-    ? await tx.rows<{ executorId: number; price: string | null; days: number | null }>(
-      'SELECT executor_id AS executorId, price, days FROM task_application WHERE id = ? AND task_id = ?', [choice.applicationId, task.id])
-    : await tx.rows<{ executorId: number; price: string | null; days: number | null }>(
-      'SELECT executor_id AS executorId, price, days FROM task_application WHERE executor_id = ? AND task_id = ?', [choice.executorId, task.id]);
+async function adoptOffer(
+  tx: Tx,
+  task: TaskRow,
+  choice: z.output<typeof AssignBody>,
+): Promise<{ executorId: number; days: number | null }> {
+  const [application] =
+    'applicationId' in choice
+      ? await tx.rows<{ executorId: number; price: string | null; days: number | null }>(
+          'SELECT executor_id AS executorId, price, days FROM task_application WHERE id = ? AND task_id = ?',
+          [choice.applicationId, task.id],
+        )
+      : await tx.rows<{ executorId: number; price: string | null; days: number | null }>(
+          'SELECT executor_id AS executorId, price, days FROM task_application WHERE executor_id = ? AND task_id = ?',
+          [choice.executorId, task.id],
+        );
   if ('executorId' in choice && choice.executorId === task.customerId) throw forbidden('You cannot work on a task of your own account');
   if (!application) throw notFound('Application of this executor');
   if (application.executorId === task.customerId) throw forbidden('You cannot work on a task of your own account');
@@ -153,14 +202,22 @@ async function adoptPrice(tx: Tx, task: TaskRow, price: Kopecks): Promise<void> 
   const balance = { accountId: task.customerId, bucket: 'balance' } as const;
   const held = { accountId: task.customerId, bucket: 'balance_held' } as const;
   await lockAccount(tx, task.customerId);
-  await moveMoney(tx, difference > 0
-    ? { kind: 'task_hold', taskId: task.id, legs: transfer(difference as Kopecks, balance, held) }
-    : { kind: 'task_refund', taskId: task.id, legs: transfer(-difference as Kopecks, held, balance) });
+  await moveMoney(
+    tx,
+    difference > 0
+      ? { kind: 'task_hold', taskId: task.id, legs: transfer(difference as Kopecks, balance, held) }
+      : { kind: 'task_refund', taskId: task.id, legs: transfer(-difference as Kopecks, held, balance) },
+  );
   await tx.exec('UPDATE task SET reward = ? WHERE id = ?', [formatMoney(price), task.id]);
 }
 
 /** Assigns the executor of the chosen offer, adopting its price and days; the due date starts now. */
-export async function assignExecutor(db: RequestDb, taskId: number, customer: Session, choice: z.output<typeof AssignBody>): Promise<TaskAnswer> {
+export async function assignExecutor(
+  db: RequestDb,
+  taskId: number,
+  customer: Session,
+  choice: z.output<typeof AssignBody>,
+): Promise<TaskAnswer> {
   return transition(db, taskId, customer, { who: 'owner', from: ['actual'], assignment: 'choose' }, async (tx, task) => {
     const { executorId, days } = await adoptOffer(tx, task, choice);
     await setStatus(tx, taskId, "status = 'in_work', executor_id = ?, days = ?, due_at = NOW(3) + INTERVAL days DAY", [executorId, days]);

@@ -15,7 +15,12 @@ const before = (cursor: (number | string)[] | undefined) => (cursor ? Number(cur
 
 /** A page as `viewer` may see it; the feed (cached, one page for everyone) shows everyone the public part. */
 async function taskPage(db: RequestDb, rows: TaskRow[], limit: number, viewer: Session | 'public'): Promise<Page<TaskAnswer>> {
-  const page = toPage(rows, limit, (r) => [r.id], (r) => r);
+  const page = toPage(
+    rows,
+    limit,
+    (r) => [r.id],
+    (r) => r,
+  );
   const views = await toTaskViews(db, page.items);
   return { items: viewer === 'public' ? views.map(publicPart) : await asSeenBy(db, views, viewer), nextCursor: page.nextCursor };
 }
@@ -54,6 +59,7 @@ export async function myTasks(db: RequestDb, session: Session, query: z.output<t
   const rows = await db.rows<TaskRow>(
     `SELECT ${TASK_COLUMNS} FROM task WHERE ${column} = ? ${query.status ? 'AND status = ?' : ''} AND id < ?
       ORDER BY id DESC LIMIT ?`,
-    [session.accountId, ...(query.status ? [query.status] : []), before(query.cursor), query.limit + 1]);
+    [session.accountId, ...(query.status ? [query.status] : []), before(query.cursor), query.limit + 1],
+  );
   return taskPage(db, rows, query.limit, session);
 }

@@ -33,9 +33,13 @@ export const AssignBody = z.union([z.strictObject({ applicationId: Id }), z.stri
 
 /** An offer (API v2, "Offers"): `price` null means the posted reward, `days` null the task's days. */
 const offer = { message: text(1, 1000, true).nullable(), price: MoneyInput.nullable(), days: Days.nullable() };
-export const ApplyBody = z.strictObject({
-  message: offer.message.default(null), price: offer.price.default(null), days: offer.days.default(null),
-}).default({ message: null, price: null, days: null });
+export const ApplyBody = z
+  .strictObject({
+    message: offer.message.default(null),
+    price: offer.price.default(null),
+    days: offer.days.default(null),
+  })
+  .default({ message: null, price: null, days: null });
 export const OfferBody = z.strictObject(offer);
 
 export const ExtendBody = z.strictObject({ days: Days, comment: text(1, 1000, true).optional() });

@@ -14,7 +14,11 @@ import { readTaskAnswerRow, TASK_COLUMNS, type TaskRow, type TaskStatus } from '
 
 type Who = 'owner' | 'assignee' | 'not-owner' | 'admin';
 
-export interface Rule { who: Who; from: TaskStatus[]; assignment?: 'first' | 'choose' }
+export interface Rule {
+  who: Who;
+  from: TaskStatus[];
+  assignment?: 'first' | 'choose';
+}
 
 export async function lockTask(tx: Tx, taskId: number): Promise<TaskRow> {
   const [task] = await tx.rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE id = ? FOR UPDATE`, [taskId]);
@@ -30,22 +34,33 @@ export function check(task: TaskRow, actor: Session, rule: Rule): void {
     admin: actor.role === 'admin',
   }[rule.who];
   if (!allowed) {
-    throw forbidden({
-      owner: 'Only the customer who posted the task may do this',
-      assignee: 'Only the executor working on the task may do this',
-      'not-owner': 'You cannot work on a task of your own account',
-      admin: 'Only an administrator may do this',
-    }[rule.who]);
+    throw forbidden(
+      {
+        owner: 'Only the customer who posted the task may do this',
+        assignee: 'Only the executor working on the task may do this',
+        'not-owner': 'You cannot work on a task of your own account',
+        admin: 'Only an administrator may do this',
+      }[rule.who],
+    );
   }
   if (rule.assignment && task.assignment !== rule.assignment) {
-    throw invalidState(rule.assignment === 'first' ? 'This task is assigned by the customer: apply instead' : 'This task goes to the first executor: take it instead');
+    throw invalidState(
+      rule.assignment === 'first'
+        ? 'This task is assigned by the customer: apply instead'
+        : 'This task goes to the first executor: take it instead',
+    );
   }
   if (!rule.from.includes(task.status)) throw invalidState(`The task is ${task.status}`);
 }
 
 /** Locks, checks, runs `change`, and answers the task as it stands after the change. */
-export async function transition(db: RequestDb, taskId: number, actor: Session, rule: Rule,
-  change: (tx: Tx, task: TaskRow) => Promise<void>): Promise<TaskAnswer> {
+export async function transition(
+  db: RequestDb,
+  taskId: number,
+  actor: Session,
+  rule: Rule,
+  change: (tx: Tx, task: TaskRow) => Promise<void>,
+): Promise<TaskAnswer> {
   const row = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     check(task, actor, rule);
@@ -147,8 +162,13 @@ export async function cancelTask(db: RequestDb, taskId: number, customer: Sessio
     }
     // Money before the status: see `setStatus`.
     await moveMoney(tx, {
-      kind: 'task_refund', taskId,
-      legs: transfer(toKopecks(task.reward), { accountId: task.customerId, bucket: 'balance_held' }, { accountId: task.customerId, bucket: 'balance' }),
+      kind: 'task_refund',
+      taskId,
+      legs: transfer(
+        toKopecks(task.reward),
+        { accountId: task.customerId, bucket: 'balance_held' },
+        { accountId: task.customerId, bucket: 'balance' },
+      ),
     });
     await setStatus(tx, taskId, "status = 'cancelled'", []);
     await recordStep(tx, taskId, customer.accountId, 'cancel');
@@ -167,8 +187,12 @@ export async function freezeTask(db: RequestDb, taskId: number, admin: Session, 
 export async function unfreezeTask(db: RequestDb, taskId: number, admin: Session, comment: string): Promise<TaskAnswer> {
   return transition(db, taskId, admin, { who: 'admin', from: ['frozen'] }, async (tx) => {
     // A task frozen in review waits the full auto-accept time again from now.
-    await setStatus(tx, taskId,
-      "status = frozen_from, frozen_from = NULL, comment = ?, submitted_at = IF(submitted_at IS NULL, NULL, NOW(3))", [comment]);
+    await setStatus(
+      tx,
+      taskId,
+      'status = frozen_from, frozen_from = NULL, comment = ?, submitted_at = IF(submitted_at IS NULL, NULL, NOW(3))',
+      [comment],
+    );
     await recordStep(tx, taskId, admin.accountId, 'unfreeze', comment);
     tx.onCommit(invalidateFeed);
   });
@@ -181,7 +205,8 @@ export async function autoAcceptDue(db: RequestDb, batch = 100): Promise<number>
   for (;;) {
     const due = await db.strongRows<{ id: number }>(
       `SELECT id FROM task WHERE status = 'review' AND submitted_at <= NOW(3) - INTERVAL ? SECOND ORDER BY submitted_at LIMIT ?`,
-      [dueSeconds, batch]);
+      [dueSeconds, batch],
+    );
     for (const { id } of due) {
       const paid = await db.transaction(async (tx) => {
         const task = await lockTask(tx, id);

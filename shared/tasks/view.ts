@@ -64,14 +64,28 @@ export interface TaskView {
 export async function toTaskViews(db: Sql, rows: TaskRow[]): Promise<TaskView[]> {
   const ids = rows.flatMap((r) => (r.executorId ? [r.customerId, r.executorId] : [r.customerId]));
   const [names, categories, customerRatings] = await Promise.all([
-    accountNames(db, ids), listCategories(db), ratingsOf(db, rows.map((r) => r.customerId), 'customer')]);
-  return rows.map((r) => viewOf(r, categories, {
-    customer: names.get(r.customerId) ?? '', executor: r.executorId ? names.get(r.executorId) ?? '' : null,
-    customerRating: customerRatings.get(r.customerId)!,
-  }));
+    accountNames(db, ids),
+    listCategories(db),
+    ratingsOf(
+      db,
+      rows.map((r) => r.customerId),
+      'customer',
+    ),
+  ]);
+  return rows.map((r) =>
+    viewOf(r, categories, {
+      customer: names.get(r.customerId) ?? '',
+      executor: r.executorId ? (names.get(r.executorId) ?? '') : null,
+      customerRating: customerRatings.get(r.customerId)!,
+    }),
+  );
 }
 
-interface ViewFacts { customer: string; executor: string | null; customerRating: Rating }
+interface ViewFacts {
+  customer: string;
+  executor: string | null;
+  customerRating: Rating;
+}
 
 function viewOf(r: TaskRow, categories: Category[], facts: ViewFacts): TaskView {
   return {
@@ -95,7 +109,8 @@ function viewOf(r: TaskRow, categories: Category[], facts: ViewFacts): TaskView 
 }
 
 /** An ISO 8601 string of a DATETIME(3) column, as toISOString() writes it (sessions speak UTC). */
-const isoOf = (column: string) => `CONCAT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(${column}) DIV 1000, 3, '0'), 'Z')`;
+const isoOf = (column: string) =>
+  `CONCAT(DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(${column}) DIV 1000, 3, '0'), 'Z')`;
 
 /**
  * One task with everything its answer shows, in one statement: the names and the customer's
@@ -123,7 +138,9 @@ const ANSWER_SQL = `SELECT ${taskColumns('t')},
   LEFT JOIN account_rating r ON r.account_id = t.customer_id AND r.role = 'customer'
  WHERE t.id = ?`;
 
-type JsonDate<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] extends Date ? string : T[P] extends Date | null ? string | null : T[P] };
+type JsonDate<T, K extends keyof T> = Omit<T, K> & {
+  [P in K]: T[P] extends Date ? string : T[P] extends Date | null ? string | null : T[P];
+};
 type HistoryJson = { at: string; actorId: number | null; name: string | null; action: HistoryItem['action']; comment: string | null };
 type DisputeJson = JsonDate<ShownDisputeRow, 'respondBy' | 'createdAt' | 'resolvedAt'>;
 
@@ -140,7 +157,11 @@ export interface TaskAnswerRow extends TaskRow {
 const fromJson = <T>(value: T | string | null): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
 /** A task as its answer shows it: the view, its history and its latest dispute (for parties only). */
-export interface TaskDetails { view: TaskView; history: HistoryItem[]; dispute: DisputeView | null }
+export interface TaskDetails {
+  view: TaskView;
+  history: HistoryItem[];
+  dispute: DisputeView | null;
+}
 
 export async function readTaskAnswerRow(db: Sql, taskId: number): Promise<TaskAnswerRow> {
   const [row] = await db.rows<TaskAnswerRow>(ANSWER_SQL, [taskId]);
@@ -151,16 +172,25 @@ export async function readTaskAnswerRow(db: Sql, taskId: number): Promise<TaskAn
 export async function detailsOf(db: Sql, row: TaskAnswerRow): Promise<TaskDetails> {
   const reviews = row.customerReviews ?? 0;
   const view = viewOf(row, await listCategories(db), {
-    customer: row.customerName, executor: row.executorName,
+    customer: row.customerName,
+    executor: row.executorName,
     customerRating: { rating: formatRating(row.customerRatingSum ?? 0, reviews), reviews },
   });
   const history = (fromJson(row.history) ?? []).map((h) => ({
-    at: h.at, by: h.actorId === null ? null : { id: h.actorId, name: h.name ?? '' }, action: h.action, comment: h.comment,
+    at: h.at,
+    by: h.actorId === null ? null : { id: h.actorId, name: h.name ?? '' },
+    action: h.action,
+    comment: h.comment,
   }));
   const d = fromJson(row.dispute);
-  const dispute = d && toDisputeView({
-    ...d, respondBy: new Date(d.respondBy), createdAt: new Date(d.createdAt), resolvedAt: d.resolvedAt ? new Date(d.resolvedAt) : null,
-  });
+  const dispute =
+    d &&
+    toDisputeView({
+      ...d,
+      respondBy: new Date(d.respondBy),
+      createdAt: new Date(d.createdAt),
+      resolvedAt: d.resolvedAt ? new Date(d.resolvedAt) : null,
+    });
   return { view, history, dispute };
 }
 

@@ -69,7 +69,10 @@ describe('POST /api/sessions', () => {
   it('logs in with a role and answers token, session and account', async () => {
     const body = valid();
     await call('POST', '/api/accounts', { body });
-    const res = await call('POST', '/api/sessions', { body: { email: body.email, password: body.password, role: 'executor' }, headers: { 'user-agent': 'vitest' } });
+    const res = await call('POST', '/api/sessions', {
+      body: { email: body.email, password: body.password, role: 'executor' },
+      headers: { 'user-agent': 'vitest' },
+    });
     expect(res.status).toBe(201);
     expect(res.body.token).toMatch(/^[\w-]{40,}$/);
     expect(res.body.session).toMatchObject({ id: expect.any(Number), role: 'executor', userAgent: 'vitest', current: true });
@@ -78,7 +81,9 @@ describe('POST /api/sessions', () => {
 
   it('gives the same 401 invalid_credentials for a wrong password and an unknown email', async () => {
     const person = await register();
-    const wrongPassword = await call('POST', '/api/sessions', { body: { email: person.email, password: 'not the password', role: 'customer' } });
+    const wrongPassword = await call('POST', '/api/sessions', {
+      body: { email: person.email, password: 'not the password', role: 'customer' },
+    });
     const unknown = await call('POST', '/api/sessions', { body: { email: uniqueEmail(), password: 'whatever1', role: 'customer' } });
     expect(errorOf(wrongPassword)).toEqual({ status: 401, code: 'invalid_credentials' });
     expect(unknown.body).toEqual(wrongPassword.body);
@@ -98,8 +103,18 @@ describe('GET /api/me', () => {
     const res = await person.get('/api/me');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      id: person.id, email: person.email, fname: 'Иван', sname: 'Петров', phone: '+79990001122', role: 'executor',
-      balance: '0.00', balanceHeld: '0.00', salary: '0.00', salaryHeld: '0.00', consentRequired: true, blocked: null,
+      id: person.id,
+      email: person.email,
+      fname: 'Иван',
+      sname: 'Петров',
+      phone: '+79990001122',
+      role: 'executor',
+      balance: '0.00',
+      balanceHeld: '0.00',
+      salary: '0.00',
+      salaryHeld: '0.00',
+      consentRequired: true,
+      blocked: null,
     });
   });
 
@@ -110,7 +125,7 @@ describe('GET /api/me', () => {
 });
 
 describe('sessions', () => {
-  it('lists the caller\'s live sessions with the current one marked, most recently active first', async () => {
+  it("lists the caller's live sessions with the current one marked, most recently active first", async () => {
     const first = await register();
     const second = await first.as('executor');
     const res = await second.get('/api/sessions');
@@ -118,7 +133,8 @@ describe('sessions', () => {
     expect(res.body.items).toHaveLength(2);
     expect(res.body.items[0]).toMatchObject({ role: 'executor', current: true });
     expect(res.body.items[1]).toMatchObject({ role: 'customer', current: false });
-    for (const item of res.body.items) expect(Object.keys(item).sort()).toEqual(['createdAt', 'current', 'id', 'ip', 'lastActiveAt', 'role', 'userAgent']);
+    for (const item of res.body.items)
+      expect(Object.keys(item).sort()).toEqual(['createdAt', 'current', 'id', 'ip', 'lastActiveAt', 'role', 'userAgent']);
   });
 
   it('revokes another session of mine, and that token stops working at once', async () => {
@@ -161,7 +177,9 @@ describe('PUT /api/me/password', () => {
   it('changes the password and revokes every other session', async () => {
     const person = await register();
     const other = await person.as('executor');
-    expect((await person.put('/api/me/password', { currentPassword: person.password, newPassword: 'a brand new password' })).status).toBe(204);
+    expect((await person.put('/api/me/password', { currentPassword: person.password, newPassword: 'a brand new password' })).status).toBe(
+      204,
+    );
     expect((await person.get('/api/me')).status).toBe(200);
     expect(errorOf(await other.get('/api/me'))).toEqual({ status: 401, code: 'unauthenticated' });
     await expect(login(person.email, person.password, 'customer')).rejects.toThrow(/401/);
@@ -177,7 +195,14 @@ describe('secrets at rest', () => {
     expect(account.password_hash).toMatch(/^\$2[aby]\$/);
     const sessions = await query('primary', 'SELECT * FROM session WHERE account_id = ?', [person.id]);
     expect(sessions).toHaveLength(1);
-    const stored = JSON.stringify(sessions.map((s) => ({ ...s, token_hash: s.token_hash.toString('latin1'), hex: s.token_hash.toString('hex'), b64: s.token_hash.toString('base64url') })));
+    const stored = JSON.stringify(
+      sessions.map((s) => ({
+        ...s,
+        token_hash: s.token_hash.toString('latin1'),
+        hex: s.token_hash.toString('hex'),
+        b64: s.token_hash.toString('base64url'),
+      })),
+    );
     expect(stored).not.toContain(person.token);
   });
 });

@@ -15,7 +15,10 @@ const AUTH_FAILURES_PER_MINUTE = 30;
 /** The address the API recorded for a login made with these headers, from this local address. */
 async function loginAddress(base: string, from: string, headers: Record<string, string>): Promise<string> {
   const person = await register('customer');
-  const res = await callFrom(from, 'POST', `${base}/api/sessions`, { headers, body: { email: person.email, password: person.password, role: 'customer' } });
+  const res = await callFrom(from, 'POST', `${base}/api/sessions`, {
+    headers,
+    body: { email: person.email, password: person.password, role: 'customer' },
+  });
   expect(res.status, res.text).toBe(201);
   expect(res.body.session.ip).toBe((await query('primary', 'SELECT ip FROM session WHERE id = ?', [res.body.session.id]))[0].ip);
   return res.body.session.ip;
@@ -37,12 +40,15 @@ describe('the client address', () => {
   });
 
   it('ignores a CloudFront-Viewer-Address header the API was not told to believe', async () => {
-    expect(await loginAddress(api, '127.0.0.24', { 'cloudfront-viewer-address': '198.51.100.77:51234', 'x-edge-secret': 'a guess' })).toBe('127.0.0.24');
+    expect(await loginAddress(api, '127.0.0.24', { 'cloudfront-viewer-address': '198.51.100.77:51234', 'x-edge-secret': 'a guess' })).toBe(
+      '127.0.0.24',
+    );
   });
 });
 
 describe('failed authentications', () => {
-  const guess = (from: string, token = `guess-${Math.random()}`) => callFrom(from, 'GET', `${api}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+  const guess = (from: string, token = `guess-${Math.random()}`) =>
+    callFrom(from, 'GET', `${api}/api/me`, { headers: { authorization: `Bearer ${token}` } });
 
   it('are counted per address: beyond the limit an unknown token, and then any token, is 429 for the minute', async () => {
     await roomInMinute(25);
@@ -64,12 +70,14 @@ describe('failed authentications', () => {
 
   it('keep being answered 401, and valid tokens 200, while memcached is down', async () => {
     const person = await register('customer');
-    await without('memcached1', () => without('memcached2', async () => {
-      const answers = [];
-      for (let i = 0; i < 5; i++) answers.push(await guess('127.0.0.33'));
-      expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
-      expect((await guess('127.0.0.33', person.token)).status).toBe(200);
-    }));
+    await without('memcached1', () =>
+      without('memcached2', async () => {
+        const answers = [];
+        for (let i = 0; i < 5; i++) answers.push(await guess('127.0.0.33'));
+        expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
+        expect((await guess('127.0.0.33', person.token)).status).toBe(200);
+      }),
+    );
   }, 180_000);
 });
 
@@ -77,10 +85,15 @@ describe('a refused Robokassa callback', () => {
   it('writes at most 2 KiB of its form to the error log', async () => {
     const form = new URLSearchParams({ OutSum: '1.000000', InvId: '1999999998', SignatureValue: 'x' });
     for (let i = 0; i < 20; i++) form.set(`Shp_field${i}`, 'x'.repeat(2000));
-    const res = await call('POST', '/api/robokassa/result', { body: form.toString(), raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await call('POST', '/api/robokassa/result', {
+      body: form.toString(),
+      raw: true,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(400);
-    const [logged] = await query<{ size: number }>('primary',
-      'SELECT LENGTH(detail) AS size FROM error_log WHERE request_id = ?', [res.headers.get('x-request-id')]);
+    const [logged] = await query<{ size: number }>('primary', 'SELECT LENGTH(detail) AS size FROM error_log WHERE request_id = ?', [
+      res.headers.get('x-request-id'),
+    ]);
     expect(logged).toBeDefined();
     expect(Number(logged!.size)).toBeLessThanOrEqual(2048);
   });

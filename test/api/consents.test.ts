@@ -6,7 +6,12 @@ import { call, errorOf, stack } from '../helpers/http';
 import { login, uniqueEmail } from '../helpers/users';
 
 const newAccount = (extra: Record<string, unknown> = {}) => ({
-  email: uniqueEmail('consent'), password: 'long enough pw', fname: 'Анна', sname: 'Смирнова', phone: '+79991234567', ...extra,
+  email: uniqueEmail('consent'),
+  password: 'long enough pw',
+  fname: 'Анна',
+  sname: 'Смирнова',
+  phone: '+79991234567',
+  ...extra,
 });
 
 async function currentVersions() {
@@ -38,7 +43,12 @@ describe('consents at registration', () => {
     expect(consents).toHaveLength(2);
     expect(consents.map((c: { kind: string }) => c.kind).sort()).toEqual(['personalData', 'terms']);
     for (const c of consents) {
-      expect(c).toEqual({ kind: c.kind, version: legal[c.kind as 'terms'].version, at: expect.any(String), ip: expect.stringMatching(/\d|:/) });
+      expect(c).toEqual({
+        kind: c.kind,
+        version: legal[c.kind as 'terms'].version,
+        at: expect.any(String),
+        ip: expect.stringMatching(/\d|:/),
+      });
       expect(new Date(c.at).getTime()).toBeGreaterThanOrEqual(before - 1000);
     }
     const stored = await query('primary', 'SELECT user_agent AS ua FROM consent WHERE account_id = ?', [res.body.id]);
@@ -64,7 +74,9 @@ describe('consents at registration', () => {
     const res = await call('POST', '/api/accounts', { body: stale });
     expect(errorOf(res)).toEqual({ status: 400, code: 'validation_failed' });
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['consents.terms']);
-    const unknown = await call('POST', '/api/accounts', { body: newAccount({ consents: { terms: legal.terms.version, marketing: 'yes' } }) });
+    const unknown = await call('POST', '/api/accounts', {
+      body: newAccount({ consents: { terms: legal.terms.version, marketing: 'yes' } }),
+    });
     expect(errorOf(unknown)).toEqual({ status: 400, code: 'validation_failed' });
     expect(await query('primary', 'SELECT id FROM account WHERE email = ?', [stale.email])).toHaveLength(0);
   });
@@ -73,7 +85,8 @@ describe('consents at registration', () => {
 describe('POST /api/me/consents', () => {
   const published: string[] = [];
   afterAll(async () => {
-    if (published.length > 0) await query('primary', "DELETE FROM legal_version WHERE kind = 'personalData' AND version IN (?)", [published]);
+    if (published.length > 0)
+      await query('primary', "DELETE FROM legal_version WHERE kind = 'personalData' AND version IN (?)", [published]);
   });
 
   it('records a later consent, answers the list newest first, and is asked again when a version changes', async () => {
@@ -82,7 +95,10 @@ describe('POST /api/me/consents', () => {
     expect((await call('POST', '/api/accounts', { body })).status).toBe(201);
     const person = await login(body.email, body.password, 'customer');
     expect(errorOf(await person.post('/api/me/consents', {}))).toEqual({ status: 400, code: 'validation_failed' });
-    expect(errorOf(await call('POST', '/api/me/consents', { body: { terms: legal.terms.version } }))).toEqual({ status: 401, code: 'unauthenticated' });
+    expect(errorOf(await call('POST', '/api/me/consents', { body: { terms: legal.terms.version } }))).toEqual({
+      status: 401,
+      code: 'unauthenticated',
+    });
 
     const first = await person.post('/api/me/consents', { terms: legal.terms.version });
     expect(first.status).toBe(200);
@@ -94,10 +110,17 @@ describe('POST /api/me/consents', () => {
     // A new version of the policy is published: the consent is asked again, for that version only.
     const next = `t${Date.now().toString(36)}`;
     published.push(next);
-    await query('primary', "INSERT INTO legal_version (kind, version, url, published_at) VALUES ('personalData', ?, '/#/legal/personal-data', NOW(3))", [next]);
+    await query(
+      'primary',
+      "INSERT INTO legal_version (kind, version, url, published_at) VALUES ('personalData', ?, '/#/legal/personal-data', NOW(3))",
+      [next],
+    );
     expect((await currentVersions()).personalData.version).toBe(next);
     expect((await person.get('/api/me')).body.consentRequired).toBe(true);
-    expect(errorOf(await person.post('/api/me/consents', { personalData: legal.personalData.version }))).toEqual({ status: 400, code: 'validation_failed' });
+    expect(errorOf(await person.post('/api/me/consents', { personalData: legal.personalData.version }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
     const again = await person.post('/api/me/consents', { personalData: next });
     expect(again.body.items[0]).toMatchObject({ kind: 'personalData', version: next });
     expect((await person.get('/api/me')).body.consentRequired).toBe(false);

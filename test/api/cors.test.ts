@@ -6,9 +6,10 @@ import { call, stack } from '../helpers/http';
 const FOREIGN = 'https://evil.example';
 const SITE = stack.env.SITE_URL!;
 
-const preflight = (origin: string) => call('OPTIONS', '/api/me', {
-  headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
-});
+const preflight = (origin: string) =>
+  call('OPTIONS', '/api/me', {
+    headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+  });
 
 describe('CORS on the API', () => {
   it('answers a preflight from another origin without allowing it', async () => {

@@ -50,16 +50,26 @@ describe('rate limiting', () => {
 
   it('gives the Robokassa callback its own, higher limit', async () => {
     const form = new URLSearchParams({ OutSum: '1.000000', InvId: '1999999999', SignatureValue: 'x' }).toString();
-    const burst = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/api/robokassa/result', {
-      base: perSecondApi, body: form, raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    })));
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        call('POST', '/api/robokassa/result', {
+          base: perSecondApi,
+          body: form,
+          raw: true,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      ),
+    );
     // Refused for the bad signature, every one of them: none was throttled at the API's 3 a second.
     expect(burst.map((r) => r.status)).toEqual(Array(8).fill(400));
   });
 
   it('takes the address from the connection, so rotating X-Forwarded-For does not escape the limit', async () => {
-    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => callFrom('127.0.0.9', 'GET', `${perSecondApi}/api/categories`,
-      { headers: { 'x-forwarded-for': `198.51.100.${i + 1}` } })));
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        callFrom('127.0.0.9', 'GET', `${perSecondApi}/api/categories`, { headers: { 'x-forwarded-for': `198.51.100.${i + 1}` } }),
+      ),
+    );
     expect(burst.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(5);
   });
 

@@ -12,13 +12,16 @@ describe('GET /api/admin/stats', () => {
     const route = `GET /load-${Date.now()}`;
     // 1,000,000 samples this hour: 50 % at ~2 ms, 45 % at ~20 ms, 4 % at ~200 ms, 1 % at ~2 s (bucket = ceil(log1.05(ms / 0.01))).
     const bucket = (ms: number) => Math.ceil(Math.log(ms / 0.01) / Math.log(1.05));
-    await query('primary', `INSERT INTO request_stat_bucket (hour_start, route, bucket, count) VALUES
+    await query(
+      'primary',
+      `INSERT INTO request_stat_bucket (hour_start, route, bucket, count) VALUES
       (UTC_TIMESTAMP() - INTERVAL MINUTE(UTC_TIMESTAMP()) MINUTE - INTERVAL SECOND(UTC_TIMESTAMP()) SECOND, ?, ?, 500000),
       (UTC_TIMESTAMP() - INTERVAL MINUTE(UTC_TIMESTAMP()) MINUTE - INTERVAL SECOND(UTC_TIMESTAMP()) SECOND, ?, ?, 450000),
       (UTC_TIMESTAMP() - INTERVAL MINUTE(UTC_TIMESTAMP()) MINUTE - INTERVAL SECOND(UTC_TIMESTAMP()) SECOND, ?, ?, 40000),
       (UTC_TIMESTAMP() - INTERVAL MINUTE(UTC_TIMESTAMP()) MINUTE - INTERVAL SECOND(UTC_TIMESTAMP()) SECOND, ?, ?, 10000),
       (UTC_TIMESTAMP() - INTERVAL 3 DAY, ?, ?, 777)`,
-    [route, bucket(2), route, bucket(20), route, bucket(200), route, bucket(2000), route, bucket(5)]);
+      [route, bucket(2), route, bucket(20), route, bucket(200), route, bucket(2000), route, bucket(5)],
+    );
     const boss = await admin();
     const res = await boss.get('/api/admin/stats?hours=24');
     expect(res.status).toBe(200);

@@ -5,7 +5,17 @@ import { without } from '../helpers/control';
 import { invoke } from '../helpers/invoke';
 import { apiConfig, topUp } from '../helpers/money';
 import {
-  allDelivered, deadLetters, failTelegram, jobsOf, mailsTo, newCategory, newChatId, outboxIdOf, setChannels, telegramTo, theMail,
+  allDelivered,
+  deadLetters,
+  failTelegram,
+  jobsOf,
+  mailsTo,
+  newCategory,
+  newChatId,
+  outboxIdOf,
+  setChannels,
+  telegramTo,
+  theMail,
   rawHeader,
   toppedUpOnTelegram,
 } from '../helpers/notifications';
@@ -74,11 +84,15 @@ describe('every other event of the contract', () => {
     await setChannels(customer, { email: true, telegramChatId: customerChat });
     await topUp(customer, '1000.00');
     await theMail(customer.email, 'Баланс пополнен на 1000.00 ₽');
-    expect((await eventually(async () => {
-      const found = (await telegramTo(customerChat)).filter((m) => m.text.includes('Баланс пополнен'));
-      expect(found).toHaveLength(1);
-      return found;
-    }))[0]!.text).toContain(`${siteUrl}/#/balance`);
+    expect(
+      (
+        await eventually(async () => {
+          const found = (await telegramTo(customerChat)).filter((m) => m.text.includes('Баланс пополнен'));
+          expect(found).toHaveLength(1);
+          return found;
+        })
+      )[0]!.text,
+    ).toContain(`${siteUrl}/#/balance`);
 
     const first = await postTask(customer, { title: 'Первое задание', reward: '300.00' });
     expect((await executor.post(`/api/tasks/${first.id}/take`)).status).toBe(200);
@@ -148,8 +162,12 @@ describe('notification channels', () => {
 describe('the consumer', () => {
   const sqsEvent = (bodies: unknown[], receiveCount = 1) => ({
     Records: bodies.map((body, i) => ({
-      messageId: `test-${Date.now()}-${i}`, receiptHandle: `test-${i}`, body: JSON.stringify(body),
-      attributes: { ApproximateReceiveCount: String(receiveCount) }, messageAttributes: {}, eventSource: 'aws:sqs',
+      messageId: `test-${Date.now()}-${i}`,
+      receiptHandle: `test-${i}`,
+      body: JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: String(receiveCount) },
+      messageAttributes: {},
+      eventSource: 'aws:sqs',
     })),
   });
 
@@ -159,14 +177,26 @@ describe('the consumer', () => {
     const outboxId = await outboxIdOf('balance_topped_up', 'accountId', customer.id);
     const [job] = await allDelivered(outboxId, 1);
     // What SQS may do: deliver the same messages again.
-    const answer = await invoke('events', sqsEvent([{ kind: 'event', outboxId }, { kind: 'deliver', jobIds: [job!.id] }]));
+    const answer = await invoke(
+      'events',
+      sqsEvent([
+        { kind: 'event', outboxId },
+        { kind: 'deliver', jobIds: [job!.id] },
+      ]),
+    );
     expect(answer).toEqual({ batchItemFailures: [] });
     expect((await jobsOf(outboxId)).map((j) => [j.status, j.attempts])).toEqual([['done', 1]]);
     expect((await mailsTo(customer.email)).filter((m) => m.subject.includes('Баланс пополнен'))).toHaveLength(1);
   });
 
   it('reports a malformed message as failed and handles the rest of the batch', async () => {
-    const answer = await invoke('events', sqsEvent([{ kind: 'deliver', jobIds: [] }, { kind: 'event', outboxId: 999_999_999 }]));
+    const answer = await invoke(
+      'events',
+      sqsEvent([
+        { kind: 'deliver', jobIds: [] },
+        { kind: 'event', outboxId: 999_999_999 },
+      ]),
+    );
     expect(answer.batchItemFailures).toHaveLength(1);
     expect(answer.batchItemFailures[0].itemIdentifier).toMatch(/-0$/);
   });
@@ -218,8 +248,10 @@ describe('the consumer', () => {
 
   it('on the last try of an event it cannot expand, logs the error and hands the event back to the reconciler', async () => {
     // An event naming a task that does not exist: no input of the API can make one.
-    const inserted: any = await query('primary',
-      "INSERT INTO outbox (event_type, payload, published_at) VALUES ('task_taken', '{\"taskId\":4294967295,\"executorId\":1}', NOW(3) - INTERVAL 45 SECOND)");
+    const inserted: any = await query(
+      'primary',
+      'INSERT INTO outbox (event_type, payload, published_at) VALUES (\'task_taken\', \'{"taskId":4294967295,"executorId":1}\', NOW(3) - INTERVAL 45 SECOND)',
+    );
     const outboxId = Number(inserted.insertId);
     try {
       const event = sqsEvent([{ kind: 'event', outboxId }], 5);
@@ -228,8 +260,11 @@ describe('the consumer', () => {
       const logged = await query('primary', 'SELECT route, message FROM error_log WHERE request_id = ?', [event.Records[0]!.messageId]);
       expect(logged).toEqual([{ route: 'SQS events', message: expect.stringContaining(`event ${outboxId} failed 5 times`) }]);
       // Its grace starts again: the reconciler sends it once more when that is over, not at once.
-      const [row] = await query('primary',
-        'SELECT published_at > NOW(3) - INTERVAL 30 SECOND AS graceRestarted, processed_at AS processedAt FROM outbox WHERE id = ?', [outboxId]);
+      const [row] = await query(
+        'primary',
+        'SELECT published_at > NOW(3) - INTERVAL 30 SECOND AS graceRestarted, processed_at AS processedAt FROM outbox WHERE id = ?',
+        [outboxId],
+      );
       expect(row).toEqual({ graceRestarted: 1, processedAt: null });
     } finally {
       await query('primary', 'DELETE FROM outbox WHERE id = ?', [outboxId]);
@@ -245,11 +280,15 @@ describe('a channel that stays down', () => {
     await without('maildev', async () => {
       await topUp(customer, '75.00');
       const outboxId = await outboxIdOf('balance_topped_up', 'accountId', customer.id);
-      const job = await eventually(async () => {
-        const [only] = await jobsOf(outboxId);
-        expect(only?.status).toBe('failed');
-        return only!;
-      }, 60_000, 500);
+      const job = await eventually(
+        async () => {
+          const [only] = await jobsOf(outboxId);
+          expect(only?.status).toBe('failed');
+          return only!;
+        },
+        60_000,
+        500,
+      );
       // Five tries (the queue's maxReceiveCount), each refused by the stopped SMTP server.
       expect(job.attempts).toBe(5);
       expect(job.lastError).toMatch(/^SMTP: /);
@@ -265,8 +304,13 @@ describe('a channel that stays down', () => {
       return item;
     });
     expect(failed).toEqual({
-      id: jobId, type: 'balance_topped_up:email', status: 'failed', attempts: 5,
-      lastError: expect.stringMatching(/^SMTP: /), createdAt: expect.any(String), updatedAt: expect.any(String),
+      id: jobId,
+      type: 'balance_topped_up:email',
+      status: 'failed',
+      attempts: 5,
+      lastError: expect.stringMatching(/^SMTP: /),
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
     });
     expect(await mailsTo(customer.email)).toEqual([]);
 
@@ -309,7 +353,10 @@ describe('work accepted by the schedule', () => {
     const task = await postTask(customer, { title: 'Ждёт проверки', reward: '100.00' });
     expect((await executor.post(`/api/tasks/${task.id}/take`)).status).toBe(200);
     expect((await executor.post(`/api/tasks/${task.id}/submit`)).status).toBe(200);
-    await query('primary', 'UPDATE task SET submitted_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [apiConfig.AUTO_ACCEPT_HOURS * 60 + 1, task.id]);
+    await query('primary', 'UPDATE task SET submitted_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [
+      apiConfig.AUTO_ACCEPT_HOURS * 60 + 1,
+      task.id,
+    ]);
     await invoke('autoAccept');
     const mail = await theMail(executor.email, 'Работа по заданию «Ждёт проверки» принята');
     expect(mail.text).toContain('принята автоматически');

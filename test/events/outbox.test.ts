@@ -55,19 +55,24 @@ describe('in a transaction of the domain code', () => {
     await Promise.all([primary.pool.end(), replica.pool.end()]);
   });
 
-  const eventsOf = (accountId: number) => query('primary',
-    "SELECT id, published_at AS publishedAt FROM outbox WHERE event_type = 'password_reset_requested' AND JSON_VALUE(payload, '$.accountId') = ?",
-    [String(accountId)]);
+  const eventsOf = (accountId: number) =>
+    query(
+      'primary',
+      "SELECT id, published_at AS publishedAt FROM outbox WHERE event_type = 'password_reset_requested' AND JSON_VALUE(payload, '$.accountId') = ?",
+      [String(accountId)],
+    );
 
   it('rolls the change and its event back together when the transaction aborts after both', async () => {
     const person = await register('customer');
     const db = new mods.RequestDb();
-    await expect(db.transaction(async (tx) => {
-      await tx.exec("UPDATE account SET fname = 'Изменено' WHERE id = ?", [person.id]);
-      await mods.enqueue(tx, { type: 'password_reset_requested', accountId: person.id });
-      expect(await tx.rows("SELECT id FROM outbox WHERE JSON_VALUE(payload, '$.accountId') = ?", [String(person.id)])).toHaveLength(1);
-      throw new Error('aborted after the change and its event');
-    })).rejects.toThrow('aborted');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.exec("UPDATE account SET fname = 'Изменено' WHERE id = ?", [person.id]);
+        await mods.enqueue(tx, { type: 'password_reset_requested', accountId: person.id });
+        expect(await tx.rows("SELECT id FROM outbox WHERE JSON_VALUE(payload, '$.accountId') = ?", [String(person.id)])).toHaveLength(1);
+        throw new Error('aborted after the change and its event');
+      }),
+    ).rejects.toThrow('aborted');
     expect(await query('primary', 'SELECT fname FROM account WHERE id = ?', [person.id])).toEqual([{ fname: 'Иван' }]);
     expect(await eventsOf(person.id)).toEqual([]);
   });

@@ -30,8 +30,11 @@ describe('password reset', () => {
     expect((await requestReset(person.email)).status).toBe(202);
     const token = await mailedToken(person.email);
     // Only the hash is stored, and no event carries the token.
-    const stored = await query<{ tokenHash: Buffer }>('primary',
-      'SELECT r.token_hash AS tokenHash FROM password_reset r WHERE r.account_id = ?', [person.id]);
+    const stored = await query<{ tokenHash: Buffer }>(
+      'primary',
+      'SELECT r.token_hash AS tokenHash FROM password_reset r WHERE r.account_id = ?',
+      [person.id],
+    );
     expect(stored).toHaveLength(1);
     expect(stored[0]!.tokenHash.toString('base64url')).not.toBe(token);
     expect(await query('primary', 'SELECT id FROM outbox WHERE payload LIKE ?', [`%${token}%`])).toEqual([]);
@@ -70,11 +73,17 @@ describe('password reset', () => {
     const person = await register('customer');
     expect((await requestReset(person.email)).status).toBe(202);
     await mailedToken(person.email);
-    const resets = await query<{ payload: string }>('primary',
-      "SELECT payload FROM outbox WHERE id > ? AND event_type = 'password_reset_requested' ORDER BY id", [before]);
+    const resets = await query<{ payload: string }>(
+      'primary',
+      "SELECT payload FROM outbox WHERE id > ? AND event_type = 'password_reset_requested' ORDER BY id",
+      [before],
+    );
     expect(resets.map((r) => JSON.parse(r.payload))).toEqual([{ accountId: null }, { accountId: person.id }]);
     expect(await mailsTo(nobody)).toEqual([]);
-    expect(errorOf(await call('POST', '/api/password-resets', { body: { email: 'not an e-mail' } }))).toEqual({ status: 400, code: 'validation_failed' });
+    expect(errorOf(await call('POST', '/api/password-resets', { body: { email: 'not an e-mail' } }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
   });
 
   it('does the same work for an address with an account and one without: one event, published and processed', async () => {
@@ -85,14 +94,20 @@ describe('password reset', () => {
     expect((await requestReset(person.email)).status).toBe(202);
     await mailedToken(person.email);
     const events = await eventually(async () => {
-      const rows = await query<{ id: number; accountId: number | null; published: number; processed: number }>('primary',
+      const rows = await query<{ id: number; accountId: number | null; published: number; processed: number }>(
+        'primary',
         `SELECT id, JSON_VALUE(payload, '$.accountId') AS accountId, published_at IS NOT NULL AS published, processed_at IS NOT NULL AS processed
-           FROM outbox WHERE id > ? AND event_type = 'password_reset_requested' ORDER BY id`, [before]);
-      expect(rows.map((r) => [r.published, r.processed])).toEqual([[1, 1], [1, 1]]);
+           FROM outbox WHERE id > ? AND event_type = 'password_reset_requested' ORDER BY id`,
+        [before],
+      );
+      expect(rows.map((r) => [r.published, r.processed])).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
       return rows;
     });
     // The two events differ only in whom they name; the unknown address's has no job behind it.
-    expect(events.map((e) => e.accountId === null ? null : Number(e.accountId))).toEqual([null, person.id]);
+    expect(events.map((e) => (e.accountId === null ? null : Number(e.accountId)))).toEqual([null, person.id]);
     expect(await jobsOf(Number(events[0]!.id))).toEqual([]);
     expect(await jobsOf(Number(events[1]!.id))).toHaveLength(1);
   });
@@ -100,8 +115,11 @@ describe('password reset', () => {
   it('sends at most three e-mails an hour to one address, answering 202 alike', async () => {
     const person = await register('customer');
     for (let i = 0; i < 5; i++) expect((await requestReset(person.email.toUpperCase())).status).toBe(202);
-    const events = await query<{ id: number }>('primary',
-      "SELECT id FROM outbox WHERE event_type = 'password_reset_requested' AND JSON_VALUE(payload, '$.accountId') = ?", [String(person.id)]);
+    const events = await query<{ id: number }>(
+      'primary',
+      "SELECT id FROM outbox WHERE event_type = 'password_reset_requested' AND JSON_VALUE(payload, '$.accountId') = ?",
+      [String(person.id)],
+    );
     expect(events).toHaveLength(3);
     for (const { id } of events) await allDelivered(Number(id), 1);
     expect((await mailsTo(person.email)).filter((m) => m.subject.includes('Восстановление пароля'))).toHaveLength(3);
@@ -121,7 +139,9 @@ describe('password reset', () => {
     const person = await register('customer');
     expect((await requestReset(person.email)).status).toBe(202);
     const token = await mailedToken(person.email);
-    expect((await person.put('/api/me/password', { currentPassword: person.password, newPassword: 'changed by the owner' })).status).toBe(204);
+    expect((await person.put('/api/me/password', { currentPassword: person.password, newPassword: 'changed by the owner' })).status).toBe(
+      204,
+    );
     const late = await confirmReset(token, 'set by whoever read the mail');
     expect(errorOf(late)).toEqual({ status: 400, code: 'validation_failed' });
     expect(late.body.error.details).toEqual([{ path: 'token', message: expect.any(String) }]);

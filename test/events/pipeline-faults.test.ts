@@ -24,17 +24,21 @@ describe('a frozen queue', () => {
     try {
       // Top-ups (the Robokassa callback) and task creates, side by side, while SQS accepts
       // connections and answers nothing: no request waits for the queue, none fails.
-      tasks = await Promise.all(customers.map(async (customer) => {
-        await topUp(customer, '50.00');
-        return postTask(customer, { reward: '10.00', title: 'Во время заморозки' });
-      }));
+      tasks = await Promise.all(
+        customers.map(async (customer) => {
+          await topUp(customer, '50.00');
+          return postTask(customer, { reward: '10.00', title: 'Во время заморозки' });
+        }),
+      );
     } finally {
       await thawService('sqs');
     }
-    const events = await Promise.all(customers.flatMap((customer, i) => [
-      outboxIdOf('balance_topped_up', 'accountId', customer.id),
-      outboxIdOf('task_created', 'taskId', tasks[i]!.id),
-    ]));
+    const events = await Promise.all(
+      customers.flatMap((customer, i) => [
+        outboxIdOf('balance_topped_up', 'accountId', customer.id),
+        outboxIdOf('task_created', 'taskId', tasks[i]!.id),
+      ]),
+    );
     // The requests never waited for the queue; the outbox relay sends their events once it answers.
     for (const [i, customer] of customers.entries()) {
       await mailedOnce(customer, events[2 * i]!, 'Баланс пополнен на 50.00 ₽');
@@ -52,8 +56,11 @@ describe('messages the queue loses', () => {
     try {
       for (const customer of customers) await topUp(customer, '33.00');
       events = await Promise.all(customers.map((c) => outboxIdOf('balance_topped_up', 'accountId', c.id)));
-      await eventually(async () => expect(await query('primary',
-        'SELECT id FROM outbox WHERE id IN (?) AND published_at IS NOT NULL AND processed_at IS NULL', [events])).toHaveLength(3));
+      await eventually(async () =>
+        expect(
+          await query('primary', 'SELECT id FROM outbox WHERE id IN (?) AND published_at IS NOT NULL AND processed_at IS NULL', [events]),
+        ).toHaveLength(3),
+      );
       await stopService('sqs');
       await startService('sqs');
     } finally {
@@ -61,7 +68,9 @@ describe('messages the queue loses', () => {
     }
     for (const outboxId of events) expect(await jobsOf(outboxId)).toEqual([]);
     // Published longer ago than the grace the reconciler gives a message.
-    await query('primary', 'UPDATE outbox SET published_at = NOW(3) - INTERVAL 5 MINUTE WHERE id IN (?) AND processed_at IS NULL', [events]);
+    await query('primary', 'UPDATE outbox SET published_at = NOW(3) - INTERVAL 5 MINUTE WHERE id IN (?) AND processed_at IS NULL', [
+      events,
+    ]);
     // A batch the relay had received just before it froze may still reach the consumer on thaw;
     // every event the queue lost is the reconciler's, and each is mailed once either way.
     expect((await invoke('outboxPublisher')).republished).toBeGreaterThanOrEqual(1);
@@ -80,8 +89,14 @@ describe('messages the queue loses', () => {
       await topUp(customer, '44.00');
       outboxId = await outboxIdOf('balance_topped_up', 'accountId', customer.id);
       // The consumer, as SQS would call it, makes the job and queues its delivery; then the queue dies with it.
-      const record = { messageId: `lost-${outboxId}`, receiptHandle: 'lost', body: JSON.stringify({ kind: 'event', outboxId }),
-        attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {}, eventSource: 'aws:sqs' };
+      const record = {
+        messageId: `lost-${outboxId}`,
+        receiptHandle: 'lost',
+        body: JSON.stringify({ kind: 'event', outboxId }),
+        attributes: { ApproximateReceiveCount: '1' },
+        messageAttributes: {},
+        eventSource: 'aws:sqs',
+      };
       expect(await invoke('events', { Records: [record] })).toEqual({ batchItemFailures: [] });
       await stopService('sqs');
       await startService('sqs');

@@ -7,7 +7,11 @@ describe('notification settings', () => {
   it('start with e-mail on and no Telegram chat, keep what is put, and link a chat only by proof', async () => {
     const person = await register('customer');
     const settings = (await person.get('/api/me/notification-settings')).body;
-    expect(settings).toEqual({ email: true, telegramChatId: null, telegramLink: expect.stringMatching(/^https:\/\/t\.me\/\w+\?start=[\w-]{43}$/) });
+    expect(settings).toEqual({
+      email: true,
+      telegramChatId: null,
+      telegramLink: expect.stringMatching(/^https:\/\/t\.me\/\w+\?start=[\w-]{43}$/),
+    });
 
     // A chat id typed in proves nothing: refused, as is a public channel.
     for (const chat of ['123456789', '@execorder_news']) {
@@ -24,9 +28,14 @@ describe('notification settings', () => {
     // The same account in another role has the same settings; saving them as they are keeps the chat.
     const executor = await person.as('executor');
     expect((await executor.get('/api/me/notification-settings')).body).toMatchObject({ email: false, telegramChatId: chat });
-    expect((await executor.put('/api/me/notification-settings', { email: true, telegramChatId: chat })).body).toEqual({ email: true, telegramChatId: chat });
-    expect((await person.put('/api/me/notification-settings', { email: true, telegramChatId: '' })).body)
-      .toEqual({ email: true, telegramChatId: null });
+    expect((await executor.put('/api/me/notification-settings', { email: true, telegramChatId: chat })).body).toEqual({
+      email: true,
+      telegramChatId: chat,
+    });
+    expect((await person.put('/api/me/notification-settings', { email: true, telegramChatId: '' })).body).toEqual({
+      email: true,
+      telegramChatId: null,
+    });
   });
 
   it('refuses what is not a setting', async () => {
@@ -39,7 +48,10 @@ describe('notification settings', () => {
     expect(fieldOf(missing)).toEqual(['email']);
     const unknown = await person.put('/api/me/notification-settings', { email: true, telegramChatId: null, sms: true });
     expect(fieldOf(unknown)).toEqual(['sms']);
-    expect(errorOf(await person.put('/api/me/notification-settings', { email: 'yes', telegramChatId: null }))).toEqual({ status: 400, code: 'validation_failed' });
+    expect(errorOf(await person.put('/api/me/notification-settings', { email: 'yes', telegramChatId: null }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
     expect(errorOf(await call('GET', '/api/me/notification-settings'))).toEqual({ status: 401, code: 'unauthenticated' });
     expect((await person.get('/api/me/notification-settings')).body).toMatchObject({ email: true, telegramChatId: null });
   });

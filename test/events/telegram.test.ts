@@ -4,18 +4,25 @@ import { describe, expect, it } from 'vitest';
 import { query } from '../helpers/db';
 import { call, errorOf, stack } from '../helpers/http';
 import { apiConfig, topUp } from '../helpers/money';
-import {
-  allDelivered, failTelegram, jobsOf, newChatId, outboxIdOf, setChannels, telegramTo, theMail,
-} from '../helpers/notifications';
+import { allDelivered, failTelegram, jobsOf, newChatId, outboxIdOf, setChannels, telegramTo, theMail } from '../helpers/notifications';
 import { eventually } from '../helpers/db';
 import { register } from '../helpers/users';
 
 /** `secret: null` sends no header at all. */
-const webhook = (update: unknown, secret: string | null = apiConfig.TELEGRAM_WEBHOOK_SECRET) => call('POST', '/api/telegram/webhook', {
-  body: update, headers: secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret },
-});
+const webhook = (update: unknown, secret: string | null = apiConfig.TELEGRAM_WEBHOOK_SECRET) =>
+  call('POST', '/api/telegram/webhook', {
+    body: update,
+    headers: secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret },
+  });
 const startUpdate = (chatId: number, code: string, type = 'private') => ({
-  update_id: 1, message: { message_id: 1, date: 1, chat: { id: chatId, type }, from: { id: chatId, is_bot: false, first_name: 'X' }, text: `/start ${code}` },
+  update_id: 1,
+  message: {
+    message_id: 1,
+    date: 1,
+    chat: { id: chatId, type },
+    from: { id: chatId, is_bot: false, first_name: 'X' },
+    text: `/start ${code}`,
+  },
 });
 const codeOf = (link: string) => new URL(link).searchParams.get('start')!;
 
@@ -26,7 +33,9 @@ describe('linking a chat', () => {
     expect(new URL(telegramLink).pathname).toBe(`/${apiConfig.TELEGRAM_BOT_USERNAME}`);
     const chat = newChatId();
     const pressed = await fetch(`${stack.urls.telegram}/press-start`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chatId: chat, link: telegramLink }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chatId: chat, link: telegramLink }),
     });
     const { status, answer } = (await pressed.json()) as { status: number; answer: { method: string; chat_id: number; text: string } };
     expect(status).toBe(200);

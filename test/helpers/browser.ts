@@ -20,8 +20,15 @@ export function launchBrowser(o: { scrollbars?: boolean } = {}): Promise<Browser
   return chromium.launch({
     executablePath: CHROMIUM,
     ignoreDefaultArgs: o.scrollbars ? ['--hide-scrollbars'] : undefined,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -34,7 +41,10 @@ export interface Visitor {
 
 export async function openVisitor(browser: Browser, o: { width?: number } = {}): Promise<Visitor> {
   const context = await browser.newContext({
-    baseURL: site, locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: o.width ?? 1280, height: 900 },
+    baseURL: site,
+    locale: 'ru-RU',
+    timezoneId: 'Europe/Moscow',
+    viewport: { width: o.width ?? 1280, height: 900 },
   });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
@@ -42,7 +52,8 @@ export async function openVisitor(browser: Browser, o: { width?: number } = {}):
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   context.on('request', (request) => {
     const { hostname, protocol } = new URL(request.url());
-    if (protocol.startsWith('http') && hostname !== '127.0.0.1' && hostname !== 'localhost') problems.push(`external request: ${request.url()}`);
+    if (protocol.startsWith('http') && hostname !== '127.0.0.1' && hostname !== 'localhost')
+      problems.push(`external request: ${request.url()}`);
   });
   return { context, page, problems };
 }
@@ -62,7 +73,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Waits for the element with this test id to show this amount (`data-amount`, the contract's string). */
 export async function waitForAmount(page: Page, id: string, amount: string): Promise<void> {
-  await page.locator(testId(id, `[data-amount="${amount}"]`)).first().waitFor();
+  await page
+    .locator(testId(id, `[data-amount="${amount}"]`))
+    .first()
+    .waitFor();
 }
 
 /**
@@ -72,11 +86,18 @@ export async function waitForAmount(page: Page, id: string, amount: string): Pro
 export async function waitForAmountOf(page: Page, id: string, amount: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await page.locator(testId(id, `[data-amount="${amount}"]`)).first().waitFor({ timeout: 2_000 });
+      await page
+        .locator(testId(id, `[data-amount="${amount}"]`))
+        .first()
+        .waitFor({ timeout: 2_000 });
       return;
     } catch (err) {
       if (attempt === 5) {
-        const shown = await page.locator(testId(id)).first().getAttribute('data-amount').catch(() => null);
+        const shown = await page
+          .locator(testId(id))
+          .first()
+          .getAttribute('data-amount')
+          .catch(() => null);
         throw new Error(`${id} shows ${shown}, not ${amount}: ${(err as Error).message}`);
       }
       await page.reload();

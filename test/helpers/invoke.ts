@@ -4,7 +4,9 @@ import { stack } from './http';
 
 export async function invoke<T = any>(functionName: string, event: unknown = {}): Promise<T> {
   const res = await fetch(`${stack.urls.lambda}/2015-03-31/functions/execorder-local-${functionName}/invocations`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event),
   });
   const text = await res.text();
   expect(res.status, text).toBe(200);

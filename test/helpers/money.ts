@@ -16,10 +16,16 @@ export function robokassaSignature(parts: (string | number)[]): string {
 export async function payCallback(invId: number, amount: string, extra: Record<string, string> = {}) {
   const outSum = Number(amount).toFixed(6);
   const form = new URLSearchParams({
-    OutSum: outSum, InvId: String(invId),
-    SignatureValue: robokassaSignature([outSum, invId, apiConfig.ROBOKASSA_PASSWORD2]), ...extra,
+    OutSum: outSum,
+    InvId: String(invId),
+    SignatureValue: robokassaSignature([outSum, invId, apiConfig.ROBOKASSA_PASSWORD2]),
+    ...extra,
   });
-  return call('POST', '/api/robokassa/result', { body: form.toString(), raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  return call('POST', '/api/robokassa/result', {
+    body: form.toString(),
+    raw: true,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
 }
 
 /** Tops up a customer's balance through a real payment and callback. */

@@ -9,8 +9,19 @@ import { stack } from './http';
 import { topUp } from './money';
 import { admin, register, type Person } from './users';
 
-export interface Mail { id: string; subject: string; text: string; html: string; to: { address: string }[]; headers: Record<string, string> }
-export interface TelegramMessage { id: number; chatId: string; text: string }
+export interface Mail {
+  id: string;
+  subject: string;
+  text: string;
+  html: string;
+  to: { address: string }[];
+  headers: Record<string, string>;
+}
+export interface TelegramMessage {
+  id: number;
+  chatId: string;
+  text: string;
+}
 
 export async function mailsTo(address: string): Promise<Mail[]> {
   const res = await fetch(`${stack.urls.mailUi}/api/email`);
@@ -40,7 +51,9 @@ export async function telegramTo(chatId: string): Promise<TelegramMessage[]> {
 /** Makes the sink fail the next `count` sends (to that chat only, when given), as the Bot API does with `status`. */
 export async function failTelegram(count: number, chatId?: string, refusal: { status?: number; retryAfter?: number } = {}): Promise<void> {
   const res = await fetch(`${stack.urls.telegram}/fail`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count, chatId, ...refusal }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count, chatId, ...refusal }),
   });
   expect(res.status).toBe(204);
 }
@@ -51,11 +64,16 @@ export function newChatId(): string {
 }
 
 /** Links the chat the way a person does: the settings' deep link, Start pressed in that chat (the sink posts the update). */
-export async function linkTelegram(person: Person, chatId: string): Promise<{ status: number; answer: { method?: string; text?: string } | null }> {
+export async function linkTelegram(
+  person: Person,
+  chatId: string,
+): Promise<{ status: number; answer: { method?: string; text?: string } | null }> {
   const settings = await person.get('/api/me/notification-settings');
   expect(settings.status, settings.text).toBe(200);
   const res = await fetch(`${stack.urls.telegram}/press-start`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chatId, link: settings.body.telegramLink }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ chatId, link: settings.body.telegramLink }),
   });
   expect(res.status).toBe(200);
   return (await res.json()) as { status: number; answer: { method?: string; text?: string } | null };
@@ -75,22 +93,35 @@ export async function newCategory(): Promise<number> {
   return res.body.id;
 }
 
-export interface JobRecord { id: number; accountId: number; channel: 'email' | 'telegram'; status: string; attempts: number; lastError: string | null }
+export interface JobRecord {
+  id: number;
+  accountId: number;
+  channel: 'email' | 'telegram';
+  status: string;
+  attempts: number;
+  lastError: string | null;
+}
 
 /** The outbox event of this type whose payload has `key` = value, once it exists. */
 export async function outboxIdOf(type: string, key: string, value: number): Promise<number> {
   return eventually(async () => {
-    const rows = await query<{ id: number }>('primary',
-      `SELECT id FROM outbox WHERE event_type = ? AND JSON_VALUE(payload, '$.${key}') = ? ORDER BY id DESC LIMIT 1`, [type, String(value)]);
+    const rows = await query<{ id: number }>(
+      'primary',
+      `SELECT id FROM outbox WHERE event_type = ? AND JSON_VALUE(payload, '$.${key}') = ? ORDER BY id DESC LIMIT 1`,
+      [type, String(value)],
+    );
     expect(rows, `${type} with ${key}=${value}`).toHaveLength(1);
     return Number(rows[0]!.id);
   });
 }
 
 export async function jobsOf(outboxId: number): Promise<JobRecord[]> {
-  const rows = await query<JobRecord>('primary',
+  const rows = await query<JobRecord>(
+    'primary',
     `SELECT id, account_id AS accountId, channel, status, attempts, last_error AS lastError
-       FROM notification_job WHERE outbox_id = ? ORDER BY id`, [outboxId]);
+       FROM notification_job WHERE outbox_id = ? ORDER BY id`,
+    [outboxId],
+  );
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
@@ -114,11 +145,20 @@ export async function theMail(address: string, subject: string, timeoutMs = 15_0
 
 /** The bodies of the messages in the events queue's dead-letter queue (left there for others to read too). */
 export async function deadLetters(): Promise<{ kind: string; jobIds?: number[]; outboxId?: number }[]> {
-  const sqs = new SQSClient({ region: stack.env.AWS_REGION, endpoint: stack.urls.sqs, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sqs = new SQSClient({
+    region: stack.env.AWS_REGION,
+    endpoint: stack.urls.sqs,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
-    const res = await sqs.send(new ReceiveMessageCommand({
-      QueueUrl: stack.env.SQS_QUEUE_URL!.replace(/-events$/, '-events-dlq'), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0,
-    }));
+    const res = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack.env.SQS_QUEUE_URL!.replace(/-events$/, '-events-dlq'),
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 0,
+      }),
+    );
     return (res.Messages ?? []).map((m) => JSON.parse(m.Body!));
   } finally {
     sqs.destroy();

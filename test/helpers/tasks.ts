@@ -4,7 +4,13 @@ import type { Person } from './users';
 
 let categoryCounter = 0;
 
-export interface TaskInput { title?: string; description?: string; reward?: string | number; categoryId?: number; assignment?: 'first' | 'choose' }
+export interface TaskInput {
+  title?: string;
+  description?: string;
+  reward?: string | number;
+  categoryId?: number;
+  assignment?: 'first' | 'choose';
+}
 
 export async function postTask(customer: Person, input: TaskInput = {}): Promise<any> {
   const res = await customer.post('/api/tasks', {

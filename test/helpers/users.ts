@@ -23,7 +23,11 @@ export async function login(email: string, password: string, role: Role, id?: nu
   if (res.status !== 201) throw new Error(`login failed: ${res.status} ${res.text}`);
   const token: string = res.body.token;
   const person: Person = {
-    id: id ?? res.body.account.id, email, password, token, role,
+    id: id ?? res.body.account.id,
+    email,
+    password,
+    token,
+    role,
     get: (path, opts) => call('GET', path, { token, ...opts }),
     post: (path, body, opts) => call('POST', path, { token, body, ...opts }),
     put: (path, body, opts) => call('PUT', path, { token, body, ...opts }),
@@ -37,7 +41,10 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID().slice(0, 12)}@test.local`;
 }
 
-export async function register(role: Role = 'customer', fields: Partial<Record<'fname' | 'sname' | 'phone', string>> = {}): Promise<Person> {
+export async function register(
+  role: Role = 'customer',
+  fields: Partial<Record<'fname' | 'sname' | 'phone', string>> = {},
+): Promise<Person> {
   const email = uniqueEmail(role);
   const password = 'correct horse battery';
   const res = await call('POST', '/api/accounts', {

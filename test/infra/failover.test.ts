@@ -31,7 +31,9 @@ describe('MySQL routing and failover', () => {
 
   it('reads from the replica and answers writes 503 while the primary is down, then recovers', async () => {
     const person = await register();
-    await eventually(async () => expect(await query('replica', 'SELECT id FROM session WHERE account_id = ?', [person.id])).toHaveLength(1));
+    await eventually(async () =>
+      expect(await query('replica', 'SELECT id FROM session WHERE account_id = ?', [person.id])).toHaveLength(1),
+    );
     const refused = newAccount();
     await without('primary', async () => {
       const me = await person.get('/api/me');
@@ -45,16 +47,20 @@ describe('MySQL routing and failover', () => {
     const accepted = newAccount();
     await eventually(async () => expect((await call('POST', '/api/accounts', { body: accepted })).status).toBe(201), 15_000, 250);
     expect(await query('primary', 'SELECT id FROM account WHERE email = ?', [refused.email])).toHaveLength(0);
-    await eventually(async () => expect(await query('replica', 'SELECT id FROM account WHERE email = ?', [accepted.email])).toHaveLength(1));
+    await eventually(async () =>
+      expect(await query('replica', 'SELECT id FROM account WHERE email = ?', [accepted.email])).toHaveLength(1),
+    );
   });
 
   it('keeps serving, without limits or cache, while both memcached are down', async () => {
     const person = await register();
-    await without('memcached1', () => without('memcached2', async () => {
-      expect((await person.get('/api/me')).status).toBe(200);
-      expect((await call('POST', '/api/accounts', { body: newAccount() })).status).toBe(201);
-      expect((await call('GET', '/api/health')).body.cache).toBe(false);
-    }));
+    await without('memcached1', () =>
+      without('memcached2', async () => {
+        expect((await person.get('/api/me')).status).toBe(200);
+        expect((await call('POST', '/api/accounts', { body: newAccount() })).status).toBe(201);
+        expect((await call('GET', '/api/health')).body.cache).toBe(false);
+      }),
+    );
     await eventually(async () => expect((await call('GET', '/api/health')).body.cache).toBe(true), 15_000, 250);
   });
 });

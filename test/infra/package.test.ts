@@ -28,34 +28,79 @@ const PACKAGE_TIMEOUT_MS = 600_000;
 // Every route of API.md, as `METHOD path`. Path parameters are compared by position, not name.
 const CONTRACT_ROUTES = [
   // Accounts and sessions
-  'POST /api/accounts', 'POST /api/sessions', 'GET /api/sessions', 'DELETE /api/sessions/{id}',
-  'DELETE /api/sessions/current', 'GET /api/me', 'PUT /api/me/password', 'POST /api/password-resets',
+  'POST /api/accounts',
+  'POST /api/sessions',
+  'GET /api/sessions',
+  'DELETE /api/sessions/{id}',
+  'DELETE /api/sessions/current',
+  'GET /api/me',
+  'PUT /api/me/password',
+  'POST /api/password-resets',
   'POST /api/password-resets/confirm',
   // Categories, subscriptions, notification settings
-  'GET /api/categories', 'GET /api/me/subscriptions', 'PUT /api/me/subscriptions/{categoryId}',
-  'DELETE /api/me/subscriptions/{categoryId}', 'GET /api/me/notification-settings', 'PUT /api/me/notification-settings',
+  'GET /api/categories',
+  'GET /api/me/subscriptions',
+  'PUT /api/me/subscriptions/{categoryId}',
+  'DELETE /api/me/subscriptions/{categoryId}',
+  'GET /api/me/notification-settings',
+  'PUT /api/me/notification-settings',
   // Tasks
-  'POST /api/tasks', 'GET /api/tasks', 'GET /api/tasks/{id}', 'GET /api/me/tasks',
-  'POST /api/tasks/{id}/take', 'POST /api/tasks/{id}/apply', 'POST /api/tasks/{id}/abandon', 'POST /api/tasks/{id}/submit',
+  'POST /api/tasks',
+  'GET /api/tasks',
+  'GET /api/tasks/{id}',
+  'GET /api/me/tasks',
+  'POST /api/tasks/{id}/take',
+  'POST /api/tasks/{id}/apply',
+  'POST /api/tasks/{id}/abandon',
+  'POST /api/tasks/{id}/submit',
   'GET /api/tasks/{id}/applications',
-  'POST /api/tasks/{id}/assign', 'POST /api/tasks/{id}/accept', 'POST /api/tasks/{id}/reject', 'POST /api/tasks/{id}/cancel',
-  'POST /api/admin/tasks/{id}/freeze', 'POST /api/admin/tasks/{id}/unfreeze',
+  'POST /api/tasks/{id}/assign',
+  'POST /api/tasks/{id}/accept',
+  'POST /api/tasks/{id}/reject',
+  'POST /api/tasks/{id}/cancel',
+  'POST /api/admin/tasks/{id}/freeze',
+  'POST /api/admin/tasks/{id}/unfreeze',
   // Money
-  'POST /api/payments', 'GET /api/payments', 'POST /api/robokassa/result', 'GET /api/robokassa/success',
-  'GET /api/robokassa/fail', 'POST /api/payouts', 'GET /api/payouts', 'GET /api/me/ledger', 'GET /api/admin/payouts',
-  'POST /api/admin/payouts/{id}/approve', 'POST /api/admin/payouts/{id}/reject', 'GET /api/admin/ledger/check',
+  'POST /api/payments',
+  'GET /api/payments',
+  'POST /api/robokassa/result',
+  'GET /api/robokassa/success',
+  'GET /api/robokassa/fail',
+  'POST /api/payouts',
+  'GET /api/payouts',
+  'GET /api/me/ledger',
+  'GET /api/admin/payouts',
+  'POST /api/admin/payouts/{id}/approve',
+  'POST /api/admin/payouts/{id}/reject',
+  'GET /api/admin/ledger/check',
   // Admin and operations
-  'GET /api/admin/stats', 'GET /api/admin/errors', 'GET /api/admin/jobs', 'POST /api/admin/jobs/{id}/retry', 'GET /api/health',
+  'GET /api/admin/stats',
+  'GET /api/admin/errors',
+  'GET /api/admin/jobs',
+  'POST /api/admin/jobs/{id}/retry',
+  'GET /api/health',
   // v2: conversations, reviews and profiles, blocks and appeals
-  'POST /api/tasks/{id}/messages', 'GET /api/tasks/{id}/messages', 'GET /api/me/conversations',
-  'POST /api/tasks/{id}/review', 'GET /api/accounts/{id}/profile', 'GET /api/accounts/{id}/reviews', 'GET /api/tasks/{id}/reviews',
-  'POST /api/admin/reviews/{id}/hide', 'POST /api/admin/accounts/{id}/block', 'POST /api/admin/accounts/{id}/unblock',
-  'POST /api/me/appeals', 'GET /api/me/appeals', 'GET /api/admin/appeals', 'POST /api/admin/appeals/{id}/decide',
+  'POST /api/tasks/{id}/messages',
+  'GET /api/tasks/{id}/messages',
+  'GET /api/me/conversations',
+  'POST /api/tasks/{id}/review',
+  'GET /api/accounts/{id}/profile',
+  'GET /api/accounts/{id}/reviews',
+  'GET /api/tasks/{id}/reviews',
+  'POST /api/admin/reviews/{id}/hide',
+  'POST /api/admin/accounts/{id}/block',
+  'POST /api/admin/accounts/{id}/unblock',
+  'POST /api/me/appeals',
+  'GET /api/me/appeals',
+  'GET /api/admin/appeals',
+  'POST /api/admin/appeals/{id}/decide',
 ];
 
 // Names of shared/config.ts an AWS function does without, and why; every other one must be set.
 const NOT_IN_AWS: Record<string, string> = {
-  API_PORT: 'local stack only', WEB_PORT: 'local stack only', MAIL_UI_PORT: 'local stack only',
+  API_PORT: 'local stack only',
+  WEB_PORT: 'local stack only',
+  MAIL_UI_PORT: 'local stack only',
   RATE_LIMIT_KEY_PREFIX: 'keeps side-by-side test APIs apart; one API per stack needs only the default',
   DB_PASSWORD: 'no password: the functions sign in to RDS Proxy with IAM tokens',
   ADMIN_PASSWORD: 'migrate reads it from the secret named by ADMIN_SECRET_ARN',
@@ -67,24 +112,40 @@ const isMigrate = (fn: FunctionConfig) => fn.handler.startsWith('functions/ops/m
 const hasEvent = (type: string) => (fn: FunctionConfig) => (fn.events ?? []).some((e) => type in e);
 const takesPayments = (fn: FunctionConfig) => /^functions\/(payments|robokassa)\//.test(fn.handler);
 const GROUP_ONLY: Record<string, (fn: FunctionConfig) => boolean> = {
-  ADMIN_EMAIL: isMigrate, ADMIN_SECRET_ARN: isMigrate, DB_MASTER_SECRET_ARN: isMigrate, DB_APP_SECRET_ARN: isMigrate,
-  ROBOKASSA_PASSWORD1: takesPayments, ROBOKASSA_PASSWORD2: takesPayments,
-  SMTP_URL: hasEvent('sqs'), TELEGRAM_BOT_TOKEN: hasEvent('sqs'),
-  ORIGIN_SECRET_HEADER: hasEvent('httpApi'), ORIGIN_SECRET_ARN: hasEvent('httpApi'),
+  ADMIN_EMAIL: isMigrate,
+  ADMIN_SECRET_ARN: isMigrate,
+  DB_MASTER_SECRET_ARN: isMigrate,
+  DB_APP_SECRET_ARN: isMigrate,
+  ROBOKASSA_PASSWORD1: takesPayments,
+  ROBOKASSA_PASSWORD2: takesPayments,
+  SMTP_URL: hasEvent('sqs'),
+  TELEGRAM_BOT_TOKEN: hasEvent('sqs'),
+  ORIGIN_SECRET_HEADER: hasEvent('httpApi'),
+  ORIGIN_SECRET_ARN: hasEvent('httpApi'),
 };
 // The secrets that still reach a function's environment (as deploy-time references), and only its group's.
 const SECRET_NAMES = ['ROBOKASSA_PASSWORD1', 'ROBOKASSA_PASSWORD2', 'TELEGRAM_BOT_TOKEN', 'SMTP_URL'];
 // Set in the packaging process's environment: none may reach the template.
-const CANARIES = Object.fromEntries([...SECRET_NAMES, 'DB_PASSWORD', 'ADMIN_PASSWORD', 'ORIGIN_SECRET']
-  .map((name) => [name, `canary-${name.toLowerCase()}-7f3a`]));
+const CANARIES = Object.fromEntries(
+  [...SECRET_NAMES, 'DB_PASSWORD', 'ADMIN_PASSWORD', 'ORIGIN_SECRET'].map((name) => [name, `canary-${name.toLowerCase()}-7f3a`]),
+);
 
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 // CloudFormation JSON, checked by shape rather than typed.
 type Json = any;
-interface Resource { Type: string; Properties?: Json; DependsOn?: string | string[]; Condition?: string }
-interface FunctionConfig { name: string; handler: string; events?: Json[] }
+interface Resource {
+  Type: string;
+  Properties?: Json;
+  DependsOn?: string | string[];
+  Condition?: string;
+}
+interface FunctionConfig {
+  name: string;
+  handler: string;
+  events?: Json[];
+}
 
 const run = promisify(execFile);
 let workDir: string;
@@ -107,7 +168,9 @@ beforeAll(async () => {
   providerTimeout = config.provider.timeout ?? 6;
   const began = Date.now();
   await serverless(serviceDir, ['package', '--stage', 'prod', '--package', packageDir], CANARIES);
-  console.log(`[package] serverless package --stage prod: ${((Date.now() - began) / 1000).toFixed(1)} s for ${Object.keys(functions).length} functions`);
+  console.log(
+    `[package] serverless package --stage prod: ${((Date.now() - began) / 1000).toFixed(1)} s for ${Object.keys(functions).length} functions`,
+  );
   templateText = await readFile(path.join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8');
   stateText = await readFile(path.join(packageDir, 'serverless-state.json'), 'utf8');
   template = JSON.parse(templateText);
@@ -131,7 +194,9 @@ const lambdaIdOf = (fn: FunctionConfig) => resources('AWS::Lambda::Function').fi
 
 describe('serverless package --stage prod', () => {
   it('makes every function of serverless.yml a Lambda function in the VPC', () => {
-    const missing = Object.entries(functions).filter(([, fn]) => !lambdaOf(fn)).map(([key]) => key);
+    const missing = Object.entries(functions)
+      .filter(([, fn]) => !lambdaOf(fn))
+      .map(([key]) => key);
     expect(missing).toEqual([]);
     for (const props of lambdas()) {
       expect(props.VpcConfig?.SubnetIds, props.FunctionName).toHaveLength(2);
@@ -154,7 +219,10 @@ describe('serverless package --stage prod', () => {
       const zipName = path.basename(props.Code.S3Key);
       const entries = readZip(path.join(packageDir, zipName));
       const names = [...entries.keys()];
-      expect(names.filter((n) => /\.tsx?$/.test(n)), key).toEqual([]);
+      expect(
+        names.filter((n) => /\.tsx?$/.test(n)),
+        key,
+      ).toEqual([]);
       const [file, exported] = splitHandler(fn.handler);
       const code = entries.get(`${file}.js`)?.();
       expect(code, `${zipName} has ${file}.js`).toBeDefined();
@@ -166,13 +234,19 @@ describe('serverless package --stage prod', () => {
     }
   });
 
-  it('gives every function each configuration name that matters in AWS, and its group\'s names only to its group', () => {
+  it("gives every function each configuration name that matters in AWS, and its group's names only to its group", () => {
     const needed = Object.keys(parseConfig({})).filter((name) => !(name in NOT_IN_AWS) && !(name in GROUP_ONLY));
     for (const [key, fn] of Object.entries(functions)) {
       const props = lambdaOf(fn);
       const env = props.Environment?.Variables ?? {};
-      expect(needed.filter((name) => !(name in env)), key).toEqual([]);
-      expect(Object.keys(NOT_IN_AWS).filter((name) => name in env), key).toEqual([]);
+      expect(
+        needed.filter((name) => !(name in env)),
+        key,
+      ).toEqual([]);
+      expect(
+        Object.keys(NOT_IN_AWS).filter((name) => name in env),
+        key,
+      ).toEqual([]);
       for (const [name, wants] of Object.entries(GROUP_ONLY)) expect(name in env, `${key} ${name}`).toBe(wants(fn));
       for (const name of SECRET_NAMES.filter((n) => n in env)) {
         expect(env[name], `${key} ${name}`).toMatch(/^\{\{resolve:secretsmanager:.+\}\}$/);
@@ -193,7 +267,9 @@ describe('serverless package --stage prod', () => {
       expect(literals.filter((literal) => text.includes(literal))).toEqual([]);
     }
     const [, cluster] = only('AWS::RDS::DBCluster');
-    expect(cluster.Properties.MasterUserPassword['Fn::Sub']).toMatch(/^\{\{resolve:secretsmanager:\$\{DbSecret\}:SecretString:password\}\}$/);
+    expect(cluster.Properties.MasterUserPassword['Fn::Sub']).toMatch(
+      /^\{\{resolve:secretsmanager:\$\{DbSecret\}:SecretString:password\}\}$/,
+    );
   });
 
   it('has a VPC with two private subnets in two zones, security groups for the database and the cache, and an SQS endpoint', () => {
@@ -207,13 +283,21 @@ describe('serverless package --stage prod', () => {
       expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'DbProxySecurityGroup' } }),
       expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } }),
     ]);
-    expect(ingress('DbProxySecurityGroup')).toEqual([expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } })]);
-    expect(ingress('CacheSecurityGroup')).toEqual([expect.objectContaining({ FromPort: 11211, ToPort: 11211, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } })]);
+    expect(ingress('DbProxySecurityGroup')).toEqual([
+      expect.objectContaining({ FromPort: 3306, ToPort: 3306, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } }),
+    ]);
+    expect(ingress('CacheSecurityGroup')).toEqual([
+      expect.objectContaining({ FromPort: 11211, ToPort: 11211, SourceSecurityGroupId: { Ref: 'LambdaSecurityGroup' } }),
+    ]);
     const endpoints = resources('AWS::EC2::VPCEndpoint').map(([, r]) => r.Properties);
     const service = (p: Json) => String(p.ServiceName['Fn::Sub']).split('.').pop();
     expect(endpoints.map(service).sort()).toEqual(['s3', 'secretsmanager', 'sqs']);
-    for (const p of endpoints.filter((e) => service(e) !== 's3')) expect(p).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
-    expect(endpoints.find((e) => service(e) === 's3')).toMatchObject({ VpcEndpointType: 'Gateway', RouteTableIds: [{ Ref: 'PrivateRouteTable' }] });
+    for (const p of endpoints.filter((e) => service(e) !== 's3'))
+      expect(p).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    expect(endpoints.find((e) => service(e) === 's3')).toMatchObject({
+      VpcEndpointType: 'Gateway',
+      RouteTableIds: [{ Ref: 'PrivateRouteTable' }],
+    });
   });
 
   it('has an Aurora MySQL 8 cluster with a writer and a reader, its password generated into Secrets Manager', () => {
@@ -224,7 +308,10 @@ describe('serverless package --stage prod', () => {
     expect(instances).toHaveLength(2);
     expect(instances.every((i) => i.DBClusterIdentifier?.Ref === clusterId && i.PubliclyAccessible === false)).toBe(true);
     expect(template.Resources[cluster.Properties.DBSubnetGroupName.Ref]!.Properties.SubnetIds).toHaveLength(2);
-    expect(template.Resources.DbSecret).toMatchObject({ Type: 'AWS::SecretsManager::Secret', Properties: { GenerateSecretString: { GenerateStringKey: 'password' } } });
+    expect(template.Resources.DbSecret).toMatchObject({
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: { GenerateSecretString: { GenerateStringKey: 'password' } },
+    });
   });
 
   it('has memcached with two nodes', () => {
@@ -234,7 +321,10 @@ describe('serverless package --stage prod', () => {
 
   it('has the events queue with a dead-letter queue after 5 receives, outlasting its consumers', () => {
     const queue = template.Resources.EventsQueue!;
-    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] }, maxReceiveCount: MAX_RECEIVES });
+    expect(queue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: MAX_RECEIVES,
+    });
     expect(template.Resources.EventsDeadLetterQueue!.Type).toBe('AWS::SQS::Queue');
     // A message must stay hidden for longer than its consumer may take; until a consumer exists,
     // longer than the functions' default timeout.
@@ -246,7 +336,14 @@ describe('serverless package --stage prod', () => {
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThan(longest);
     for (const consumer of resources('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties.FunctionName['Fn::GetAtt'][0])) {
       const policy = JSON.stringify(roleOf(template.Resources[consumer]!.Properties).Properties.Policies);
-      for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']) expect(policy).toContain(action);
+      for (const action of [
+        'sqs:SendMessage',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ChangeMessageVisibility',
+      ])
+        expect(policy).toContain(action);
     }
   });
 
@@ -271,7 +368,12 @@ describe('serverless package --stage prod', () => {
     expect(siteOrigin.OriginAccessControlId).toBeDefined();
     const bucket = template.Resources[siteOrigin.DomainName['Fn::GetAtt'][0]]!;
     expect(bucket.Type).toBe('AWS::S3::Bucket');
-    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     const api = config.CacheBehaviors.find((b: Json) => b.PathPattern === '/api/*');
     expect(api).toMatchObject({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST });
     expect([...api.AllowedMethods].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
@@ -280,8 +382,9 @@ describe('serverless package --stage prod', () => {
   });
 
   it('outputs the site, the API, the queues and the database endpoints', () => {
-    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(
-      ['SiteUrl', 'ApiUrl', 'EventsQueueUrl', 'EventsDeadLetterQueueUrl', 'DbWriterEndpoint', 'DbReaderEndpoint']));
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining(['SiteUrl', 'ApiUrl', 'EventsQueueUrl', 'EventsDeadLetterQueueUrl', 'DbWriterEndpoint', 'DbReaderEndpoint']),
+    );
   });
 
   it('refers only to things that exist, without a dependency cycle', () => {
@@ -300,7 +403,7 @@ describe('what real traffic needs (issue 15)', () => {
   const others = () => Object.values(functions).filter((fn) => !isMigrate(fn));
   const envOf = (fn: FunctionConfig) => lambdaOf(fn).Environment?.Variables ?? {};
 
-  it('runs every function on nodejs22.x, bundled for node22 (and for this machine\'s Node locally)', () => {
+  it("runs every function on nodejs22.x, bundled for node22 (and for this machine's Node locally)", () => {
     expect([...new Set(lambdas().map((p) => p.Runtime))]).toEqual(['nodejs22.x']);
     expect(printed.custom.esbuild.target).toBe('node22');
   });
@@ -308,7 +411,9 @@ describe('what real traffic needs (issue 15)', () => {
   it('puts RDS Proxy in front of the writer and the readers, TLS and IAM required, the session SETs in its init query', () => {
     const [proxyId, proxy] = only('AWS::RDS::DBProxy');
     expect(proxy.Properties).toMatchObject({ EngineFamily: 'MYSQL', RequireTLS: true });
-    expect(proxy.Properties.Auth).toEqual([expect.objectContaining({ AuthScheme: 'SECRETS', IAMAuth: 'REQUIRED', SecretArn: { Ref: 'DbAppSecret' } })]);
+    expect(proxy.Properties.Auth).toEqual([
+      expect.objectContaining({ AuthScheme: 'SECRETS', IAMAuth: 'REQUIRED', SecretArn: { Ref: 'DbAppSecret' } }),
+    ]);
     const [, targets] = only('AWS::RDS::DBProxyTargetGroup');
     expect(targets.Properties).toMatchObject({ DBProxyName: { Ref: proxyId }, DBClusterIdentifiers: [{ Ref: 'DbCluster' }] });
     expect(targets.Properties.ConnectionPoolConfigurationInfo.InitQuery).toBe(SESSION_SETTINGS);
@@ -316,7 +421,8 @@ describe('what real traffic needs (issue 15)', () => {
     expect(reader.Properties).toMatchObject({ DBProxyName: { Ref: proxyId }, TargetRole: 'READ_ONLY' });
     // The proxy may read the application user's secret and nothing else.
     expect(statementsOf(template.Resources[proxy.Properties.RoleArn['Fn::GetAtt'][0]]!)).toEqual([
-      expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'DbAppSecret' } })]);
+      expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'DbAppSecret' } }),
+    ]);
     for (const fn of others()) {
       const env = envOf(fn);
       expect(env.DB_PRIMARY_HOST, fn.name).toEqual({ 'Fn::GetAtt': [proxyId, 'Endpoint'] });
@@ -337,7 +443,9 @@ describe('what real traffic needs (issue 15)', () => {
     // migrate signs in as the master to the writer itself, and is told where both users' secrets are.
     expect(envOf(migrate())).toMatchObject({
       DB_PRIMARY_HOST: { 'Fn::GetAtt': ['DbCluster', 'Endpoint.Address'] },
-      DB_MASTER_SECRET_ARN: { Ref: 'DbSecret' }, DB_APP_SECRET_ARN: { Ref: 'DbAppSecret' }, DB_TLS: '1',
+      DB_MASTER_SECRET_ARN: { Ref: 'DbSecret' },
+      DB_APP_SECRET_ARN: { Ref: 'DbAppSecret' },
+      DB_TLS: '1',
     });
     // No function's environment resolves a database secret, the admin's password or the origin secret.
     for (const props of lambdas()) {
@@ -350,7 +458,12 @@ describe('what real traffic needs (issue 15)', () => {
   it('has the HTTP functions check a secret origin header that only CloudFront adds, from Secrets Manager', () => {
     const [, distribution] = only('AWS::CloudFront::Distribution');
     const api = distribution.Properties.DistributionConfig.Origins.find((o: Json) => o.Id === 'api');
-    expect(api.OriginCustomHeaders).toEqual([{ HeaderName: expect.stringMatching(/^[a-z0-9-]+$/), HeaderValue: { 'Fn::Sub': '{{resolve:secretsmanager:${OriginSecret}:SecretString}}' } }]);
+    expect(api.OriginCustomHeaders).toEqual([
+      {
+        HeaderName: expect.stringMatching(/^[a-z0-9-]+$/),
+        HeaderValue: { 'Fn::Sub': '{{resolve:secretsmanager:${OriginSecret}:SecretString}}' },
+      },
+    ]);
     const header = api.OriginCustomHeaders[0].HeaderName;
     for (const fn of Object.values(functions).filter(hasEvent('httpApi'))) {
       expect(envOf(fn), fn.name).toMatchObject({ ORIGIN_SECRET_HEADER: header, ORIGIN_SECRET_ARN: { Ref: 'OriginSecret' } });
@@ -367,19 +480,27 @@ describe('what real traffic needs (issue 15)', () => {
     const [acl] = Object.values(waf.Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::WAFv2::WebACL');
     expect(acl!.Properties.Scope).toBe('CLOUDFRONT');
     const statements = acl!.Properties.Rules.map((r: Json) => r.Statement);
-    expect(statements).toContainEqual(expect.objectContaining({ ManagedRuleGroupStatement: expect.objectContaining({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }) }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        ManagedRuleGroupStatement: expect.objectContaining({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }),
+      }),
+    );
     expect(statements).toContainEqual(expect.objectContaining({ RateBasedStatement: expect.objectContaining({ AggregateKeyType: 'IP' }) }));
     const settings = only('AWS::ApiGatewayV2::Stage')[1].Properties.DefaultRouteSettings;
     expect(Number(settings.ThrottlingRateLimit)).toBeGreaterThan(0);
     expect(Number(settings.ThrottlingBurstLimit)).toBeGreaterThan(0);
   });
 
-  it('runs the migrations as a custom resource of the deploy, before the API\'s stage and every other function', () => {
+  it("runs the migrations as a custom resource of the deploy, before the API's stage and every other function", () => {
     const [migrationsId, migrations] = only('Custom::Migrations');
     expect(migrations.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [lambdaIdOf(migrate()), 'Arn'] });
     expect(migrations.DependsOn).toContain('DbWriterInstance');
     // A new migration file changes the resource, so the next deploy runs it.
-    expect(migrations.Properties.Migrations).toEqual(readdirSync(path.join(REPO, 'migrations')).filter((f) => /^\d{4}.*\.sql$/.test(f)).sort());
+    expect(migrations.Properties.Migrations).toEqual(
+      readdirSync(path.join(REPO, 'migrations'))
+        .filter((f) => /^\d{4}.*\.sql$/.test(f))
+        .sort(),
+    );
     expect([only('AWS::ApiGatewayV2::Stage')[1].DependsOn].flat()).toContain(migrationsId);
     for (const fn of others()) expect([template.Resources[lambdaIdOf(fn)]!.DependsOn].flat(), fn.name).toContain(migrationsId);
     expect(lambdaOf(migrate()).Timeout).toBeGreaterThanOrEqual(300);
@@ -398,8 +519,9 @@ describe('what real traffic needs (issue 15)', () => {
       const statements = statementsOf(role);
       // Logs only to its own functions' log groups; no `*` anywhere.
       const logs = statements.find((st) => JSON.stringify(st.Action).includes('logs:PutLogEvents'));
-      expect(logs.Resource.map((r: Json) => r['Fn::Sub'].split(':log-group:')[1]).sort(), roleId)
-        .toEqual(members.map((fn) => `/aws/lambda/${fn.name}:*`).sort());
+      expect(logs.Resource.map((r: Json) => r['Fn::Sub'].split(':log-group:')[1]).sort(), roleId).toEqual(
+        members.map((fn) => `/aws/lambda/${fn.name}:*`).sort(),
+      );
       expect(JSON.stringify(statements), roleId).not.toMatch(/"Resource":"\*"|"Resource":\["\*"\]/);
       const text = JSON.stringify(statements);
       expect(text.includes('sqs:ReceiveMessage'), roleId).toBe(members.some(hasEvent('sqs')));
@@ -408,32 +530,47 @@ describe('what real traffic needs (issue 15)', () => {
     }
   });
 
-  it('alarms to one SNS topic: dead letters, every function\'s errors and throttles, API 5xx and 429 rates, database connections, cache evictions', () => {
+  it("alarms to one SNS topic: dead letters, every function's errors and throttles, API 5xx and 429 rates, database connections, cache evictions", () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(template.Resources.AlarmTopic!.Type).toBe('AWS::SNS::Topic');
     const watched = (alarm: Json) => [alarm, ...(alarm.Metrics ?? []).map((m: Json) => m.MetricStat?.Metric).filter(Boolean)];
-    const finds = (namespace: string, metric: string) => alarms.filter((a) => watched(a).some((m: Json) => m.Namespace === namespace && m.MetricName === metric));
-    expect(finds('AWS/SQS', 'ApproximateNumberOfMessagesVisible').map((a) => a.Dimensions[0].Value)).toEqual([{ 'Fn::GetAtt': ['EventsDeadLetterQueue', 'QueueName'] }]);
+    const finds = (namespace: string, metric: string) =>
+      alarms.filter((a) => watched(a).some((m: Json) => m.Namespace === namespace && m.MetricName === metric));
+    expect(finds('AWS/SQS', 'ApproximateNumberOfMessagesVisible').map((a) => a.Dimensions[0].Value)).toEqual([
+      { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'QueueName'] },
+    ]);
     expect(finds('AWS/ApiGateway', '5xx')).toHaveLength(1);
     expect(finds('execorder/prod', 'Http429')).toHaveLength(1);
-    expect(only('AWS::Logs::MetricFilter')[1].Properties).toMatchObject({ LogGroupName: { Ref: 'HttpApiLogGroup' }, FilterPattern: '{ $.status = "429" }' });
+    expect(only('AWS::Logs::MetricFilter')[1].Properties).toMatchObject({
+      LogGroupName: { Ref: 'HttpApiLogGroup' },
+      FilterPattern: '{ $.status = "429" }',
+    });
     expect(finds('AWS/RDS', 'DatabaseConnections')).toHaveLength(1);
     expect(finds('AWS/ElastiCache', 'Evictions')).toHaveLength(1);
     // The HTTP functions by one Metrics Insights query per metric over the region's functions, the
     // other groups function by function.
     const http = Object.values(functions).filter((fn) => hasEvent('httpApi')(fn) && !takesPayments(fn));
     for (const metric of ['Errors', 'Throttles']) {
-      const covered = finds('AWS/Lambda', metric).flatMap((a) => a.Metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Metric.Dimensions[0].Value.Ref));
-      expect(covered.sort(), metric).toEqual(Object.values(functions).filter((fn) => !http.includes(fn)).map(lambdaIdOf).sort());
-      const queries = alarms.flatMap((a) => (a.Metrics ?? []).map((m: Json) => m.Expression)).filter((e: unknown) => typeof e === 'string' && e.startsWith('SELECT'));
+      const covered = finds('AWS/Lambda', metric).flatMap((a) =>
+        a.Metrics.filter((m: Json) => m.MetricStat).map((m: Json) => m.MetricStat.Metric.Dimensions[0].Value.Ref),
+      );
+      expect(covered.sort(), metric).toEqual(
+        Object.values(functions)
+          .filter((fn) => !http.includes(fn))
+          .map(lambdaIdOf)
+          .sort(),
+      );
+      const queries = alarms
+        .flatMap((a) => (a.Metrics ?? []).map((m: Json) => m.Expression))
+        .filter((e: unknown) => typeof e === 'string' && e.startsWith('SELECT'));
       expect(queries, metric).toContain(`SELECT SUM(${metric}) FROM SCHEMA("AWS/Lambda", FunctionName)`);
     }
     // CloudFormation's limit of resources in one stack (a new HTTP function costs five: serverless/CAPACITY.md).
     expect(Object.keys(template.Resources).length).toBeLessThan(500);
   });
 
-  it('caps the queue consumer\'s concurrency and uses fixed-performance database and cache nodes in prod', () => {
+  it("caps the queue consumer's concurrency and uses fixed-performance database and cache nodes in prod", () => {
     for (const [, mapping] of resources('AWS::Lambda::EventSourceMapping')) {
       expect(mapping.Properties.ScalingConfig?.MaximumConcurrency).toBeGreaterThanOrEqual(2);
     }
@@ -450,8 +587,12 @@ describe('what real traffic needs (issue 15)', () => {
     }
     // W3005 (a DependsOn beside a Ref that implies it) is the framework's own output for every route and role.
     const file = path.join(packageDir, 'cloudformation-template-update-stack.json');
-    const lint = await run('cfn-lint', ['--ignore-checks', 'W3005', '--', file, path.join(REPO, 'serverless/waf.yml')], { maxBuffer: 16 * 1024 * 1024 })
-      .then(() => '', (err: Error & { stdout?: string }) => err.stdout ?? err.message);
+    const lint = await run('cfn-lint', ['--ignore-checks', 'W3005', '--', file, path.join(REPO, 'serverless/waf.yml')], {
+      maxBuffer: 16 * 1024 * 1024,
+    }).then(
+      () => '',
+      (err: Error & { stdout?: string }) => err.stdout ?? err.message,
+    );
     expect(lint).toBe('');
   }, 120_000);
 });
@@ -501,7 +642,10 @@ describe('serverless print --stage local', () => {
 
 async function serverless(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   const { stdout } = await run(process.execPath, [SERVERLESS, ...args], {
-    cwd, env: { ...process.env, ...env }, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024,
+    cwd,
+    env: { ...process.env, ...env },
+    timeout: PACKAGE_TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;
 }

@@ -11,7 +11,13 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
 import {
-  isStillRunning, pidsDirOf, processIdentity, readPidFiles, stopLeftovers, type PidRecord, type ProcessIdentity,
+  isStillRunning,
+  pidsDirOf,
+  processIdentity,
+  readPidFiles,
+  stopLeftovers,
+  type PidRecord,
+  type ProcessIdentity,
 } from '../../local/pid-files';
 import { call, type Answer } from '../helpers/http';
 import { apiConfig, robokassaSignature } from '../helpers/money';
@@ -41,7 +47,14 @@ async function launch(): Promise<Launcher> {
   // As `npm start` runs it: one process (the tsx command would put a wrapper process in front).
   const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--data-dir', dataDir, '--free-ports'], {
     cwd: REPO,
-    env: { ...env, RATE_LIMIT_PER_SECOND: '0', RATE_LIMIT_PER_MINUTE: '0', BCRYPT_ROUNDS: '4', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    env: {
+      ...env,
+      RATE_LIMIT_PER_SECOND: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      BCRYPT_ROUNDS: '4',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -68,10 +81,12 @@ async function launch(): Promise<Launcher> {
 /** Every process of the groups the pid files name, as /proc describes it now. */
 function processesOf(records: PidRecord[]): ProcessIdentity[] {
   const groups = new Set(records.map((r) => r.pgid));
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
-    const identity = processIdentity(Number(name));
-    return identity && groups.has(identity.pgid) ? [identity] : [];
-  });
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      const identity = processIdentity(Number(name));
+      return identity && groups.has(identity.pgid) ? [identity] : [];
+    });
 }
 
 async function login(api: string, email: string, password: string, role: string): Promise<string> {
@@ -82,7 +97,9 @@ async function login(api: string, email: string, password: string, role: string)
 
 function createTask(api: string, token: string, key: string): Promise<Answer> {
   return call('POST', '/api/tasks', {
-    base: api, token, headers: { 'idempotency-key': key },
+    base: api,
+    token,
+    headers: { 'idempotency-key': key },
     body: { title: `Crash ${key}`, description: 'Survives the launcher', reward: REWARD, categoryId: 1 },
   });
 }
@@ -107,7 +124,10 @@ it('after a SIGKILL mid-load, the next start stops the orphans it left, and noth
 
   const email = `crash-${randomUUID().slice(0, 8)}@test.local`;
   const password = 'correct horse battery';
-  const account = await call('POST', '/api/accounts', { base: first.api, body: { email, password, fname: 'Ольга', sname: 'Сбоева', phone: '+79990001122' } });
+  const account = await call('POST', '/api/accounts', {
+    base: first.api,
+    body: { email, password, fname: 'Ольга', sname: 'Сбоева', phone: '+79990001122' },
+  });
   expect(account.status, account.text).toBe(201);
   const token = await login(first.api, email, password, 'customer');
   const payment = await call('POST', '/api/payments', { base: first.api, token, body: { amount: '1000.00' } });
@@ -115,8 +135,14 @@ it('after a SIGKILL mid-load, the next start stops the orphans it left, and noth
   const outSum = '1000.000000';
   // The launcher's stack signs with the same local Robokassa account as the test stack.
   const paid = await call('POST', '/api/robokassa/result', {
-    base: first.api, raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ OutSum: outSum, InvId: String(payment.body.id), SignatureValue: robokassaSignature([outSum, payment.body.id, apiConfig.ROBOKASSA_PASSWORD2]) }).toString(),
+    base: first.api,
+    raw: true,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      OutSum: outSum,
+      InvId: String(payment.body.id),
+      SignatureValue: robokassaSignature([outSum, payment.body.id, apiConfig.ROBOKASSA_PASSWORD2]),
+    }).toString(),
   });
   expect(paid.text).toBe(`OK${payment.body.id}`);
 
@@ -126,21 +152,32 @@ it('after a SIGKILL mid-load, the next start stops the orphans it left, and noth
   let killed = false;
   const queue = [...keys];
   const records: PidRecord[] = [];
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    for (let key = queue.shift(); key; key = queue.shift()) {
-      firstAnswers.set(key, await createTask(first.api, token, key));
-      if (!killed && firstAnswers.size >= KILL_AFTER) {
-        killed = true;
-        records.push(...readPidFiles(pidsDirOf(dataDir)).map((entry) => entry.record));
-        first.proc.kill('SIGKILL');
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let key = queue.shift(); key; key = queue.shift()) {
+        firstAnswers.set(key, await createTask(first.api, token, key));
+        if (!killed && firstAnswers.size >= KILL_AFTER) {
+          killed = true;
+          records.push(...readPidFiles(pidsDirOf(dataDir)).map((entry) => entry.record));
+          first.proc.kill('SIGKILL');
+        }
       }
-    }
-  }));
+    }),
+  );
   await first.exited;
   expect(first.proc.signalCode).toBe('SIGKILL');
 
   // The orphans: every service the pid files name is still running, and the API kept answering.
-  expect(records.map((r) => r.name).sort()).toEqual(['api', 'maildev', 'mariadb primary', 'mariadb replica', 'memcached1', 'memcached2', 'relay', 'sqs']);
+  expect(records.map((r) => r.name).sort()).toEqual([
+    'api',
+    'maildev',
+    'mariadb primary',
+    'mariadb replica',
+    'memcached1',
+    'memcached2',
+    'relay',
+    'sqs',
+  ]);
   for (const record of records) {
     expect(record.launcher.pid, 'the launcher is the process killed').toBe(first.proc.pid);
     expect(isStillRunning(record), record.name).toBe(true);

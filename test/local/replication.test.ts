@@ -75,8 +75,9 @@ describe('the MariaDB pair', () => {
     const replica = await connect('REPLICA');
     try {
       await eventually(async () => (await replica.query(`SHOW TABLES LIKE '${TABLE}'`))[0] as unknown[]);
-      await expect(replica.execute(`INSERT INTO ${TABLE} (note) VALUES ('split brain')`))
-        .rejects.toMatchObject({ code: 'ER_OPTION_PREVENTS_STATEMENT' });
+      await expect(replica.execute(`INSERT INTO ${TABLE} (note) VALUES ('split brain')`)).rejects.toMatchObject({
+        code: 'ER_OPTION_PREVENTS_STATEMENT',
+      });
     } finally {
       await replica.end();
     }

@@ -82,7 +82,12 @@ describe('the payment page', () => {
     otherShop.searchParams.set('MerchantLogin', 'someone-else');
     const unsigned = new URL(payment.paymentUrl);
     unsigned.searchParams.delete('SignatureValue');
-    for (const [url, why] of [[forged, 'подпись'], [altered, 'подпись'], [otherShop, 'не найден'], [unsigned, 'SignatureValue']] as const) {
+    for (const [url, why] of [
+      [forged, 'подпись'],
+      [altered, 'подпись'],
+      [otherShop, 'не найден'],
+      [unsigned, 'SignatureValue'],
+    ] as const) {
       const { status, html } = await openPage(url.toString());
       expect(status, url.toString()).toBe(400);
       expect(html).toContain(why);
@@ -117,7 +122,9 @@ describe('Pay', () => {
     const success = new URL(paid.headers.get('location')!);
     expect(`${success.origin}${success.pathname}`).toBe(`${stack.urls.site}/api/robokassa/success`);
     expect(Object.fromEntries(success.searchParams)).toEqual({
-      OutSum: '1000.000000', InvId: String(payment.id), Culture: 'ru',
+      OutSum: '1000.000000',
+      InvId: String(payment.id),
+      Culture: 'ru',
       SignatureValue: robokassaSignature(['1000.000000', payment.id, apiConfig.ROBOKASSA_PASSWORD1]),
     });
     await expectMoney(customer, { balance: '1000.00' });
@@ -168,11 +175,14 @@ describe('Cancel', () => {
 /** A ResultURL of our own, to see exactly what the emulator posts. */
 async function capturingShop(): Promise<{ url: string; posted: Record<string, string>[]; close(): Promise<void> }> {
   const posted: Record<string, string>[] = [];
-  const server = http.createServer((req, res) => void text(req).then((body) => {
-    const fields = Object.fromEntries(new URLSearchParams(body));
-    posted.push(fields);
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK${fields.InvId}`);
-  }));
+  const server = http.createServer(
+    (req, res) =>
+      void text(req).then((body) => {
+        const fields = Object.fromEntries(new URLSearchParams(body));
+        posted.push(fields);
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK${fields.InvId}`);
+      }),
+  );
   const [port] = (await freePorts(1)) as [number];
   const listening = await listenOnLoopback(server, port);
   return { url: listening.url, posted, close: () => listening.close() };
@@ -181,8 +191,13 @@ async function capturingShop(): Promise<{ url: string; posted: Record<string, st
 async function ownEmulator(apiUrl: string, algorithm: 'md5' | 'sha256', port?: number) {
   port ??= ((await freePorts(1)) as [number])[0];
   return startRobokassaEmulator({
-    port, apiUrl, siteUrl: stack.env.SITE_URL!, login: apiConfig.ROBOKASSA_LOGIN,
-    password1: apiConfig.ROBOKASSA_PASSWORD1, password2: apiConfig.ROBOKASSA_PASSWORD2, algorithm,
+    port,
+    apiUrl,
+    siteUrl: stack.env.SITE_URL!,
+    login: apiConfig.ROBOKASSA_LOGIN,
+    password1: apiConfig.ROBOKASSA_PASSWORD1,
+    password2: apiConfig.ROBOKASSA_PASSWORD2,
+    algorithm,
   });
 }
 
@@ -196,18 +211,29 @@ describe('what Pay posts to ResultURL', () => {
       const link = new URL(emulator.url);
       const fields = { MerchantLogin: apiConfig.ROBOKASSA_LOGIN, OutSum: '100.00', InvId: '31', shp_order: 'a1', SHP_Z: 'z' };
       for (const [name, value] of Object.entries(fields)) link.searchParams.set(name, value);
-      link.searchParams.set('SignatureValue', digest('md5', ['execorder-local', '100.00', '31', apiConfig.ROBOKASSA_PASSWORD1, 'SHP_Z=z', 'shp_order=a1']));
+      link.searchParams.set(
+        'SignatureValue',
+        digest('md5', ['execorder-local', '100.00', '31', apiConfig.ROBOKASSA_PASSWORD1, 'SHP_Z=z', 'shp_order=a1']),
+      );
       const { status, html } = await openPage(link.toString());
       expect(status, html).toBe(200);
       const paid = await fetch(emulator.url, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual',
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        redirect: 'manual',
         body: new URLSearchParams({ ...formOf(html), EMail: 'payer@test.local', Action: 'pay' }).toString(),
       });
       expect(paid.status).toBe(303);
       expect(shop.posted).toHaveLength(1);
       expect(shop.posted[0]).toEqual({
-        OutSum: '100.000000', InvId: '31', Fee: '3.900000', EMail: 'payer@test.local', PaymentMethod: 'BankCard', IncCurrLabel: 'BankCardPSR',
-        shp_order: 'a1', SHP_Z: 'z',
+        OutSum: '100.000000',
+        InvId: '31',
+        Fee: '3.900000',
+        EMail: 'payer@test.local',
+        PaymentMethod: 'BankCard',
+        IncCurrLabel: 'BankCardPSR',
+        shp_order: 'a1',
+        SHP_Z: 'z',
         SignatureValue: digest('md5', ['100.000000', '31', apiConfig.ROBOKASSA_PASSWORD2, 'SHP_Z=z', 'shp_order=a1']),
       });
     } finally {
@@ -226,12 +252,17 @@ describe('the 54-FZ receipt', () => {
 
   it('is on the link when ROBOKASSA_RECEIPT=1: the page checks its signature, shows its line, and Pay credits (md5)', async () => {
     const customer = await register('customer');
-    const payment = (await customer.post('/api/payments', { amount: '250.50' }, { base: receiptApi })).body as { id: number; paymentUrl: string };
+    const payment = (await customer.post('/api/payments', { amount: '250.50' }, { base: receiptApi })).body as {
+      id: number;
+      paymentUrl: string;
+    };
     const receipt = new URL(payment.paymentUrl).searchParams.get('Receipt')!;
     expect(JSON.parse(decodeURIComponent(receipt)).items[0]).toMatchObject({ sum: 250.5, payment_method: 'advance' });
     const { status, html } = await openPage(payment.paymentUrl);
     expect(status, html).toBe(200);
-    expect(html).toContain('data-testid="robokassa-receipt-line"><td>Пополнение баланса execorder</td><td>1</td><td>250,50\u00a0₽</td><td>none</td><td>advance</td>');
+    expect(html).toContain(
+      'data-testid="robokassa-receipt-line"><td>Пополнение баланса execorder</td><td>1</td><td>250,50\u00a0₽</td><td>none</td><td>advance</td>',
+    );
     expect((await press(formOf(html), 'pay')).status).toBe(303);
     await expectMoney(customer, { balance: '250.50' });
     await expectBooksBalanced();
@@ -239,20 +270,29 @@ describe('the 54-FZ receipt', () => {
 
   it('refuses a receipt changed after signing, and a malformed one, with an error page', async () => {
     const customer = await register('customer');
-    const payment = (await customer.post('/api/payments', { amount: '40.00' }, { base: receiptApi })).body as { id: number; paymentUrl: string };
+    const payment = (await customer.post('/api/payments', { amount: '40.00' }, { base: receiptApi })).body as {
+      id: number;
+      paymentUrl: string;
+    };
     const altered = new URL(payment.paymentUrl);
     altered.searchParams.set('Receipt', altered.searchParams.get('Receipt')!.replace('none', 'vat20'));
     const forged = await openPage(altered.toString());
     expect(forged.status).toBe(400);
     expect(forged.html).toContain('подпись');
 
-    for (const [receipt, why] of [['not-json', 'JSON'], [encodeURIComponent('{"items":[]}'), 'items'],
+    for (const [receipt, why] of [
+      ['not-json', 'JSON'],
+      [encodeURIComponent('{"items":[]}'), 'items'],
       [encodeURIComponent('{"items":[{"name":"x","quantity":1,"sum":39,"tax":"none"}]}'), 'OutSum'],
-      [encodeURIComponent('{"items":[{"name":"x","quantity":1,"sum":40,"tax":"vat99"}]}'), 'tax']] as const) {
+      [encodeURIComponent('{"items":[{"name":"x","quantity":1,"sum":40,"tax":"vat99"}]}'), 'tax'],
+    ] as const) {
       const link = new URL(page);
       const fields = { MerchantLogin: apiConfig.ROBOKASSA_LOGIN, OutSum: '40.00', InvId: String(payment.id), Receipt: receipt };
       for (const [name, value] of Object.entries(fields)) link.searchParams.set(name, value);
-      link.searchParams.set('SignatureValue', robokassaSignature([fields.MerchantLogin, '40.00', payment.id, receipt, apiConfig.ROBOKASSA_PASSWORD1]));
+      link.searchParams.set(
+        'SignatureValue',
+        robokassaSignature([fields.MerchantLogin, '40.00', payment.id, receipt, apiConfig.ROBOKASSA_PASSWORD1]),
+      );
       const { status, html } = await openPage(link.toString());
       expect(status, receipt).toBe(400);
       expect(html).toContain('Receipt');
@@ -265,11 +305,28 @@ describe('the 54-FZ receipt', () => {
     const shop = await capturingShop();
     const emulator = await ownEmulator(shop.url, 'sha256');
     try {
-      const receipt = encodeURIComponent(JSON.stringify({ sno: 'usn_income', items: [{ name: 'Пополнение баланса execorder', quantity: 1, sum: 99.9, payment_method: 'advance', payment_object: 'payment', tax: 'none' }] }));
+      const receipt = encodeURIComponent(
+        JSON.stringify({
+          sno: 'usn_income',
+          items: [
+            {
+              name: 'Пополнение баланса execorder',
+              quantity: 1,
+              sum: 99.9,
+              payment_method: 'advance',
+              payment_object: 'payment',
+              tax: 'none',
+            },
+          ],
+        }),
+      );
       const link = new URL(emulator.url);
       const fields = { MerchantLogin: apiConfig.ROBOKASSA_LOGIN, OutSum: '99.90', InvId: '77', Receipt: receipt };
       for (const [name, value] of Object.entries(fields)) link.searchParams.set(name, value);
-      link.searchParams.set('SignatureValue', digest('sha256', [fields.MerchantLogin, '99.90', '77', receipt, apiConfig.ROBOKASSA_PASSWORD1]));
+      link.searchParams.set(
+        'SignatureValue',
+        digest('sha256', [fields.MerchantLogin, '99.90', '77', receipt, apiConfig.ROBOKASSA_PASSWORD1]),
+      );
       const { status, html } = await openPage(link.toString());
       expect(status, html).toBe(200);
       expect(html).toContain('Пополнение баланса execorder');
@@ -277,7 +334,9 @@ describe('the 54-FZ receipt', () => {
       link.searchParams.set('SignatureValue', digest('md5', [fields.MerchantLogin, '99.90', '77', receipt, apiConfig.ROBOKASSA_PASSWORD1]));
       expect((await openPage(link.toString())).status).toBe(400);
       const paid = await fetch(emulator.url, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual',
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        redirect: 'manual',
         body: new URLSearchParams({ ...formOf(html), Action: 'pay' }).toString(),
       });
       expect(paid.status).toBe(303);

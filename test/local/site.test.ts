@@ -16,10 +16,13 @@ let apiPort: number;
 beforeAll(async () => {
   const [webPort, port] = (await freePorts(2)) as [number, number];
   apiPort = port;
-  echo = http.createServer((req, res) => void text(req).then((body) => {
-    res.writeHead(req.url === '/api/missing' ? 404 : 200, { 'content-type': 'application/json', 'x-upstream': 'yes' });
-    res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
-  }));
+  echo = http.createServer(
+    (req, res) =>
+      void text(req).then((body) => {
+        res.writeHead(req.url === '/api/missing' ? 404 : 200, { 'content-type': 'application/json', 'x-upstream': 'yes' });
+        res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+      }),
+  );
   await new Promise<void>((resolve) => echo.listen(apiPort, '127.0.0.1', resolve));
   distDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-site-'));
   site = await startSite({ port: webPort, apiPort, distDir: path.join(distDir, 'dist') });
@@ -34,10 +37,12 @@ afterAll(async () => {
 function statusOf(rawPath: string): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(site.url);
-    http.get({ hostname, port, path: rawPath }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    }).on('error', reject);
+    http
+      .get({ hostname, port, path: rawPath }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+      .on('error', reject);
   });
 }
 
@@ -104,7 +109,8 @@ describe('security headers', () => {
   it("sends the CSP (frame-ancestors 'none' included), nosniff and the referrer policy on pages, files and errors", async () => {
     expect(SECURITY_HEADERS['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(SECURITY_HEADERS['content-security-policy']).not.toContain('unsafe-inline');
-    for (const route of ['/', '/app.js', '/tasks/12', '/missing.png', '/api/health']) expectSecurityHeaders(await fetch(`${site.url}${route}`));
+    for (const route of ['/', '/app.js', '/tasks/12', '/missing.png', '/api/health'])
+      expectSecurityHeaders(await fetch(`${site.url}${route}`));
   });
 
   it('allows what the built site needs: its own bundles and styles, no inline code', async () => {
@@ -115,4 +121,3 @@ describe('security headers', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 });
-

@@ -4,16 +4,22 @@ import { stack } from '../helpers/http';
 import { apiConfig } from '../helpers/money';
 import { newChatId, telegramTo } from '../helpers/notifications';
 
-const send = (token: string, body: unknown) => fetch(`${stack.urls.telegram}/bot${token}/sendMessage`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-});
+const send = (token: string, body: unknown) =>
+  fetch(`${stack.urls.telegram}/bot${token}/sendMessage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('the Telegram sink', () => {
   it('records a sendMessage with the bot token, and refuses a wrong token or an empty text as Telegram does', async () => {
     const chat = newChatId();
     const ok = await send(apiConfig.TELEGRAM_BOT_TOKEN, { chat_id: Number(chat), text: 'Привет <b>' });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ ok: true, result: { message_id: expect.any(Number), chat: { id: Number(chat) }, text: 'Привет <b>' } });
+    expect(await ok.json()).toMatchObject({
+      ok: true,
+      result: { message_id: expect.any(Number), chat: { id: Number(chat) }, text: 'Привет <b>' },
+    });
     expect((await telegramTo(chat)).map((m) => m.text)).toEqual(['Привет <b>']);
 
     const wrongToken = await send('not-the-token', { chat_id: chat, text: 'x' });

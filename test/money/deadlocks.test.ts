@@ -45,9 +45,11 @@ describe('deadlocks never reach a client', () => {
     const answers = await Promise.all([
       ...forBob.slice(4).map((id) => bobCustomer.post(`/api/tasks/${id}/accept`)),
       ...forAnn.slice(4).map((id) => annCustomer.post(`/api/tasks/${id}/accept`)),
-      ...pending.map((id, i) => (i % 2 === 0
-        ? operator.post(`/api/admin/payouts/${id}/approve`, {})
-        : operator.post(`/api/admin/payouts/${id}/reject`, { comment: 'no' }))),
+      ...pending.map((id, i) =>
+        i % 2 === 0
+          ? operator.post(`/api/admin/payouts/${id}/approve`, {})
+          : operator.post(`/api/admin/payouts/${id}/reject`, { comment: 'no' }),
+      ),
       ...[ann, bob].flatMap((executor) => [payout(executor), payout(executor), payout(executor)]),
       annCustomer.post(`/api/tasks/${cancellable[0].id}/cancel`),
       bobCustomer.post(`/api/tasks/${cancellable[1].id}/cancel`),

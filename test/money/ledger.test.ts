@@ -18,10 +18,18 @@ async function grant(person: Person, bucket: 'balance' | 'salary', amount: strin
   try {
     await conn.beginTransaction();
     const [payment] = await conn.query<ResultSetHeader>(
-      `INSERT INTO payment (account_id, amount, status, ip, received_at) VALUES (?, ?, 'received', '127.0.0.1', NOW(3))`, [person.id, amount]);
-    const [movement] = await conn.query<ResultSetHeader>(`INSERT INTO ledger_movement (kind, payment_id) VALUES ('topup', ?)`, [payment.insertId]);
-    await conn.query('INSERT INTO ledger_entry (movement_id, account_id, bucket, amount) VALUES ?',
-      [[[movement.insertId, null, 'external', `-${amount}`], [movement.insertId, person.id, bucket, amount]]]);
+      `INSERT INTO payment (account_id, amount, status, ip, received_at) VALUES (?, ?, 'received', '127.0.0.1', NOW(3))`,
+      [person.id, amount],
+    );
+    const [movement] = await conn.query<ResultSetHeader>(`INSERT INTO ledger_movement (kind, payment_id) VALUES ('topup', ?)`, [
+      payment.insertId,
+    ]);
+    await conn.query('INSERT INTO ledger_entry (movement_id, account_id, bucket, amount) VALUES ?', [
+      [
+        [movement.insertId, null, 'external', `-${amount}`],
+        [movement.insertId, person.id, bucket, amount],
+      ],
+    ]);
     await conn.query(`UPDATE account SET ${bucket} = ${bucket} + ? WHERE id = ?`, [amount, person.id]);
     await conn.commit();
   } finally {

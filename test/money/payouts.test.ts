@@ -14,7 +14,16 @@ describe('POST /api/payouts', () => {
     await earn(executor, '1000.00'); // salary 900.00
     const res = await executor.post('/api/payouts', { amount: '300.00', method: 'sbp', destination: '+79991234567', bank: 'Т-Банк' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: expect.any(Number), amount: '300.00', method: 'sbp', destination: '+79991234567', bank: 'Т-Банк', status: 'created', comment: null, decidedAt: null });
+    expect(res.body).toMatchObject({
+      id: expect.any(Number),
+      amount: '300.00',
+      method: 'sbp',
+      destination: '+79991234567',
+      bank: 'Т-Банк',
+      status: 'created',
+      comment: null,
+      decidedAt: null,
+    });
     await expectMoney(executor, { salary: '600.00', salaryHeld: '300.00' });
     expect((await executor.get('/api/payouts')).body.items[0]).toEqual(res.body);
     await expectBooksBalanced();
@@ -29,7 +38,12 @@ describe('POST /api/payouts', () => {
     ['card', '4111 1111 1111 1111'],
   ])('refuses a %s destination %s with 400', async (method, destination) => {
     const executor = await register('executor');
-    const res = await executor.post('/api/payouts', { amount: '100.00', method, destination, ...(method === 'sbp' ? { bank: 'Сбербанк' } : {}) });
+    const res = await executor.post('/api/payouts', {
+      amount: '100.00',
+      method,
+      destination,
+      ...(method === 'sbp' ? { bank: 'Сбербанк' } : {}),
+    });
     expect(errorOf(res)).toEqual({ status: 400, code: 'validation_failed' });
     expect(res.body.error.details[0].path).toBe('destination');
   });
@@ -59,9 +73,15 @@ describe('POST /api/payouts', () => {
 
   it('refuses more than the salary with 409 insufficient_funds, and customers with 403', async () => {
     const executor = await register('executor');
-    expect(errorOf(await executor.post('/api/payouts', { amount: '100.00', method: 'card', destination: card }))).toEqual({ status: 409, code: 'insufficient_funds' });
+    expect(errorOf(await executor.post('/api/payouts', { amount: '100.00', method: 'card', destination: card }))).toEqual({
+      status: 409,
+      code: 'insufficient_funds',
+    });
     const customer = await executor.as('customer');
-    expect(errorOf(await customer.post('/api/payouts', { amount: '100.00', method: 'card', destination: card }))).toEqual({ status: 403, code: 'forbidden' });
+    expect(errorOf(await customer.post('/api/payouts', { amount: '100.00', method: 'card', destination: card }))).toEqual({
+      status: 403,
+      code: 'forbidden',
+    });
   });
 
   it('lets exactly one of two concurrent payouts through when together they exceed the salary', async () => {
@@ -92,7 +112,10 @@ describe('admin review of payouts', () => {
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ id: payout.id, status: 'received', decidedAt: expect.any(String) });
     await expectMoney(executor, { salary: '0.00', salaryHeld: '0.00' });
-    expect(errorOf(await boss.post(`/api/admin/payouts/${payout.id}/reject`, { comment: 'late' }))).toEqual({ status: 409, code: 'invalid_state' });
+    expect(errorOf(await boss.post(`/api/admin/payouts/${payout.id}/reject`, { comment: 'late' }))).toEqual({
+      status: 409,
+      code: 'invalid_state',
+    });
     expect((await executor.get('/api/payouts')).body.items[0]).toMatchObject({ id: payout.id, status: 'received' });
     await expectBooksBalanced();
   });
@@ -101,7 +124,8 @@ describe('admin review of payouts', () => {
     const boss = await admin();
     const executor = await register('executor');
     await earn(executor, '200.00');
-    const payout = (await executor.post('/api/payouts', { amount: '100.00', method: 'sbp', destination: '+79990000000', bank: 'ВТБ' })).body;
+    const payout = (await executor.post('/api/payouts', { amount: '100.00', method: 'sbp', destination: '+79990000000', bank: 'ВТБ' }))
+      .body;
     expect(errorOf(await boss.post(`/api/admin/payouts/${payout.id}/reject`, {}))).toEqual({ status: 400, code: 'validation_failed' });
     const rejected = await boss.post(`/api/admin/payouts/${payout.id}/reject`, { comment: 'Неверный кошелёк' });
     expect(rejected.body).toMatchObject({ status: 'rejected', comment: 'Неверный кошелёк' });
@@ -134,18 +158,24 @@ describe('admin review of payouts', () => {
       (await executor.post('/api/payouts', { amount: '200.00', method: 'card', destination: card })).body,
     ];
     await query('primary', "UPDATE payout SET method = 'qiwi', destination = '+79991112233' WHERE id IN (?)", [old.map((p) => p.id)]);
-    const sbp = (await executor.post('/api/payouts', { amount: '100.00', method: 'sbp', destination: '+79994445566', bank: 'Альфа-Банк' })).body;
+    const sbp = (await executor.post('/api/payouts', { amount: '100.00', method: 'sbp', destination: '+79994445566', bank: 'Альфа-Банк' }))
+      .body;
     // The review queue is oldest first and shared with every other test: read it to the end.
     const queue: { id: number }[] = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const page: { items: { id: number }[]; nextCursor: string | null } = (await boss.get(`/api/admin/payouts?status=created&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      const page: { items: { id: number }[]; nextCursor: string | null } = (
+        await boss.get(`/api/admin/payouts?status=created&limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+      ).body;
       queue.push(...page.items);
       cursor = page.nextCursor;
     }
     expect(queue.find((p) => p.id === old[0].id)).toMatchObject({ method: 'qiwi', destination: '+79991112233', bank: null });
     expect(queue.find((p) => p.id === sbp.id)).toMatchObject({ method: 'sbp', destination: '+79994445566', bank: 'Альфа-Банк' });
     expect((await boss.post(`/api/admin/payouts/${old[0].id}/approve`, {})).body).toMatchObject({ method: 'qiwi', status: 'received' });
-    expect((await boss.post(`/api/admin/payouts/${old[1].id}/reject`, { comment: 'QIWI больше нет' })).body).toMatchObject({ method: 'qiwi', status: 'rejected' });
+    expect((await boss.post(`/api/admin/payouts/${old[1].id}/reject`, { comment: 'QIWI больше нет' })).body).toMatchObject({
+      method: 'qiwi',
+      status: 'rejected',
+    });
     const mine = (await executor.get('/api/payouts')).body.items;
     expect(mine.map((p: { method: string }) => p.method)).toEqual(['sbp', 'qiwi', 'qiwi']);
     await expectMoney(executor, { salary: '250.00', salaryHeld: '100.00' });

@@ -9,7 +9,9 @@ import { apiConfig, expectBooksBalanced, expectMoney, payCallback, robokassaSign
 import { admin, register } from '../helpers/users';
 
 const form = (fields: Record<string, string>) => ({
-  body: new URLSearchParams(fields).toString(), raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+  raw: true,
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
 });
 
 async function newPayment(amount = '250.00') {
@@ -30,7 +32,9 @@ describe('POST /api/payments', () => {
     expect(p.get('OutSum')).toBe('1000.00');
     expect(p.get('InvId')).toBe(String(payment.id));
     expect(p.get('Description')).toBeTruthy();
-    expect(p.get('SignatureValue')).toBe(robokassaSignature([apiConfig.ROBOKASSA_LOGIN, '1000.00', payment.id, apiConfig.ROBOKASSA_PASSWORD1]));
+    expect(p.get('SignatureValue')).toBe(
+      robokassaSignature([apiConfig.ROBOKASSA_LOGIN, '1000.00', payment.id, apiConfig.ROBOKASSA_PASSWORD1]),
+    );
     const list = await customer.get('/api/payments');
     expect(list.body.items[0]).toEqual({ id: payment.id, amount: '1000.00', status: 'created', createdAt: payment.createdAt });
   });
@@ -70,7 +74,11 @@ describe('POST /api/robokassa/result', () => {
 
   it('refuses a forged signature, a wrong amount and an unknown InvId with 400, crediting nothing, and logs each', async () => {
     const { customer, payment } = await newPayment('100.00');
-    const forged = await call('POST', '/api/robokassa/result', form({ OutSum: '100.000000', InvId: String(payment.id), SignatureValue: 'a'.repeat(32) }));
+    const forged = await call(
+      'POST',
+      '/api/robokassa/result',
+      form({ OutSum: '100.000000', InvId: String(payment.id), SignatureValue: 'a'.repeat(32) }),
+    );
     const wrongAmount = await payCallback(payment.id, '1000.00');
     const unknown = await payCallback(2_000_000_000, '100.00');
     for (const r of [forged, wrongAmount, unknown]) expect(r.status).toBe(400);
@@ -86,14 +94,21 @@ describe('POST /api/robokassa/result', () => {
     const { customer, payment } = await newPayment('120.00');
     const outSum = '120.000000';
     const signature = robokassaSignature([outSum, payment.id, apiConfig.ROBOKASSA_PASSWORD2, 'Shp_a=1', 'Shp_b=two']).toUpperCase();
-    const res = await call('POST', '/api/robokassa/result', form({ OutSum: outSum, InvId: String(payment.id), SignatureValue: signature, Shp_b: 'two', Shp_a: '1' }));
+    const res = await call(
+      'POST',
+      '/api/robokassa/result',
+      form({ OutSum: outSum, InvId: String(payment.id), SignatureValue: signature, Shp_b: 'two', Shp_a: '1' }),
+    );
     expect(res.text).toBe(`OK${payment.id}`);
     await expectMoney(customer, { balance: '120.00' });
   });
 
   it('credits a late callback after the payment became outdated', async () => {
     const { customer, payment } = await newPayment('90.00');
-    await query('primary', 'UPDATE payment SET created_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [apiConfig.PAYMENT_TTL_HOURS * 60 + 1, payment.id]);
+    await query('primary', 'UPDATE payment SET created_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [
+      apiConfig.PAYMENT_TTL_HOURS * 60 + 1,
+      payment.id,
+    ]);
     const result = await invoke('paymentsOutdated');
     expect(result.outdated).toBeGreaterThanOrEqual(1);
     await eventually(async () => expect((await customer.get('/api/payments')).body.items[0].status).toBe('outdated'));
@@ -113,11 +128,15 @@ describe('POST /api/robokassa/result', () => {
     }
     expect(during.status).toBeGreaterThanOrEqual(500);
     expect(during.text).not.toContain('OK');
-    const retry = await eventually(async () => {
-      const r = await payCallback(payment.id, '77.00');
-      expect(r.text).toBe(`OK${payment.id}`);
-      return r;
-    }, 15_000, 250);
+    const retry = await eventually(
+      async () => {
+        const r = await payCallback(payment.id, '77.00');
+        expect(r.text).toBe(`OK${payment.id}`);
+        return r;
+      },
+      15_000,
+      250,
+    );
     expect(retry.status).toBe(200);
     await expectMoney(customer, { balance: '77.00' });
     await expectBooksBalanced();
@@ -135,12 +154,19 @@ describe('ROBOKASSA_HASH=sha256', () => {
     const customer = await register('customer');
     const payment = (await customer.post('/api/payments', { amount: '40.00' }, { base: sha256Api })).body;
     const sha256 = (parts: (string | number)[]) => createHash('sha256').update(parts.join(':')).digest('hex');
-    expect(new URL(payment.paymentUrl).searchParams.get('SignatureValue'))
-      .toBe(sha256([apiConfig.ROBOKASSA_LOGIN, '40.00', payment.id, apiConfig.ROBOKASSA_PASSWORD1]));
+    expect(new URL(payment.paymentUrl).searchParams.get('SignatureValue')).toBe(
+      sha256([apiConfig.ROBOKASSA_LOGIN, '40.00', payment.id, apiConfig.ROBOKASSA_PASSWORD1]),
+    );
     const fields = { OutSum: '40.000000', InvId: String(payment.id) };
-    const md5Signed = await call('POST', '/api/robokassa/result', { ...form({ ...fields, SignatureValue: robokassaSignature([fields.OutSum, payment.id, apiConfig.ROBOKASSA_PASSWORD2]) }), base: sha256Api });
+    const md5Signed = await call('POST', '/api/robokassa/result', {
+      ...form({ ...fields, SignatureValue: robokassaSignature([fields.OutSum, payment.id, apiConfig.ROBOKASSA_PASSWORD2]) }),
+      base: sha256Api,
+    });
     expect(md5Signed.status).toBe(400);
-    const ok = await call('POST', '/api/robokassa/result', { ...form({ ...fields, SignatureValue: sha256([fields.OutSum, payment.id, apiConfig.ROBOKASSA_PASSWORD2]) }), base: sha256Api });
+    const ok = await call('POST', '/api/robokassa/result', {
+      ...form({ ...fields, SignatureValue: sha256([fields.OutSum, payment.id, apiConfig.ROBOKASSA_PASSWORD2]) }),
+      base: sha256Api,
+    });
     expect(ok.text).toBe(`OK${payment.id}`);
     await expectMoney(customer, { balance: '40.00' });
   });
@@ -165,12 +191,35 @@ describe('Shp_ fields in any case', () => {
     const { customer, payment } = await newPayment('130.00');
     const outSum = '130.000000';
     const signature = robokassaSignature([outSum, payment.id, apiConfig.ROBOKASSA_PASSWORD2, 'SHP_plan=pro', 'shp_user=7']);
-    const res = await call('POST', '/api/robokassa/result', form({ OutSum: outSum, InvId: String(payment.id), SignatureValue: signature, shp_user: '7', SHP_plan: 'pro', Fee: '5.07', EMail: 'payer@test.local', PaymentMethod: 'BankCard', IncCurrLabel: 'BankCardPSR' }));
+    const res = await call(
+      'POST',
+      '/api/robokassa/result',
+      form({
+        OutSum: outSum,
+        InvId: String(payment.id),
+        SignatureValue: signature,
+        shp_user: '7',
+        SHP_plan: 'pro',
+        Fee: '5.07',
+        EMail: 'payer@test.local',
+        PaymentMethod: 'BankCard',
+        IncCurrLabel: 'BankCardPSR',
+      }),
+    );
     expect(res.text).toBe(`OK${payment.id}`);
     await expectMoney(customer, { balance: '130.00' });
     // Leaving a lower-case field out of the signature is a forgery like any other.
     const { payment: other } = await newPayment('131.00');
-    const unsigned = await call('POST', '/api/robokassa/result', form({ OutSum: '131.000000', InvId: String(other.id), SignatureValue: robokassaSignature(['131.000000', other.id, apiConfig.ROBOKASSA_PASSWORD2]), shp_user: '7' }));
+    const unsigned = await call(
+      'POST',
+      '/api/robokassa/result',
+      form({
+        OutSum: '131.000000',
+        InvId: String(other.id),
+        SignatureValue: robokassaSignature(['131.000000', other.id, apiConfig.ROBOKASSA_PASSWORD2]),
+        shp_user: '7',
+      }),
+    );
     expect(unsigned.status).toBe(400);
   });
 });

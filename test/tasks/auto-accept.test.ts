@@ -17,7 +17,10 @@ describe('auto-accept (scheduled)', () => {
       await executor.post(`/api/tasks/${task.id}/submit`);
     }
     // The task was submitted AUTO_ACCEPT_HOURS and a minute ago.
-    await query('primary', 'UPDATE task SET submitted_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [apiConfig.AUTO_ACCEPT_HOURS * 60 + 1, due.id]);
+    await query('primary', 'UPDATE task SET submitted_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [
+      apiConfig.AUTO_ACCEPT_HOURS * 60 + 1,
+      due.id,
+    ]);
     const result = await invoke('autoAccept');
     expect(result.accepted).toBeGreaterThanOrEqual(1);
     await eventually(async () => expect((await executor.get(`/api/tasks/${due.id}`)).body.status).toBe('done'));

@@ -21,8 +21,11 @@ describe('races', () => {
   it('with 900.00 and 20 concurrent 100.00 creates, exactly 9 succeed and the balance never goes negative', async () => {
     const customer = await register('customer');
     await topUp(customer, '900.00');
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      customer.post('/api/tasks', { title: `Race ${i}`, description: 'd', reward: '100.00', categoryId: 2 })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        customer.post('/api/tasks', { title: `Race ${i}`, description: 'd', reward: '100.00', categoryId: 2 }),
+      ),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(9);
     expect(results.filter((r) => errorOf(r).code === 'insufficient_funds')).toHaveLength(11);
     await expectMoney(customer, { balance: '0.00', balanceHeld: '900.00' });
@@ -34,8 +37,11 @@ describe('races', () => {
     // other transactions hold (it once did, and every request hung).
     const customer = await register('customer');
     await topUp(customer, '250.00');
-    const results = await Promise.all(Array.from({ length: 25 }, (_, i) =>
-      customer.post('/api/tasks', { title: `Many ${i}`, description: 'd', reward: '10.00', categoryId: 2 })));
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        customer.post('/api/tasks', { title: `Many ${i}`, description: 'd', reward: '10.00', categoryId: 2 }),
+      ),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(25).fill(201));
     await expectMoney(customer, { balance: '0.00', balanceHeld: '250.00' });
     await expectBooksBalanced();

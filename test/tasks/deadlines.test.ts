@@ -23,7 +23,7 @@ const overdueBy = (taskId: number, minutes: number) =>
   query('primary', 'UPDATE task SET due_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [minutes, taskId]);
 
 describe('deadlines', () => {
-  it('sets dueAt at take from the task\'s days, marks it overdue once passed, and lets the customer cancel only then', async () => {
+  it("sets dueAt at take from the task's days, marks it overdue once passed, and lets the customer cancel only then", async () => {
     const { customer, task } = await customerWithTask(2);
     expect(task).toMatchObject({ days: 2, dueAt: null, overdue: false });
     const executor = await register('executor');
@@ -52,8 +52,9 @@ describe('deadlines', () => {
     await overdueBy(task.id, 600);
     const fromNow = (await customer.post(`/api/tasks/${task.id}/extend`, { days: 1 })).body;
     expect(Math.abs(new Date(fromNow.dueAt).getTime() - (Date.now() + DAY))).toBeLessThan(120_000);
-    expect(fromNow.history.filter((h: { action: string }) => h.action === 'extend').map((h: { comment: string | null }) => h.comment))
-      .toEqual(['не торопитесь', null]);
+    expect(
+      fromNow.history.filter((h: { action: string }) => h.action === 'extend').map((h: { comment: string | null }) => h.comment),
+    ).toEqual(['не торопитесь', null]);
     expect(errorOf(await customer.post(`/api/tasks/${task.id}/extend`, { days: 366 }))).toEqual({ status: 400, code: 'validation_failed' });
     expect(errorOf(await executor.post(`/api/tasks/${task.id}/extend`, { days: 1 }))).toEqual({ status: 403, code: 'forbidden' });
   });

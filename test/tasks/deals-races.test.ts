@@ -19,8 +19,10 @@ async function disputedTask() {
   return { customer, executor, taskId: task.id as number, disputeId: opened.body.dispute.id as number };
 }
 
-const settlementsOf = async (taskId: number) => Number((await query('primary',
-  "SELECT COUNT(*) AS n FROM ledger_movement WHERE task_id = ? AND kind = 'dispute_settlement'", [taskId]))[0].n);
+const settlementsOf = async (taskId: number) =>
+  Number(
+    (await query('primary', "SELECT COUNT(*) AS n FROM ledger_movement WHERE task_id = ? AND kind = 'dispute_settlement'", [taskId]))[0].n,
+  );
 
 describe('deal races', () => {
   it('resolves a dispute exactly once when the answer, the admin and the timeout schedule act at once', async () => {
@@ -35,7 +37,11 @@ describe('deal races', () => {
       ]);
       for (const answer of [respond, decide]) expect([200, 409], answer.text).toContain(answer.status);
       expect(await settlementsOf(taskId)).toBe(1);
-      const [dispute] = await query('primary', 'SELECT status, resolution_by AS resolutionBy, resolution_amount AS amount FROM dispute WHERE id = ?', [disputeId]);
+      const [dispute] = await query(
+        'primary',
+        'SELECT status, resolution_by AS resolutionBy, resolution_amount AS amount FROM dispute WHERE id = ?',
+        [disputeId],
+      );
       expect(dispute.status).toBe('resolved');
       const earned = dispute.resolutionBy === 'admin' ? '72.00' : '27.00';
       expect(dispute.amount).toBe(dispute.resolutionBy === 'admin' ? '80.00' : '30.00');

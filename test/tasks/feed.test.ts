@@ -73,7 +73,14 @@ describe('GET /api/tasks', () => {
 
   it('lists the seeded categories', async () => {
     const res = await call('GET', '/api/categories');
-    expect(res.body.items.slice(0, 7).map((c: { slug: string }) => c.slug)).toEqual(
-      ['translation', 'copywriting', 'design', 'development', 'testing', 'data-entry', 'other']);
+    expect(res.body.items.slice(0, 7).map((c: { slug: string }) => c.slug)).toEqual([
+      'translation',
+      'copywriting',
+      'design',
+      'development',
+      'testing',
+      'data-entry',
+      'other',
+    ]);
   });
 });

@@ -21,7 +21,10 @@ describe('task history', () => {
     await boss.post(`/api/admin/tasks/${task.id}/freeze`, { comment: 'проверка' });
     await boss.post(`/api/admin/tasks/${task.id}/unfreeze`, { comment: 'всё в порядке' });
     await executor.post(`/api/tasks/${task.id}/submit`, { comment: 'вторая версия' });
-    await query('primary', 'UPDATE task SET submitted_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [apiConfig.AUTO_ACCEPT_HOURS * 60 + 1, task.id]);
+    await query('primary', 'UPDATE task SET submitted_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?', [
+      apiConfig.AUTO_ACCEPT_HOURS * 60 + 1,
+      task.id,
+    ]);
     await invoke('autoAccept');
     const seen = await eventually(async () => {
       const answer = await customer.get(`/api/tasks/${task.id}`);

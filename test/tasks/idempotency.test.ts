@@ -82,8 +82,9 @@ describe('Idempotency-Key', () => {
     expect(errorOf(await executor.post(`/api/tasks/${task.id}/take`)).status).toBe(409);
 
     const submit = { 'idempotency-key': `submit-${task.id}` };
-    const [first, ...repeats] = await Promise.all([1, 2, 3].map(() =>
-      executor.post(`/api/tasks/${task.id}/submit`, { comment: 'готово' }, { headers: submit })));
+    const [first, ...repeats] = await Promise.all(
+      [1, 2, 3].map(() => executor.post(`/api/tasks/${task.id}/submit`, { comment: 'готово' }, { headers: submit })),
+    );
     expect(first!.status).toBe(200);
     for (const r of repeats) expect(r.body).toEqual(first!.body);
     const seen = await customer.get(`/api/tasks/${task.id}`);

@@ -18,17 +18,27 @@ describe('creating a task', () => {
   it('holds the reward and answers the task as the contract shows it', async () => {
     const task = await postTask(customer, { reward: '150.50', title: 'Перевод', assignment: 'first' });
     expect(task).toMatchObject({
-      id: expect.any(Number), title: 'Перевод', description: 'Translate two pages', reward: '150.50',
-      category: { id: 1, slug: 'translation', name: 'Переводы' }, assignment: 'first', status: 'actual',
-      customer: { id: customer.id, name: 'Мария Заказчикова' }, executor: null,
+      id: expect.any(Number),
+      title: 'Перевод',
+      description: 'Translate two pages',
+      reward: '150.50',
+      category: { id: 1, slug: 'translation', name: 'Переводы' },
+      assignment: 'first',
+      status: 'actual',
+      customer: { id: customer.id, name: 'Мария Заказчикова' },
+      executor: null,
     });
     expect(new Date(task.createdAt).toISOString()).toBe(task.createdAt);
     await expectMoney(customer, { balance: '849.50', balanceHeld: '150.50' });
     const ledger = await customer.get('/api/me/ledger');
     // One line for the hold, with what it did to each bucket.
     expect(ledger.body.items[0]).toMatchObject({
-      kind: 'task_hold', amount: '-150.50', bucket: 'balance', taskId: task.id,
-      description: `Удержание под задание №${task.id}`, effects: { balance: '-150.50', balanceHeld: '150.50' },
+      kind: 'task_hold',
+      amount: '-150.50',
+      bucket: 'balance',
+      taskId: task.id,
+      description: `Удержание под задание №${task.id}`,
+      effects: { balance: '-150.50', balanceHeld: '150.50' },
     });
     await expectBooksBalanced();
   });
@@ -122,7 +132,11 @@ describe('assignment choose: apply, applications, assign', () => {
     const second = await register('executor', { fname: 'Ольга', sname: 'Вторая' });
     const applied = await executor.post(`/api/tasks/${task.id}/apply`);
     expect(applied.status).toBe(201);
-    expect(applied.body).toMatchObject({ id: expect.any(Number), executor: { id: executor.id, name: 'Пётр Исполнитель' }, createdAt: expect.any(String) });
+    expect(applied.body).toMatchObject({
+      id: expect.any(Number),
+      executor: { id: executor.id, name: 'Пётр Исполнитель' },
+      createdAt: expect.any(String),
+    });
     expect((await second.post(`/api/tasks/${task.id}/apply`)).status).toBe(201);
     expect(errorOf(await executor.post(`/api/tasks/${task.id}/apply`))).toEqual({ status: 409, code: 'conflict' });
     expect(errorOf(await executor.post(`/api/tasks/${task.id}/take`))).toEqual({ status: 409, code: 'invalid_state' });
@@ -130,19 +144,31 @@ describe('assignment choose: apply, applications, assign', () => {
     const list = await customer.get(`/api/tasks/${task.id}/applications`);
     expect(list.status).toBe(200);
     expect(list.body.items.map((a: { executor: { id: number } }) => a.executor.id)).toEqual([executor.id, second.id]);
-    expect(errorOf(await (await register('customer')).get(`/api/tasks/${task.id}/applications`))).toEqual({ status: 403, code: 'forbidden' });
+    expect(errorOf(await (await register('customer')).get(`/api/tasks/${task.id}/applications`))).toEqual({
+      status: 403,
+      code: 'forbidden',
+    });
 
     const stranger = await register('executor');
-    expect(errorOf(await customer.post(`/api/tasks/${task.id}/assign`, { executorId: stranger.id }))).toEqual({ status: 404, code: 'not_found' });
+    expect(errorOf(await customer.post(`/api/tasks/${task.id}/assign`, { executorId: stranger.id }))).toEqual({
+      status: 404,
+      code: 'not_found',
+    });
     const assigned = await customer.post(`/api/tasks/${task.id}/assign`, { executorId: second.id });
     expect(assigned.body).toMatchObject({ status: 'in_work', executor: { id: second.id, name: 'Ольга Вторая' } });
-    expect(errorOf(await customer.post(`/api/tasks/${task.id}/assign`, { executorId: executor.id }))).toEqual({ status: 409, code: 'invalid_state' });
+    expect(errorOf(await customer.post(`/api/tasks/${task.id}/assign`, { executorId: executor.id }))).toEqual({
+      status: 409,
+      code: 'invalid_state',
+    });
   });
 
   it('never lets an executor apply to or be assigned a task of their own account', async () => {
     const task = await postTask(customer, { assignment: 'choose' });
     expect(errorOf(await (await customer.as('executor')).post(`/api/tasks/${task.id}/apply`))).toEqual({ status: 403, code: 'forbidden' });
-    expect(errorOf(await customer.post(`/api/tasks/${task.id}/assign`, { executorId: customer.id }))).toEqual({ status: 403, code: 'forbidden' });
+    expect(errorOf(await customer.post(`/api/tasks/${task.id}/assign`, { executorId: customer.id }))).toEqual({
+      status: 403,
+      code: 'forbidden',
+    });
   });
 });
 
@@ -162,14 +188,20 @@ describe('admin freeze and unfreeze', () => {
     const boss = await admin();
     const task = await postTask(customer);
     await executor.post(`/api/tasks/${task.id}/take`);
-    expect(errorOf(await customer.post(`/api/admin/tasks/${task.id}/freeze`, { comment: 'x' }))).toEqual({ status: 403, code: 'forbidden' });
+    expect(errorOf(await customer.post(`/api/admin/tasks/${task.id}/freeze`, { comment: 'x' }))).toEqual({
+      status: 403,
+      code: 'forbidden',
+    });
     const frozen = await boss.post(`/api/admin/tasks/${task.id}/freeze`, { comment: 'Жалоба' });
     expect(frozen.body).toMatchObject({ status: 'frozen', comment: 'Жалоба' });
     expect(errorOf(await executor.post(`/api/tasks/${task.id}/submit`))).toEqual({ status: 409, code: 'invalid_state' });
     await expectMoney(customer, { balanceHeld: '100.00' });
     const thawed = await boss.post(`/api/admin/tasks/${task.id}/unfreeze`, { comment: 'Разобрались' });
     expect(thawed.body).toMatchObject({ status: 'in_work', executor: { id: executor.id } });
-    expect(errorOf(await boss.post(`/api/admin/tasks/${task.id}/unfreeze`, { comment: 'again' }))).toEqual({ status: 409, code: 'invalid_state' });
+    expect(errorOf(await boss.post(`/api/admin/tasks/${task.id}/unfreeze`, { comment: 'again' }))).toEqual({
+      status: 409,
+      code: 'invalid_state',
+    });
   });
 });
 

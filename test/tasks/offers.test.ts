@@ -17,8 +17,13 @@ describe('offers', () => {
     const applied = await first.post(`/api/tasks/${task.id}/apply`, { message: 'Сделаю за три дня', price: '120', days: 3 });
     expect(applied.status).toBe(201);
     expect(applied.body).toEqual({
-      id: expect.any(Number), executor: { id: first.id, name: 'Анна Первая', rating: null, reviews: 0 },
-      message: 'Сделаю за три дня', price: '120.00', days: 3, createdAt: expect.any(String), updatedAt: expect.any(String),
+      id: expect.any(Number),
+      executor: { id: first.id, name: 'Анна Первая', rating: null, reviews: 0 },
+      message: 'Сделаю за три дня',
+      price: '120.00',
+      days: 3,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
     });
     const plain = await second.post(`/api/tasks/${task.id}/apply`);
     expect(plain.status).toBe(201);
@@ -29,7 +34,10 @@ describe('offers', () => {
     expect(changed.body).toMatchObject({ id: applied.body.id, message: null, price: '110.50', days: null });
     const told = await theMail(customer.email, 'Отклик на задание «Оффер» изменён');
     expect(told.text).toContain('110.50 ₽');
-    expect(errorOf(await first.put(`/api/tasks/${task.id}/application`, { price: '1' }))).toEqual({ status: 400, code: 'validation_failed' });
+    expect(errorOf(await first.put(`/api/tasks/${task.id}/application`, { price: '1' }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
     expect(errorOf(await first.post(`/api/tasks/${task.id}/apply`, { days: 0 }))).toEqual({ status: 400, code: 'validation_failed' });
     expect(errorOf(await first.post(`/api/tasks/${task.id}/apply`, { price: '0' }))).toEqual({ status: 400, code: 'validation_failed' });
 
@@ -39,11 +47,13 @@ describe('offers', () => {
 
     expect((await second.del(`/api/tasks/${task.id}/application`)).status).toBe(204);
     expect(errorOf(await second.del(`/api/tasks/${task.id}/application`))).toEqual({ status: 404, code: 'not_found' });
-    expect((await customer.get(`/api/tasks/${task.id}/applications`)).body.items.map((a: { id: number }) => a.id)).toEqual([applied.body.id]);
+    expect((await customer.get(`/api/tasks/${task.id}/applications`)).body.items.map((a: { id: number }) => a.id)).toEqual([
+      applied.body.id,
+    ]);
     await theMail(customer.email, 'Отклик на задание «Оффер» отозван');
   });
 
-  it('shows an executor its own offer on the task (myApplication), and no one else\'s', async () => {
+  it("shows an executor its own offer on the task (myApplication), and no one else's", async () => {
     const customer = await register('customer');
     const applicant = await register('executor');
     const other = await register('executor');
@@ -61,7 +71,7 @@ describe('offers', () => {
     expect((await applicant.get(`/api/tasks/${first.id}`)).body).not.toHaveProperty('myApplication');
   });
 
-  it('assigning by applicationId adopts a higher price (the difference held) and the offer\'s days', async () => {
+  it("assigning by applicationId adopts a higher price (the difference held) and the offer's days", async () => {
     const customer = await register('customer');
     const executor = await register('executor');
     await topUp(customer, '200.00');
@@ -98,10 +108,15 @@ describe('offers', () => {
     const assigned = await customer.post(`/api/tasks/${task.id}/assign`, { executorId: cheap.id });
     expect(assigned.body).toMatchObject({ status: 'in_work', reward: '80.00', days: null, dueAt: null });
     await expectMoney(customer, { balance: '40.00', balanceHeld: '80.00' });
-    const [refund] = await query('primary', "SELECT COUNT(*) AS n FROM ledger_movement WHERE task_id = ? AND kind = 'task_refund'", [task.id]);
+    const [refund] = await query('primary', "SELECT COUNT(*) AS n FROM ledger_movement WHERE task_id = ? AND kind = 'task_refund'", [
+      task.id,
+    ]);
     expect(Number(refund.n)).toBe(1);
     // Offers close with the task.
-    expect(errorOf(await dear.put(`/api/tasks/${task.id}/application`, { message: 'ну пожалуйста', price: null, days: null }))).toEqual({ status: 409, code: 'invalid_state' });
+    expect(errorOf(await dear.put(`/api/tasks/${task.id}/application`, { message: 'ну пожалуйста', price: null, days: null }))).toEqual({
+      status: 409,
+      code: 'invalid_state',
+    });
     await expectBooksBalanced();
   });
 });

@@ -24,7 +24,11 @@ describe('privacy of task details', () => {
       expect(seen).toMatchObject({ id: task.id, comment: 'личное замечание', rejections: 1, dispute: null });
       expect(seen.history.map((h: { action: string }) => h.action)).toEqual(['take', 'submit', 'reject']);
     }
-    for (const answer of [await call('GET', `/api/tasks/${task.id}`), await stranger.get(`/api/tasks/${task.id}`), await otherCustomer.get(`/api/tasks/${task.id}`)]) {
+    for (const answer of [
+      await call('GET', `/api/tasks/${task.id}`),
+      await stranger.get(`/api/tasks/${task.id}`),
+      await otherCustomer.get(`/api/tasks/${task.id}`),
+    ]) {
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ id: task.id, status: 'in_work', comment: null, executor: { id: executor.id } });
       for (const field of PRIVATE) expect(answer.body).not.toHaveProperty(field);

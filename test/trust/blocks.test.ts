@@ -16,7 +16,11 @@ async function block(person: Person, reason = REASON) {
   return res.body;
 }
 
-const blockedError = (answer: { status: number; body: any }) => ({ status: answer.status, code: answer.body?.error?.code, message: answer.body?.error?.message });
+const blockedError = (answer: { status: number; body: any }) => ({
+  status: answer.status,
+  code: answer.body?.error?.code,
+  message: answer.body?.error?.message,
+});
 
 describe('blocking an account', () => {
   it('answers the block, shows it in /api/me of the open session and in the login answer, and mails the reason', async () => {
@@ -46,12 +50,16 @@ describe('blocking an account', () => {
     await block(customer);
     await block(executor);
     const refused = { status: 403, code: 'account_blocked', message: REASON };
-    expect(blockedError(await customer.post('/api/tasks', { title: 'T', description: 'd', reward: '10.00', categoryId: 1 }))).toEqual(refused);
+    expect(blockedError(await customer.post('/api/tasks', { title: 'T', description: 'd', reward: '10.00', categoryId: 1 }))).toEqual(
+      refused,
+    );
     expect(blockedError(await customer.post('/api/payments', { amount: '100.00' }))).toEqual(refused);
     expect(blockedError(await executor.post(`/api/tasks/${first.id}/take`))).toEqual(refused);
     expect(blockedError(await executor.post(`/api/tasks/${choose.id}/apply`))).toEqual(refused);
     expect(blockedError(await executor.post(`/api/tasks/${first.id}/messages`, { text: 'Вопрос' }))).toEqual(refused);
-    expect(blockedError(await customer.post(`/api/tasks/${done.id}/messages`, { text: 'Спасибо', executorId: executor.id }))).toEqual(refused);
+    expect(blockedError(await customer.post(`/api/tasks/${done.id}/messages`, { text: 'Спасибо', executorId: executor.id }))).toEqual(
+      refused,
+    );
     expect(blockedError(await customer.post(`/api/tasks/${done.id}/review`, { rating: 5, text: '' }))).toEqual(refused);
     expect(blockedError(await executor.post(`/api/tasks/${done.id}/review`, { rating: 5, text: '' }))).toEqual(refused);
     // Nothing was done: the open task is still free.
@@ -69,8 +77,18 @@ describe('blocking an account', () => {
     await block(customer);
 
     const again = await login(executor.email, executor.password, 'executor');
-    for (const path of ['/api/me', '/api/me/tasks', '/api/tasks', `/api/tasks/${task.id}`, '/api/payouts', '/api/me/ledger', '/api/sessions',
-      '/api/me/conversations', '/api/me/appeals', `/api/accounts/${executor.id}/profile`]) {
+    for (const path of [
+      '/api/me',
+      '/api/me/tasks',
+      '/api/tasks',
+      `/api/tasks/${task.id}`,
+      '/api/payouts',
+      '/api/me/ledger',
+      '/api/sessions',
+      '/api/me/conversations',
+      '/api/me/appeals',
+      `/api/accounts/${executor.id}/profile`,
+    ]) {
       expect((await again.get(path)).status, path).toBe(200);
     }
     const payout = await again.post('/api/payouts', { amount: '180.00', method: 'card', destination: '4111111111111111' });
@@ -87,9 +105,15 @@ describe('unblocking', () => {
   it('lifts the block with 200 {id, blocked: null}, tells the account, and refuses what makes no sense', async () => {
     const person = await register('executor');
     const boss = await admin();
-    expect(errorOf(await boss.post(`/api/admin/accounts/${person.id}/unblock`, { comment: 'x' }))).toEqual({ status: 409, code: 'invalid_state' });
+    expect(errorOf(await boss.post(`/api/admin/accounts/${person.id}/unblock`, { comment: 'x' }))).toEqual({
+      status: 409,
+      code: 'invalid_state',
+    });
     await block(person);
-    expect(errorOf(await boss.post(`/api/admin/accounts/${person.id}/block`, { reason: 'Ещё раз' }))).toEqual({ status: 409, code: 'invalid_state' });
+    expect(errorOf(await boss.post(`/api/admin/accounts/${person.id}/block`, { reason: 'Ещё раз' }))).toEqual({
+      status: 409,
+      code: 'invalid_state',
+    });
     const lifted = await boss.post(`/api/admin/accounts/${person.id}/unblock`, { comment: 'Проверили, всё в порядке' });
     expect(lifted.status, lifted.text).toBe(200);
     expect(lifted.body).toEqual({ id: person.id, blocked: null });
@@ -98,8 +122,14 @@ describe('unblocking', () => {
     expect(mail.text).toContain('Проверили, всё в порядке');
 
     expect(errorOf(await boss.post('/api/admin/accounts/999999999/block', { reason: 'x' }))).toEqual({ status: 404, code: 'not_found' });
-    expect(errorOf(await boss.post(`/api/admin/accounts/${person.id}/block`, { reason: '' }))).toEqual({ status: 400, code: 'validation_failed' });
-    expect(errorOf(await person.post(`/api/admin/accounts/${person.id}/block`, { reason: 'x' }))).toEqual({ status: 403, code: 'forbidden' });
+    expect(errorOf(await boss.post(`/api/admin/accounts/${person.id}/block`, { reason: '' }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
+    expect(errorOf(await person.post(`/api/admin/accounts/${person.id}/block`, { reason: 'x' }))).toEqual({
+      status: 403,
+      code: 'forbidden',
+    });
   });
 });
 
@@ -122,11 +152,22 @@ describe('appeals', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(errorOf(await person.get('/api/admin/appeals'))).toEqual({ status: 403, code: 'forbidden' });
 
-    const upheld = await boss.post(`/api/admin/appeals/${filed.body.id}/decide`, { decision: 'upheld', comment: 'Переписка подтверждает нарушение' });
+    const upheld = await boss.post(`/api/admin/appeals/${filed.body.id}/decide`, {
+      decision: 'upheld',
+      comment: 'Переписка подтверждает нарушение',
+    });
     expect(upheld.status, upheld.text).toBe(200);
-    expect(upheld.body).toMatchObject({ id: filed.body.id, status: 'upheld', answer: 'Переписка подтверждает нарушение', decidedAt: expect.any(String) });
+    expect(upheld.body).toMatchObject({
+      id: filed.body.id,
+      status: 'upheld',
+      answer: 'Переписка подтверждает нарушение',
+      decidedAt: expect.any(String),
+    });
     expect((await person.get('/api/me')).body.blocked).toMatchObject({ reason: REASON });
-    expect(errorOf(await boss.post(`/api/admin/appeals/${filed.body.id}/decide`, { decision: 'lifted', comment: 'x' }))).toEqual({ status: 409, code: 'invalid_state' });
+    expect(errorOf(await boss.post(`/api/admin/appeals/${filed.body.id}/decide`, { decision: 'lifted', comment: 'x' }))).toEqual({
+      status: 409,
+      code: 'invalid_state',
+    });
     expect((await theMail(person.email, 'Апелляция рассмотрена: блокировка остаётся')).text).toContain('Переписка подтверждает нарушение');
 
     const second = await person.post('/api/me/appeals', { text: 'Прошу пересмотреть' });
@@ -136,8 +177,14 @@ describe('appeals', () => {
     expect((await person.get('/api/me')).body.blocked).toBeNull();
     await theMail(person.email, 'Апелляция удовлетворена: блокировка снята');
     const mine = await person.get('/api/me/appeals');
-    expect(mine.body.items.map((a: any) => [a.id, a.status])).toEqual([[second.body.id, 'lifted'], [filed.body.id, 'upheld']]);
-    expect(errorOf(await boss.post('/api/admin/appeals/999999999/decide', { decision: 'lifted', comment: 'x' }))).toEqual({ status: 404, code: 'not_found' });
+    expect(mine.body.items.map((a: any) => [a.id, a.status])).toEqual([
+      [second.body.id, 'lifted'],
+      [filed.body.id, 'upheld'],
+    ]);
+    expect(errorOf(await boss.post('/api/admin/appeals/999999999/decide', { decision: 'lifted', comment: 'x' }))).toEqual({
+      status: 404,
+      code: 'not_found',
+    });
   });
 
   it('lets exactly one of 5 concurrent appeals open', async () => {

@@ -25,8 +25,13 @@ describe('writing and reading a conversation', () => {
     const question = await write(executor, task.id, 'Какие цвета предпочитаете?');
     expect(question.status, question.text).toBe(201);
     expect(question.body).toEqual({
-      id: expect.any(Number), taskId: task.id, executorId: executor.id, from: { id: executor.id, name: 'Пётр Исполнитель' },
-      text: 'Какие цвета предпочитаете?', flags: [], createdAt: expect.any(String),
+      id: expect.any(Number),
+      taskId: task.id,
+      executorId: executor.id,
+      from: { id: executor.id, name: 'Пётр Исполнитель' },
+      text: 'Какие цвета предпочитаете?',
+      flags: [],
+      createdAt: expect.any(String),
     });
     const answer = await write(customer, task.id, 'Тёплые, коричневый и бежевый', executor.id);
     expect(answer.status, answer.text).toBe(201);
@@ -50,7 +55,9 @@ describe('writing and reading a conversation', () => {
     expect((await write(anna, task.id, 'Вопрос Анны')).status).toBe(201);
     expect((await write(boris, task.id, 'Вопрос Бориса')).status).toBe(201);
     expect((await anna.get(`/api/tasks/${task.id}/messages`)).body.items.map((m: any) => m.text)).toEqual(['Вопрос Анны']);
-    expect((await customer.get(`/api/tasks/${task.id}/messages?executorId=${boris.id}`)).body.items.map((m: any) => m.text)).toEqual(['Вопрос Бориса']);
+    expect((await customer.get(`/api/tasks/${task.id}/messages?executorId=${boris.id}`)).body.items.map((m: any) => m.text)).toEqual([
+      'Вопрос Бориса',
+    ]);
     expect(errorOf(await anna.get(`/api/tasks/${task.id}/messages?executorId=${boris.id}`))).toEqual({ status: 403, code: 'forbidden' });
   });
 
@@ -75,8 +82,14 @@ describe('writing and reading a conversation', () => {
     expect(errorOf(await write(stranger, task.id, 'А можно мне?'))).toEqual({ status: 409, code: 'invalid_state' });
     expect(errorOf(await write(asker, task.id, 'Ещё вопрос'))).toEqual({ status: 409, code: 'invalid_state' });
     expect((await write(customer, task.id, 'Исполнитель уже выбран', asker.id)).status).toBe(201);
-    expect(errorOf(await customer.post(`/api/tasks/${task.id}/messages`, { text: '' , executorId: asker.id }))).toEqual({ status: 400, code: 'validation_failed' });
-    expect(errorOf(await customer.post(`/api/tasks/${task.id}/messages`, { text: 'x'.repeat(2001), executorId: asker.id }))).toEqual({ status: 400, code: 'validation_failed' });
+    expect(errorOf(await customer.post(`/api/tasks/${task.id}/messages`, { text: '', executorId: asker.id }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
+    expect(errorOf(await customer.post(`/api/tasks/${task.id}/messages`, { text: 'x'.repeat(2001), executorId: asker.id }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
   });
 
   it('shows a conversation to its parties only, and to admins once the task is frozen', async () => {
@@ -98,7 +111,7 @@ describe('writing and reading a conversation', () => {
 });
 
 describe('my conversations', () => {
-  it('lists latest activity first with the last message and the caller\'s unread count; reading clears it', async () => {
+  it("lists latest activity first with the last message and the caller's unread count; reading clears it", async () => {
     const customer = await register('customer');
     await topUp(customer, '300.00');
     const [older, newer] = [await postTask(customer, { title: 'Старое' }), await postTask(customer, { title: 'Новое' })];
@@ -111,9 +124,11 @@ describe('my conversations', () => {
     expect(list.status, list.text).toBe(200);
     expect(list.body.items).toEqual([
       {
-        task: { id: older.id, title: 'Старое' }, customer: { id: customer.id, name: 'Иван Петров' },
+        task: { id: older.id, title: 'Старое' },
+        customer: { id: customer.id, name: 'Иван Петров' },
         executor: { id: executor.id, name: 'Олег Быстров' },
-        lastMessage: expect.objectContaining({ text: 'И ещё один', taskId: older.id, executorId: executor.id }), unread: 2,
+        lastMessage: expect.objectContaining({ text: 'И ещё один', taskId: older.id, executorId: executor.id }),
+        unread: 2,
       },
       expect.objectContaining({ task: { id: newer.id, title: 'Новое' }, unread: 1 }),
     ]);
@@ -128,8 +143,14 @@ describe('my conversations', () => {
 
     expect((await customer.get(`/api/tasks/${older.id}/messages?executorId=${executor.id}`)).status).toBe(200);
     const after = await customer.get('/api/me/conversations');
-    expect(after.body.items.map((c: any) => [c.task.id, c.unread])).toEqual([[older.id, 0], [newer.id, 1]]);
-    const stored = await query('primary', 'SELECT customer_unread AS u FROM conversation WHERE task_id = ? AND executor_id = ?', [older.id, executor.id]);
+    expect(after.body.items.map((c: any) => [c.task.id, c.unread])).toEqual([
+      [older.id, 0],
+      [newer.id, 1],
+    ]);
+    const stored = await query('primary', 'SELECT customer_unread AS u FROM conversation WHERE task_id = ? AND executor_id = ?', [
+      older.id,
+      executor.id,
+    ]);
     expect(stored).toEqual([{ u: 0 }]);
   });
 });
@@ -156,8 +177,11 @@ describe('message notifications', () => {
     const mail = await theMail(customer.email, 'Новое сообщение по заданию «Логотип для кофейни»');
     expect(mail.text).toContain('Нина Письмова пишет: «Первое»');
     expect(mail.text).toContain(`#/tasks/${task.id}`);
-    const events = await query('primary',
-      "SELECT COUNT(*) AS n FROM outbox WHERE event_type = 'message_received' AND JSON_VALUE(payload, '$.taskId') = ?", [String(task.id)]);
+    const events = await query(
+      'primary',
+      "SELECT COUNT(*) AS n FROM outbox WHERE event_type = 'message_received' AND JSON_VALUE(payload, '$.taskId') = ?",
+      [String(task.id)],
+    );
     expect(Number(events[0].n)).toBe(1);
     // The executor's side has its own clock: the customer's answer notifies the executor.
     expect((await write(customer, task.id, 'Получила', executor.id)).status).toBe(201);
@@ -185,9 +209,11 @@ describe('the message limit', () => {
   it('keeps taking messages while memcached is down (nothing is counted)', async () => {
     const { task } = await postedTask();
     const executor = await register('executor');
-    await without('memcached1', () => without('memcached2', async () => {
-      for (let i = 0; i < 3; i++) expect((await write(executor, task.id, `Без кэша ${i}`)).status).toBe(201);
-    }));
+    await without('memcached1', () =>
+      without('memcached2', async () => {
+        for (let i = 0; i < 3; i++) expect((await write(executor, task.id, `Без кэша ${i}`)).status).toBe(201);
+      }),
+    );
     await eventually(async () => expect((await executor.get(`/api/tasks/${task.id}/messages`)).body.items).toHaveLength(3));
   }, 90_000);
 

@@ -43,9 +43,15 @@ describe('reviewing a done task', () => {
     const first = await review(customer, task.id, 5, 'Отличная работа, всё в срок');
     expect(first.status, first.text).toBe(201);
     expect(first.body).toEqual({
-      id: expect.any(Number), task: { id: task.id, title: task.title },
-      author: { id: customer.id, name: 'Мария Заказчикова' }, subject: { id: executor.id, name: 'Пётр Исполнитель' },
-      subjectRole: 'executor', rating: 5, text: 'Отличная работа, всё в срок', createdAt: expect.any(String), publishedAt: null,
+      id: expect.any(Number),
+      task: { id: task.id, title: task.title },
+      author: { id: customer.id, name: 'Мария Заказчикова' },
+      subject: { id: executor.id, name: 'Пётр Исполнитель' },
+      subjectRole: 'executor',
+      rating: 5,
+      text: 'Отличная работа, всё в срок',
+      createdAt: expect.any(String),
+      publishedAt: null,
     });
     // Blind: the executor sees no review of itself, and the profile counts nothing yet.
     expect((await executor.get(`/api/tasks/${task.id}/reviews`)).body).toEqual({ mine: null, theirs: null });
@@ -54,15 +60,27 @@ describe('reviewing a done task', () => {
 
     const second = await review(executor, task.id, 4);
     expect(second.status, second.text).toBe(201);
-    expect(second.body).toMatchObject({ subjectRole: 'customer', subject: { id: customer.id }, rating: 4, text: '', publishedAt: expect.any(String) });
+    expect(second.body).toMatchObject({
+      subjectRole: 'customer',
+      subject: { id: customer.id },
+      rating: 4,
+      text: '',
+      publishedAt: expect.any(String),
+    });
     const seen = await executor.get(`/api/tasks/${task.id}/reviews`);
     expect(seen.body.theirs).toMatchObject({ id: first.body.id, publishedAt: expect.any(String) });
     expect(seen.body.mine).toMatchObject({ id: second.body.id });
 
-    await profileOf(executor.id, { id: executor.id, name: 'Пётр Исполнитель', blocked: false,
-      asExecutor: { rating: '5.00', reviews: 1, tasksDone: 1, disputes: 0 } });
-    await profileOf(customer.id, { asCustomer: { rating: '4.00', reviews: 1, tasksPosted: 1, tasksDone: 1, disputes: 0 },
-      asExecutor: { rating: null, reviews: 0, tasksDone: 0, disputes: 0 } });
+    await profileOf(executor.id, {
+      id: executor.id,
+      name: 'Пётр Исполнитель',
+      blocked: false,
+      asExecutor: { rating: '5.00', reviews: 1, tasksDone: 1, disputes: 0 },
+    });
+    await profileOf(customer.id, {
+      asCustomer: { rating: '4.00', reviews: 1, tasksPosted: 1, tasksDone: 1, disputes: 0 },
+      asExecutor: { rating: null, reviews: 0, tasksDone: 0, disputes: 0 },
+    });
     const list = await call(`/api/accounts/${executor.id}/reviews?role=executor`);
     expect(list.body).toEqual({ items: [expect.objectContaining({ id: first.body.id })], nextCursor: null });
     expect((await call(`/api/accounts/${executor.id}/reviews?role=customer`)).body.items).toEqual([]);
@@ -75,8 +93,14 @@ describe('reviewing a done task', () => {
     expect(errorOf(await review(customer, task.id, 5))).toEqual({ status: 409, code: 'conflict' });
     expect(errorOf(await review(await register('executor'), task.id, 1))).toEqual({ status: 403, code: 'forbidden' });
     expect(errorOf(await review(await admin(), task.id, 1))).toEqual({ status: 403, code: 'forbidden' });
-    expect(errorOf(await customer.post(`/api/tasks/${task.id}/review`, { rating: 6, text: '' }))).toEqual({ status: 400, code: 'validation_failed' });
-    expect(errorOf(await customer.post(`/api/tasks/${task.id}/review`, { rating: 4.5, text: '' }))).toEqual({ status: 400, code: 'validation_failed' });
+    expect(errorOf(await customer.post(`/api/tasks/${task.id}/review`, { rating: 6, text: '' }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
+    expect(errorOf(await customer.post(`/api/tasks/${task.id}/review`, { rating: 4.5, text: '' }))).toEqual({
+      status: 400,
+      code: 'validation_failed',
+    });
 
     const open = await postTask(customer);
     expect(errorOf(await review(customer, open.id, 5))).toEqual({ status: 409, code: 'invalid_state' });
@@ -100,12 +124,15 @@ describe('reviewing a done task', () => {
     expect((await customer.get(`/api/tasks/${task.id}/reviews`)).body.theirs).toBeNull();
     await doneDaysAgo(task.id, 14.001);
     expect((await invoke('reviewWindows')).published).toBeGreaterThanOrEqual(1);
-    expect((await customer.get(`/api/tasks/${task.id}/reviews`)).body.theirs).toMatchObject({ id: lone.body.id, publishedAt: expect.any(String) });
+    expect((await customer.get(`/api/tasks/${task.id}/reviews`)).body.theirs).toMatchObject({
+      id: lone.body.id,
+      publishedAt: expect.any(String),
+    });
     await profileOf(customer.id, { asCustomer: { rating: '2.00', reviews: 1 } });
     expect(errorOf(await review(customer, task.id, 5))).toEqual({ status: 409, code: 'invalid_state' });
   });
 
-  it('averages to two decimals and shows the rating beside the task\'s customer', async () => {
+  it("averages to two decimals and shows the rating beside the task's customer", async () => {
     const customer = await register('customer');
     await topUp(customer, '1000.00');
     const executors = await Promise.all([register('executor'), register('executor'), register('executor')]);
@@ -128,7 +155,10 @@ describe('hiding a review', () => {
     const { customer, executor } = await pair();
     const kept = await doneTask(customer, executor);
     const bad = await doneTask(customer, executor);
-    for (const [task, rating] of [[kept, 5], [bad, 1]] as const) {
+    for (const [task, rating] of [
+      [kept, 5],
+      [bad, 1],
+    ] as const) {
       expect((await review(customer, task.id, rating, `Оценка ${rating}`)).status).toBe(201);
       expect((await review(executor, task.id, 5)).status).toBe(201);
     }
@@ -143,7 +173,10 @@ describe('hiding a review', () => {
     expect((await call(`/api/accounts/${executor.id}/reviews`)).body.items.map((r: any) => r.rating)).toEqual([5]);
     expect((await executor.get(`/api/tasks/${bad.id}/reviews`)).body.theirs).toBeNull();
     expect(errorOf(await boss.post('/api/admin/reviews/999999999/hide', { reason: 'x' }))).toEqual({ status: 404, code: 'not_found' });
-    expect(errorOf(await customer.post(`/api/admin/reviews/${target.id}/hide`, { reason: 'x' }))).toEqual({ status: 403, code: 'forbidden' });
+    expect(errorOf(await customer.post(`/api/admin/reviews/${target.id}/hide`, { reason: 'x' }))).toEqual({
+      status: 403,
+      code: 'forbidden',
+    });
   });
 
   it('keeps the aggregates exact under concurrent reviews and hides', async () => {
@@ -162,7 +195,12 @@ describe('hiding a review', () => {
     const boss = await admin();
     const results = await Promise.all([
       ...tasks.slice(4).flatMap((task, i) => [review(customer, task.id, ratings[i + 4]!), review(executor, task.id, 4)]),
-      ...earlier.slice(0, 2).flatMap((r) => [boss.post(`/api/admin/reviews/${r.id}/hide`, { reason: 'a' }), boss.post(`/api/admin/reviews/${r.id}/hide`, { reason: 'b' })]),
+      ...earlier
+        .slice(0, 2)
+        .flatMap((r) => [
+          boss.post(`/api/admin/reviews/${r.id}/hide`, { reason: 'a' }),
+          boss.post(`/api/admin/reviews/${r.id}/hide`, { reason: 'b' }),
+        ]),
     ]);
     expect(results.map((r) => r.status)).toEqual([...Array(8).fill(201), ...Array(4).fill(200)]);
     // Visible: the customer's reviews of tasks 2..7 (two are hidden) and all eight of the executor's.
@@ -171,11 +209,14 @@ describe('hiding a review', () => {
     await profileOf(executor.id, { asExecutor: { rating: mean(visible), reviews: visible.length, tasksDone: 8 } });
     await profileOf(customer.id, { asCustomer: { rating: mean([5, 5, 5, 5, 4, 4, 4, 4]), reviews: 8, tasksDone: 8 } });
     // The aggregate rows agree with the reviews themselves.
-    const recount = await query('primary',
+    const recount = await query(
+      'primary',
       `SELECT ar.account_id AS id, ar.role, ar.reviews, ar.rating_sum AS sum,
               (SELECT COUNT(*) FROM review r WHERE r.subject_id = ar.account_id AND r.subject_role = ar.role AND r.published_at IS NOT NULL AND r.hidden_at IS NULL) AS n,
               (SELECT COALESCE(SUM(rating), 0) FROM review r WHERE r.subject_id = ar.account_id AND r.subject_role = ar.role AND r.published_at IS NOT NULL AND r.hidden_at IS NULL) AS s
-         FROM account_rating ar WHERE ar.account_id IN (?, ?)`, [customer.id, executor.id]);
+         FROM account_rating ar WHERE ar.account_id IN (?, ?)`,
+      [customer.id, executor.id],
+    );
     expect(recount).toHaveLength(2);
     for (const row of recount) expect([row.reviews, row.sum]).toEqual([Number(row.n), Number(row.s)]);
   }, 120_000);

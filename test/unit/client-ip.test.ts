@@ -5,7 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 let clientIp: (event: APIGatewayProxyEventV2) => string;
 
 beforeAll(async () => {
-  Object.assign(process.env, { TRUSTED_PROXIES: '127.0.0.2, 10.0.0.5', CLIENT_IP_HEADER: 'CloudFront-Viewer-Address', ORIGIN_SECRET_HEADER: 'x-origin-secret' });
+  Object.assign(process.env, {
+    TRUSTED_PROXIES: '127.0.0.2, 10.0.0.5',
+    CLIENT_IP_HEADER: 'CloudFront-Viewer-Address',
+    ORIGIN_SECRET_HEADER: 'x-origin-secret',
+  });
   ({ clientIp } = await import('../../shared/http/request'));
 });
 

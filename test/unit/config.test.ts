@@ -6,8 +6,12 @@ describe('configuration', () => {
     expect(parseConfig({}).ROBOKASSA_PASSWORD2).toBe('local-password-2');
   });
 
-  const aws = Object.fromEntries(['SITE_URL', 'DB_PRIMARY_HOST', 'DB_REPLICA_HOST', 'DB_USER', 'MEMCACHED_SERVERS', 'SQS_QUEUE_URL', 'MAIL_FROM']
-    .map((name) => [name, name === 'SITE_URL' ? 'https://execorder.example' : `set-${name}`]));
+  const aws = Object.fromEntries(
+    ['SITE_URL', 'DB_PRIMARY_HOST', 'DB_REPLICA_HOST', 'DB_USER', 'MEMCACHED_SERVERS', 'SQS_QUEUE_URL', 'MAIL_FROM'].map((name) => [
+      name,
+      name === 'SITE_URL' ? 'https://execorder.example' : `set-${name}`,
+    ]),
+  );
 
   it('stops an AWS stage that lacks what every function is given', () => {
     expect(() => parseConfig({ ...aws, STAGE: 'prod', SQS_QUEUE_URL: '' })).toThrow(/SQS_QUEUE_URL/);

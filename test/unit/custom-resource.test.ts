@@ -5,10 +5,18 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  answerCustomResource, customResourceResponse, isCustomResourceRequest, type CustomResourceRequest,
+  answerCustomResource,
+  customResourceResponse,
+  isCustomResourceRequest,
+  type CustomResourceRequest,
 } from '../../shared/ops/custom-resource';
 
-interface Received { method: string; url: string; contentType: string | undefined; body: any }
+interface Received {
+  method: string;
+  url: string;
+  contentType: string | undefined;
+  body: any;
+}
 let received: Received[] = [];
 let status = 200;
 let baseUrl: string;
@@ -45,17 +53,21 @@ describe('custom resource requests', () => {
     expect(isCustomResourceRequest(undefined)).toBe(false);
   });
 
-  it('answers with the request\'s ids, and keeps the physical id given on an update', () => {
+  it("answers with the request's ids, and keeps the physical id given on an update", () => {
     const created = customResourceResponse(request('Create'), { data: { Applied: '3' } });
     expect(created).toEqual({
-      Status: 'SUCCESS', Data: { Applied: '3' }, PhysicalResourceId: 'Migrations-req-Create',
-      StackId: request('Create').StackId, RequestId: 'req-Create', LogicalResourceId: 'Migrations',
+      Status: 'SUCCESS',
+      Data: { Applied: '3' },
+      PhysicalResourceId: 'Migrations-req-Create',
+      StackId: request('Create').StackId,
+      RequestId: 'req-Create',
+      LogicalResourceId: 'Migrations',
     });
     const updated = customResourceResponse(request('Update', { PhysicalResourceId: created.PhysicalResourceId }), { data: {} });
     expect(updated.PhysicalResourceId).toBe(created.PhysicalResourceId);
   });
 
-  it('fails with the error\'s message, cut to fit CloudFormation\'s limit', () => {
+  it("fails with the error's message, cut to fit CloudFormation's limit", () => {
     const failed = customResourceResponse(request('Create'), { error: new Error(`migration 0009_x.sql failed: ${'x'.repeat(5000)}`) });
     expect(failed.Status).toBe('FAILED');
     expect(failed.Reason).toMatch(/^migration 0009_x\.sql failed: x+$/);
@@ -70,23 +82,32 @@ describe('answerCustomResource', () => {
     let runs = 0;
     const response = await answerCustomResource(request('Create'), () => Promise.resolve({ Applied: String(++runs) }));
     expect(runs).toBe(1);
-    expect(received).toEqual([{
-      method: 'PUT', url: '/cloudformation-response/abc?X-Amz-Signature=sig', contentType: expect.toBeOneOf(['', undefined]), body: response,
-    }]);
+    expect(received).toEqual([
+      {
+        method: 'PUT',
+        url: '/cloudformation-response/abc?X-Amz-Signature=sig',
+        contentType: expect.toBeOneOf(['', undefined]),
+        body: response,
+      },
+    ]);
     expect(received[0]!.body).toMatchObject({ Status: 'SUCCESS', Data: { Applied: '1' } });
   });
 
   it('does nothing on Delete (the schema outlives the stack) and still answers SUCCESS', async () => {
     received = [];
     let runs = 0;
-    await answerCustomResource(request('Delete', { PhysicalResourceId: 'Migrations-req-Create' }), () => Promise.resolve({ Applied: String(++runs) }));
+    await answerCustomResource(request('Delete', { PhysicalResourceId: 'Migrations-req-Create' }), () =>
+      Promise.resolve({ Applied: String(++runs) }),
+    );
     expect(runs).toBe(0);
     expect(received.map((r) => [r.body.Status, r.body.PhysicalResourceId])).toEqual([['SUCCESS', 'Migrations-req-Create']]);
   });
 
   it('answers FAILED when the work throws, so that the deploy rolls back instead of waiting', async () => {
     received = [];
-    const response = await answerCustomResource(request('Update', { PhysicalResourceId: 'p1' }), () => Promise.reject(new Error('connect ETIMEDOUT')));
+    const response = await answerCustomResource(request('Update', { PhysicalResourceId: 'p1' }), () =>
+      Promise.reject(new Error('connect ETIMEDOUT')),
+    );
     expect(response).toMatchObject({ Status: 'FAILED', Reason: 'connect ETIMEDOUT', PhysicalResourceId: 'p1' });
     expect(received.map((r) => r.body.Status)).toEqual(['FAILED']);
   });

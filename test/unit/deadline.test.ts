@@ -14,7 +14,12 @@ beforeAll(async () => {
   fast = httpHandler({ access: 'anyone' }, () => Promise.resolve({ status: 200, body: { ok: true } })) as unknown as Handler;
 });
 
-const event = { headers: {}, rawPath: '/api/slow', routeKey: 'GET /api/slow', requestContext: { http: { method: 'GET', sourceIp: '127.0.0.1' } } } as unknown as APIGatewayProxyEventV2;
+const event = {
+  headers: {},
+  rawPath: '/api/slow',
+  routeKey: 'GET /api/slow',
+  requestContext: { http: { method: 'GET', sourceIp: '127.0.0.1' } },
+} as unknown as APIGatewayProxyEventV2;
 const contextWith = (limitMs: number): Context => {
   const until = Date.now() + limitMs;
   return { getRemainingTimeInMillis: () => Math.max(0, until - Date.now()) } as unknown as Context;
@@ -25,7 +30,11 @@ describe('a request near the time limit', () => {
     const res = await slow(event, contextWith(1300));
     expect(res.statusCode).toBe(503);
     expect(JSON.parse(res.body!)).toEqual({ error: { code: 'unavailable', message: expect.any(String) } });
-    expect(res.headers).toMatchObject({ 'Content-Type': expect.stringMatching(/^application\/json/), 'Retry-After': '1', 'X-Request-Id': expect.any(String) });
+    expect(res.headers).toMatchObject({
+      'Content-Type': expect.stringMatching(/^application\/json/),
+      'Retry-After': '1',
+      'X-Request-Id': expect.any(String),
+    });
   });
 
   it('leaves a request that finishes in time alone', async () => {

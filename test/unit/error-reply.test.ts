@@ -11,10 +11,15 @@ describe('the one error mapper', () => {
   });
 
   it('answers the contract statuses and bodies', () => {
-    expect(errorReply(notFound('Task'))).toEqual({ status: 404, body: { error: { code: 'not_found', message: 'Task not found' } }, headers: undefined });
+    expect(errorReply(notFound('Task'))).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'Task not found' } },
+      headers: undefined,
+    });
     expect(errorReply(conflict('task_taken', 'taken')).status).toBe(409);
-    expect(errorReply(validationFailed([{ path: 'reward', message: 'bad' }])).body)
-      .toEqual({ error: { code: 'validation_failed', message: 'The request does not match the schema', details: [{ path: 'reward', message: 'bad' }] } });
+    expect(errorReply(validationFailed([{ path: 'reward', message: 'bad' }])).body).toEqual({
+      error: { code: 'validation_failed', message: 'The request does not match the schema', details: [{ path: 'reward', message: 'bad' }] },
+    });
   });
 
   it('tells the client when to retry', () => {

@@ -16,7 +16,11 @@ describe('the latency histogram', () => {
     const samples = Array.from({ length: 1000 }, (_, i) => i + 1);
     const counts = new Map<number, number>();
     for (const ms of samples) counts.set(bucketOf(ms), (counts.get(bucketOf(ms)) ?? 0) + 1);
-    for (const [p, exact] of [[0.5, 500], [0.95, 950], [0.99, 990]] as const) {
+    for (const [p, exact] of [
+      [0.5, 500],
+      [0.95, 950],
+      [0.99, 990],
+    ] as const) {
       const read = percentileOf([...counts], p);
       expect(read).toBeGreaterThanOrEqual(exact);
       expect(read).toBeLessThanOrEqual(exact * 1.05);

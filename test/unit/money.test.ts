@@ -32,7 +32,9 @@ describe('money arithmetic', () => {
   });
 
   it.each(['150.555', '0', '0.00', '-5', -5, 'NaN', NaN, '1e3', 1e21, '1000000.00', 1000000, '', ' 12', '12,50', Infinity, null, true])(
-    'rejects %j as an amount', (value) => {
+    'rejects %j as an amount',
+    (value) => {
       expect(MoneyInput.safeParse(value).success).toBe(false);
-    });
+    },
+  );
 });

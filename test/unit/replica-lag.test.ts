@@ -39,7 +39,7 @@ describe('LAG_PROBES', () => {
     expect(LAG_PROBES.mysql.lagSeconds([{ Seconds_Behind_Master: 12 }])).toBeNull();
   });
 
-  it('reads the reader\'s own row of replica_host_status on Aurora, in seconds', () => {
+  it("reads the reader's own row of replica_host_status on Aurora, in seconds", () => {
     expect(LAG_PROBES.aurora.sql).toMatch(/information_schema\.replica_host_status/);
     expect(LAG_PROBES.aurora.sql).toMatch(/@@aurora_server_id/);
     expect(LAG_PROBES.aurora.lagSeconds([{ lag_ms: 20.5 }])).toBe(0.0205);

@@ -24,28 +24,59 @@ describe('Shp_ fields', () => {
 
 describe('the payment link', () => {
   it.each(['md5', 'sha256'] as const)('is signed MerchantLogin:OutSum:InvId:Password1 without a receipt (%s)', (algorithm) => {
-    const url = new URL(paymentLink({ baseUrl: 'https://auth.robokassa.ru/Merchant/Index.aspx', login: 'shop', password1: 'p1',
-      algorithm, test: false, outSum: '250.00', invId: 12, description: 'Пополнение' }));
+    const url = new URL(
+      paymentLink({
+        baseUrl: 'https://auth.robokassa.ru/Merchant/Index.aspx',
+        login: 'shop',
+        password1: 'p1',
+        algorithm,
+        test: false,
+        outSum: '250.00',
+        invId: 12,
+        description: 'Пополнение',
+      }),
+    );
     expect(url.searchParams.get('Receipt')).toBeNull();
     expect(url.searchParams.get('SignatureValue')).toBe(hash(algorithm, 'shop:250.00:12:p1'));
   });
 
   it.each(['md5', 'sha256'] as const)('carries the URL-encoded receipt and signs it after InvId (%s)', (algorithm) => {
     const receipt = fiscalReceipt(25_050, fiscal);
-    const url = new URL(paymentLink({ baseUrl: 'https://auth.robokassa.ru/Merchant/Index.aspx', login: 'shop', password1: 'p1',
-      algorithm, test: true, outSum: '250.50', invId: 12, description: 'Пополнение', receipt }));
+    const url = new URL(
+      paymentLink({
+        baseUrl: 'https://auth.robokassa.ru/Merchant/Index.aspx',
+        login: 'shop',
+        password1: 'p1',
+        algorithm,
+        test: true,
+        outSum: '250.50',
+        invId: 12,
+        description: 'Пополнение',
+        receipt,
+      }),
+    );
     // The parameter's value is the JSON encoded once; the raw query shows it encoded again.
     expect(url.searchParams.get('Receipt')).toBe(receipt);
     expect(url.search).toContain('Receipt=%257B%2522sno%2522');
     expect(url.searchParams.get('SignatureValue')).toBe(hash(algorithm, `shop:250.50:12:${receipt}:p1`));
-    expect(paymentSignature(algorithm, 'p1', { MerchantLogin: 'shop', OutSum: '250.50', InvId: '12', Receipt: receipt }))
-      .toBe(url.searchParams.get('SignatureValue'));
+    expect(paymentSignature(algorithm, 'p1', { MerchantLogin: 'shop', OutSum: '250.50', InvId: '12', Receipt: receipt })).toBe(
+      url.searchParams.get('SignatureValue'),
+    );
   });
 
   it('has exactly the receipt of API.md: one advance line of the amount', () => {
     expect(JSON.parse(decodeURIComponent(fiscalReceipt(25_050, { sno: 'osn', tax: 'vat20' })))).toEqual({
       sno: 'osn',
-      items: [{ name: 'Пополнение баланса execorder', quantity: 1, sum: 250.5, payment_method: 'advance', payment_object: 'payment', tax: 'vat20' }],
+      items: [
+        {
+          name: 'Пополнение баланса execorder',
+          quantity: 1,
+          sum: 250.5,
+          payment_method: 'advance',
+          payment_object: 'payment',
+          tax: 'vat20',
+        },
+      ],
     });
     expect(decodeURIComponent(fiscalReceipt(100_000, fiscal))).toContain('"sum":1000,');
   });

@@ -5,8 +5,17 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commissionOf, formatMoney, toKopecks } from '../../shared/money/kopecks';
 import {
-  findInList, launchBrowser, loginInBrowser, openVisitor, registerInBrowser, screenshot, testId, visit,
-  waitForAmount, waitForAmountOf, type Visitor,
+  findInList,
+  launchBrowser,
+  loginInBrowser,
+  openVisitor,
+  registerInBrowser,
+  screenshot,
+  testId,
+  visit,
+  waitForAmount,
+  waitForAmountOf,
+  type Visitor,
 } from '../helpers/browser';
 import { stack } from '../helpers/http';
 import { apiConfig, expectBooksBalanced } from '../helpers/money';
@@ -136,7 +145,10 @@ describe.sequential('a task from top-up to payout, in the browser', () => {
   it('both see the payout in their history', async () => {
     const { page } = executor;
     await page.reload();
-    await page.locator(testId('payouts-list-items')).locator(testId('payout-row', `[data-payout-id="${payoutId}"][data-status="received"]`)).waitFor();
+    await page
+      .locator(testId('payouts-list-items'))
+      .locator(testId('payout-row', `[data-payout-id="${payoutId}"][data-status="received"]`))
+      .waitFor();
     await waitForAmountOf(page, 'salary-held-value', '0.00');
     await findInList(page, 'ledger-list', testId('ledger-row', '[data-kind="payout_paid"]'));
     await screenshot(page, 'salary-paid');

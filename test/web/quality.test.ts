@@ -93,9 +93,16 @@ async function land(viewport: BrowserContextOptions, landing: Landing): Promise<
   const person = landing.loggedIn;
   if (person) {
     const session = await person.get('/api/me');
-    await context.addInitScript((stored) => localStorage.setItem('execorder.session', stored), JSON.stringify({
-      token: person.token, sessionId: 0, role: person.role, name: `${session.body.fname} ${session.body.sname}`, accountId: person.id,
-    }));
+    await context.addInitScript(
+      (stored) => localStorage.setItem('execorder.session', stored),
+      JSON.stringify({
+        token: person.token,
+        sessionId: 0,
+        role: person.role,
+        name: `${session.body.fname} ${session.body.sname}`,
+        accountId: person.id,
+      }),
+    );
   }
   const page = await context.newPage();
   await page.goto(`/#${landing.route}`);
@@ -114,17 +121,27 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
           expect(shift).toBeLessThan(0.1);
           // What keeps it so on a slow network too (Lighthouse throttles, this machine does not): the
           // footer starts below the first screen, and the scrollbar's room is kept from the start.
-          expect(await page.evaluate(() => ({
-            footerBelowFold: document.querySelector('footer')!.getBoundingClientRect().top >= window.innerHeight,
-            gutter: getComputedStyle(document.documentElement).scrollbarGutter,
-          }))).toEqual({ footerBelowFold: true, gutter: 'stable' });
+          expect(
+            await page.evaluate(() => ({
+              footerBelowFold: document.querySelector('footer')!.getBoundingClientRect().top >= window.innerHeight,
+              gutter: getComputedStyle(document.documentElement).scrollbarGutter,
+            })),
+          ).toEqual({ footerBelowFold: true, gutter: 'stable' });
 
           expect(await page.locator('meta[name="description"]').getAttribute('content')).toMatch(/\S{10}/);
 
           await page.addScriptTag({ content: axeSource });
           const violations = await page.evaluate(async () => {
-            const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-            return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+            const axe = (
+              window as unknown as {
+                axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+              }
+            ).axe;
+            return (await axe.run()).violations.map((v) => ({
+              id: v.id,
+              impact: v.impact,
+              targets: v.nodes.map((n) => n.target.join(' ')),
+            }));
           });
           expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order')).toEqual([]);
         } finally {

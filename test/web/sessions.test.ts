@@ -3,7 +3,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectLoggedIn, launchBrowser, loginInBrowser, openVisitor, screenshot, storedSession, testId, visit, type Visitor,
+  expectLoggedIn,
+  launchBrowser,
+  loginInBrowser,
+  openVisitor,
+  screenshot,
+  storedSession,
+  testId,
+  visit,
+  type Visitor,
 } from '../helpers/browser';
 import { register } from '../helpers/users';
 
@@ -29,14 +37,18 @@ describe('revoking a session from another browser', () => {
   it('logs the other browser out on its next reload or navigation', async () => {
     const account = await register('customer');
     const [keeper, reloader, navigator] = await Promise.all([
-      loggedIn(account.email, account.password), loggedIn(account.email, account.password), loggedIn(account.email, account.password),
+      loggedIn(account.email, account.password),
+      loggedIn(account.email, account.password),
+      loggedIn(account.email, account.password),
     ]);
     await visit(reloader.page, '/balance');
     await reloader.page.locator(testId('balance-stats')).waitFor();
 
     await visit(keeper.page, '/sessions');
     await keeper.page.locator(testId('session-row', `[data-session-id="${navigator.sessionId}"]`)).waitFor();
-    expect(await keeper.page.locator(testId('session-row', `[data-session-id="${keeper.sessionId}"]`)).getAttribute('data-current')).toBe('true');
+    expect(await keeper.page.locator(testId('session-row', `[data-session-id="${keeper.sessionId}"]`)).getAttribute('data-current')).toBe(
+      'true',
+    );
     await screenshot(keeper.page, 'sessions');
 
     for (const other of [reloader, navigator]) {

@@ -29,9 +29,16 @@ describe('the statement as CSV', () => {
     const visitor = await openVisitor(browser);
     const { page, context } = visitor;
     const me = (await customer.get('/api/me')).body;
-    await context.addInitScript((stored) => localStorage.setItem('execorder.session', stored), JSON.stringify({
-      token: customer.token, sessionId: 0, role: 'customer', accountId: customer.id, name: `${me.fname} ${me.sname}`,
-    }));
+    await context.addInitScript(
+      (stored) => localStorage.setItem('execorder.session', stored),
+      JSON.stringify({
+        token: customer.token,
+        sessionId: 0,
+        role: 'customer',
+        accountId: customer.id,
+        name: `${me.fname} ${me.sname}`,
+      }),
+    );
 
     await visit(page, '/balance');
     const form = page.locator(testId('statement-form'));

@@ -29,16 +29,27 @@ async function browserOf(person: Person, o: { width?: number } = {}): Promise<Pa
   const visitor = await openVisitor(browser, o);
   visitors.push(visitor);
   const me = await person.get('/api/me');
-  await visitor.context.addInitScript((stored) => {
-    if (!localStorage.getItem('execorder.session')) localStorage.setItem('execorder.session', stored);
-  }, JSON.stringify({ token: person.token, sessionId: 0, role: person.role, accountId: person.id, name: `${me.body.fname} ${me.body.sname}` }));
+  await visitor.context.addInitScript(
+    (stored) => {
+      if (!localStorage.getItem('execorder.session')) localStorage.setItem('execorder.session', stored);
+    },
+    JSON.stringify({
+      token: person.token,
+      sessionId: 0,
+      role: person.role,
+      accountId: person.id,
+      name: `${me.body.fname} ${me.body.sname}`,
+    }),
+  );
   return visitor.page;
 }
 
 /** A person who has agreed to the current legal texts, as one registered through the site has. */
 async function consenting(person: Person): Promise<Person> {
   const legal = await call('GET', '/api/legal');
-  expect((await person.post('/api/me/consents', { terms: legal.body.terms.version, personalData: legal.body.personalData.version })).status).toBe(200);
+  expect(
+    (await person.post('/api/me/consents', { terms: legal.body.terms.version, personalData: legal.body.personalData.version })).status,
+  ).toBe(200);
   return person;
 }
 
@@ -94,7 +105,11 @@ describe('a conversation about a task', () => {
 
     const customerPage = await browserOf(customer);
     await visit(customerPage, '/conversations');
-    const row = await findInList(customerPage, 'conversations-list', testId('conversation-row', `[data-task-id="${task.id}"][data-executor-id="${executor.id}"]`));
+    const row = await findInList(
+      customerPage,
+      'conversations-list',
+      testId('conversation-row', `[data-task-id="${task.id}"][data-executor-id="${executor.id}"]`),
+    );
     expect(await row.getAttribute('data-unread')).toBe('22');
     expect(await row.locator(testId('conversation-unread')).textContent()).toContain('22');
     expect(await row.locator(testId('conversation-last')).textContent()).toBe(contact);
@@ -176,7 +191,9 @@ describe('reviews of a done task', () => {
     await theirPanel.locator(testId('input-rating-4')).check();
     await theirPanel.locator(testId('review-form-submit')).click();
     await theirPanel.locator(testId('review-theirs')).waitFor();
-    expect(await theirPanel.locator(testId('review-theirs')).locator(testId('review-text')).textContent()).toBe('Всё сделано в срок, рекомендую.');
+    expect(await theirPanel.locator(testId('review-theirs')).locator(testId('review-text')).textContent()).toBe(
+      'Всё сделано в срок, рекомендую.',
+    );
 
     await untilShown(customerPage, testId('review-theirs'), () => customerPage.reload());
     expect(await customerPage.locator(testId('review-theirs')).locator(testId('review-rating')).getAttribute('data-rating')).toBe('4');

@@ -76,10 +76,9 @@ async function toApiError(response: Response): Promise<ApiError> {
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
     const details = Array.isArray(error.details)
-      ? (error.details as unknown[]).filter(
-          (d): d is ValidationDetail =>
-            typeof d === 'object' && d !== null && typeof (d as ValidationDetail).message === 'string',
-        ).map((d) => ({ path: String(d.path ?? ''), message: d.message }))
+      ? (error.details as unknown[])
+          .filter((d): d is ValidationDetail => typeof d === 'object' && d !== null && typeof (d as ValidationDetail).message === 'string')
+          .map((d) => ({ path: String(d.path ?? ''), message: d.message }))
       : [];
     return new ApiError(response.status, error.code, error.message, details, requestId, retryAfter);
   }

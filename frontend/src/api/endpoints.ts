@@ -1,8 +1,25 @@
 // Every endpoint the site calls, in the contract's order. Pages never spell a URL themselves.
 import { request } from './client';
 import type {
-  Account, Application, Category, CreatedPayment, ErrorLogEntry, Job, LedgerCheck, LedgerEntry, LegalVersions,
-  LoginAnswer, Me, NotificationSettings, Page, Payment, Payout, PayoutMethod, Role, SessionInfo, Task,
+  Account,
+  Application,
+  Category,
+  CreatedPayment,
+  ErrorLogEntry,
+  Job,
+  LedgerCheck,
+  LedgerEntry,
+  LegalVersions,
+  LoginAnswer,
+  Me,
+  NotificationSettings,
+  Page,
+  Payment,
+  Payout,
+  PayoutMethod,
+  Role,
+  SessionInfo,
+  Task,
 } from './types';
 import type { Dispute, DisputeStatus, QueuedDispute } from './types';
 
@@ -11,12 +28,17 @@ type Cursor = string | null;
 const PAGE_SIZE = 20;
 
 // Accounts and sessions
-export const register = (body: { email: string; password: string; fname: string; sname: string; phone: string; consents?: { terms?: string; personalData?: string } }) =>
-  request<Account>('POST', '/api/accounts', { body });
+export const register = (body: {
+  email: string;
+  password: string;
+  fname: string;
+  sname: string;
+  phone: string;
+  consents?: { terms?: string; personalData?: string };
+}) => request<Account>('POST', '/api/accounts', { body });
 export const legalVersions = (signal?: AbortSignal) => request<LegalVersions>('GET', '/api/legal', { signal });
 export const giveConsents = (body: { terms?: string; personalData?: string }) => request<unknown>('POST', '/api/me/consents', { body });
-export const login = (body: { email: string; password: string; role: Role }) =>
-  request<LoginAnswer>('POST', '/api/sessions', { body });
+export const login = (body: { email: string; password: string; role: Role }) => request<LoginAnswer>('POST', '/api/sessions', { body });
 export const listSessions = (signal?: Signal) => request<Page<SessionInfo>>('GET', '/api/sessions', { signal });
 export const revokeSession = (id: number) => request<void>('DELETE', `/api/sessions/${id}`);
 export const logout = () => request<void>('DELETE', '/api/sessions/current');
@@ -24,15 +46,13 @@ export const logoutToken = (token: string) => request<void>('DELETE', '/api/sess
 export const getMe = (signal?: Signal) => request<Me>('GET', '/api/me', { signal });
 export const changePassword = (body: { currentPassword: string; newPassword: string }) =>
   request<void>('PUT', '/api/me/password', { body });
-export const requestPasswordReset = (email: string) =>
-  request<void>('POST', '/api/password-resets', { body: { email } });
+export const requestPasswordReset = (email: string) => request<void>('POST', '/api/password-resets', { body: { email } });
 export const confirmPasswordReset = (token: string, password: string) =>
   request<void>('POST', '/api/password-resets/confirm', { body: { token, password } });
 
 // Categories, subscriptions, notification settings
 export const listCategories = (signal?: Signal) => request<Page<Category>>('GET', '/api/categories', { signal });
-export const listSubscriptions = (signal?: Signal) =>
-  request<Page<Category>>('GET', '/api/me/subscriptions', { signal });
+export const listSubscriptions = (signal?: Signal) => request<Page<Category>>('GET', '/api/me/subscriptions', { signal });
 export const subscribe = (categoryId: number) => request<void>('PUT', `/api/me/subscriptions/${categoryId}`);
 export const unsubscribe = (categoryId: number) => request<void>('DELETE', `/api/me/subscriptions/${categoryId}`);
 export const getNotificationSettings = (signal?: Signal) =>
@@ -57,14 +77,10 @@ export const takeTask = (id: number) => request<Task>('POST', `/api/tasks/${id}/
 export const abandonTask = (id: number) => request<Task>('POST', `/api/tasks/${id}/abandon`);
 export const submitTask = (id: number, comment: string) =>
   request<Task>('POST', `/api/tasks/${id}/submit`, { body: comment ? { comment } : {} });
-export const acceptTask = (id: number, idempotencyKey: string) =>
-  request<Task>('POST', `/api/tasks/${id}/accept`, { idempotencyKey });
-export const rejectTask = (id: number, comment: string) =>
-  request<Task>('POST', `/api/tasks/${id}/reject`, { body: { comment } });
-export const cancelTask = (id: number, idempotencyKey: string) =>
-  request<Task>('POST', `/api/tasks/${id}/cancel`, { idempotencyKey });
-export const freezeTask = (id: number, comment: string) =>
-  request<Task>('POST', `/api/admin/tasks/${id}/freeze`, { body: { comment } });
+export const acceptTask = (id: number, idempotencyKey: string) => request<Task>('POST', `/api/tasks/${id}/accept`, { idempotencyKey });
+export const rejectTask = (id: number, comment: string) => request<Task>('POST', `/api/tasks/${id}/reject`, { body: { comment } });
+export const cancelTask = (id: number, idempotencyKey: string) => request<Task>('POST', `/api/tasks/${id}/cancel`, { idempotencyKey });
+export const freezeTask = (id: number, comment: string) => request<Task>('POST', `/api/admin/tasks/${id}/freeze`, { body: { comment } });
 export const unfreezeTask = (id: number, comment: string) =>
   request<Task>('POST', `/api/admin/tasks/${id}/unfreeze`, { body: { comment } });
 
@@ -73,10 +89,8 @@ export const createPayment = (amount: string, idempotencyKey: string) =>
   request<CreatedPayment>('POST', '/api/payments', { body: { amount }, idempotencyKey });
 export const listPayments = (cursor: Cursor, signal?: Signal) =>
   request<Page<Payment>>('GET', '/api/payments', { query: { cursor, limit: PAGE_SIZE }, signal });
-export const createPayout = (
-  body: { amount: string; method: PayoutMethod; destination: string; bank?: string },
-  idempotencyKey: string,
-) => request<Payout>('POST', '/api/payouts', { body, idempotencyKey });
+export const createPayout = (body: { amount: string; method: PayoutMethod; destination: string; bank?: string }, idempotencyKey: string) =>
+  request<Payout>('POST', '/api/payouts', { body, idempotencyKey });
 export const listPayouts = (cursor: Cursor, signal?: Signal) =>
   request<Page<Payout>>('GET', '/api/payouts', { query: { cursor, limit: PAGE_SIZE }, signal });
 export const ledger = (cursor: Cursor, signal?: Signal) =>
@@ -90,8 +104,7 @@ export const approvePayout = (id: number, idempotencyKey: string) =>
 export const rejectPayout = (id: number, comment: string, idempotencyKey: string) =>
   request<Payout>('POST', `/api/admin/payouts/${id}/reject`, { body: { comment }, idempotencyKey });
 export const ledgerCheck = (signal?: Signal) => request<LedgerCheck>('GET', '/api/admin/ledger/check', { signal });
-export const adminStats = (hours: number, signal?: Signal) =>
-  request<unknown>('GET', '/api/admin/stats', { query: { hours }, signal });
+export const adminStats = (hours: number, signal?: Signal) => request<unknown>('GET', '/api/admin/stats', { query: { hours }, signal });
 export const adminErrors = (cursor: Cursor, signal?: Signal) =>
   request<Page<ErrorLogEntry>>('GET', '/api/admin/errors', { query: { cursor, limit: PAGE_SIZE }, signal });
 export const adminJobs = (status: string | null, cursor: Cursor, signal?: Signal) =>
@@ -123,7 +136,8 @@ export const blockAccount = (accountId: number, reason: string, idempotencyKey: 
   request<BlockAnswer>('POST', `/api/admin/accounts/${accountId}/block`, { body: { reason }, idempotencyKey });
 export const unblockAccount = (accountId: number, comment: string, idempotencyKey: string) =>
   request<BlockAnswer>('POST', `/api/admin/accounts/${accountId}/unblock`, { body: { comment }, idempotencyKey });
-export const fileAppeal = (text: string, idempotencyKey: string) => request<Appeal>('POST', '/api/me/appeals', { body: { text }, idempotencyKey });
+export const fileAppeal = (text: string, idempotencyKey: string) =>
+  request<Appeal>('POST', '/api/me/appeals', { body: { text }, idempotencyKey });
 export const myAppeals = (signal?: Signal) => request<Page<Appeal>>('GET', '/api/me/appeals', { query: { limit: 1 }, signal });
 export const adminAppeals = (status: AppealStatus, cursor: Cursor, signal?: Signal) =>
   request<Page<Appeal>>('GET', '/api/admin/appeals', { query: { status, cursor, limit: PAGE_SIZE }, signal });
@@ -133,7 +147,11 @@ export const decideAppeal = (appealId: number, body: { decision: 'upheld' | 'lif
 /** The statement of UTC days `from`..`to` (YYYY-MM-DD, both included) as the server's CSV file. */
 export const statementCsv = (from: string, to: string): Promise<Download> => download('/api/me/ledger.csv', { from, to });
 // deals
-export interface Offer { message: string | null; price: string | null; days: number | null }
+export interface Offer {
+  message: string | null;
+  price: string | null;
+  days: number | null;
+}
 export const makeOffer = (taskId: number, offer: Offer, idempotencyKey: string) =>
   request<Application>('POST', `/api/tasks/${taskId}/apply`, { body: offer, idempotencyKey });
 export const changeOffer = (taskId: number, offer: Offer) =>

@@ -143,7 +143,10 @@ export interface NotificationSettings {
   telegramLink?: string;
 }
 
-export interface LegalVersions { terms: { version: string; url: string }; personalData: { version: string; url: string } }
+export interface LegalVersions {
+  terms: { version: string; url: string };
+  personalData: { version: string; url: string };
+}
 
 /** One row of GET /api/admin/stats. The contract names the numbers, not the keys; see README. */
 export interface RouteStat {
@@ -285,7 +288,11 @@ export interface Dispute {
   respondBy: string;
   /** executorEarned: the executor's share less commission; customerRefund: what went back to the customer's balance. */
   resolution: {
-    executorAmount: Money; executorEarned: Money; customerRefund: Money; by: 'agreement' | 'timeout' | 'admin'; comment: string | null;
+    executorAmount: Money;
+    executorEarned: Money;
+    customerRefund: Money;
+    by: 'agreement' | 'timeout' | 'admin';
+    comment: string | null;
   } | null;
   createdAt: string;
   resolvedAt: string | null;

@@ -13,13 +13,22 @@ import { pagedList } from '../ui/list';
 import { badge, meStats, money, notice, pageHeader, section, stat } from '../ui/page';
 
 function paymentRow(payment: Payment): HTMLElement {
-  return h('div', { class: 'row', 'data-testid': 'payment-row', 'data-status': payment.status },
-    h('div', { class: 'row__main' },
+  return h(
+    'div',
+    { class: 'row', 'data-testid': 'payment-row', 'data-status': payment.status },
+    h(
+      'div',
+      { class: 'row__main' },
       h('strong', null, t.balance.payment(payment.id)),
-      h('span', { class: 'meta' }, h('time', { datetime: payment.createdAt }, formatDateTime(payment.createdAt)))),
-    h('div', { class: 'row__end' },
+      h('span', { class: 'meta' }, h('time', { datetime: payment.createdAt }, formatDateTime(payment.createdAt))),
+    ),
+    h(
+      'div',
+      { class: 'row__end' },
       money(payment.amount),
-      badge('payment', payment.status, t.paymentStatus[payment.status] ?? payment.status)));
+      badge('payment', payment.status, t.paymentStatus[payment.status] ?? payment.status),
+    ),
+  );
 }
 
 export function render(ctx: PageContext): Node {
@@ -31,10 +40,20 @@ export function render(ctx: PageContext): Node {
   const form = createForm({
     testid: 'topup-form',
     submitLabel: t.balance.topUpSubmit,
-    fields: [inputField({ name: 'amount', label: t.balance.amount, inputmode: 'decimal', required: true, autocomplete: 'off', hint: t.balance.topUpHint })],
+    fields: [
+      inputField({
+        name: 'amount',
+        label: t.balance.amount,
+        inputmode: 'decimal',
+        required: true,
+        autocomplete: 'off',
+        hint: t.balance.topUpHint,
+      }),
+    ],
     validate: (values) => {
       const problems: ValidationDetail[] = [];
-      if (values.value('amount') && !parseAmountInput(values.value('amount'))) problems.push({ path: 'amount', message: t.errors.amountFormat });
+      if (values.value('amount') && !parseAmountInput(values.value('amount')))
+        problems.push({ path: 'amount', message: t.errors.amountFormat });
       return problems;
     },
     onSubmit: async (values, key) => {
@@ -44,7 +63,13 @@ export function render(ctx: PageContext): Node {
     },
   });
 
-  const payments = pagedList({ testid: 'payments-list', signal: ctx.signal, emptyText: t.balance.paymentsEmpty, load: (cursor, s) => listPayments(cursor, s), item: paymentRow });
+  const payments = pagedList({
+    testid: 'payments-list',
+    signal: ctx.signal,
+    emptyText: t.balance.paymentsEmpty,
+    load: (cursor, s) => listPayments(cursor, s),
+    item: paymentRow,
+  });
   const ledger = ledgerList(ctx.signal);
 
   // Back from Robokassa: the payment is credited by its server-to-server call, which may come a
@@ -61,14 +86,25 @@ export function render(ctx: PageContext): Node {
     }
   }
 
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     pageHeader(t.balance.title),
     returned === 'success' ? notice(t.balance.returnedOk, 'success', 'payment-returned') : null,
     returned === 'fail' ? notice(t.balance.returnedFail, 'error', 'payment-returned') : null,
-    h('div', { class: 'grid-2' },
+    h(
+      'div',
+      { class: 'grid-2' },
       h('section', { class: 'card', 'data-testid': 'balance-stats' }, stats.element),
-      section(t.balance.topUpTitle, 'topup', form.element, h('p', { class: 'muted', 'data-testid': 'receipt-note' }, t.balance.receiptNote))),
+      section(
+        t.balance.topUpTitle,
+        'topup',
+        form.element,
+        h('p', { class: 'muted', 'data-testid': 'receipt-note' }, t.balance.receiptNote),
+      ),
+    ),
     section(t.balance.paymentsTitle, null, payments.element),
     section(t.ledger.title, null, ledger.element),
-    statementSection());
+    statementSection(),
+  );
 }

@@ -17,9 +17,12 @@ export async function render(ctx: PageContext): Promise<Node> {
   }
 
   const selectId = uid('category');
-  const select = h('select', { id: selectId, class: 'field__control', 'data-testid': 'feed-category' },
+  const select = h(
+    'select',
+    { id: selectId, class: 'field__control', 'data-testid': 'feed-category' },
     h('option', { value: '' }, t.feed.allCategories),
-    categories.map((c) => h('option', { value: String(c.id), selected: String(c.id) === category }, c.name)));
+    categories.map((c) => h('option', { value: String(c.id), selected: String(c.id) === category }, c.name)),
+  );
   select.addEventListener('change', () => navigate(href('/feed', { category: select.value || null })));
 
   const list = pagedList({
@@ -30,12 +33,19 @@ export async function render(ctx: PageContext): Promise<Node> {
     item: taskCard,
   });
 
-  const create = ctx.session?.role === 'customer'
-    ? h('a', { class: 'button button--primary', href: href('/tasks/new'), 'data-testid': 'feed-new-task' }, t.feed.newTask)
-    : null;
-  return h('div', { class: 'stack' },
+  const create =
+    ctx.session?.role === 'customer'
+      ? h('a', { class: 'button button--primary', href: href('/tasks/new'), 'data-testid': 'feed-new-task' }, t.feed.newTask)
+      : null;
+  return h(
+    'div',
+    { class: 'stack' },
     pageHeader(t.feed.title, create),
-    h('div', { class: 'filters' },
-      h('div', { class: 'field field--inline' }, h('label', { class: 'field__label', for: selectId }, t.feed.category), select)),
-    list.element);
+    h(
+      'div',
+      { class: 'filters' },
+      h('div', { class: 'field field--inline' }, h('label', { class: 'field__label', for: selectId }, t.feed.category), select),
+    ),
+    list.element,
+  );
 }

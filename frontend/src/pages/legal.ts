@@ -5,7 +5,8 @@ import type { PageContext } from '../router';
 import { h } from '../ui/h';
 import { notice, pageHeader } from '../ui/page';
 
-const DRAFT = 'Черновик для проверки юристом. Текст описывает, как execorder работает на самом деле, но ещё не прошёл юридическую проверку.';
+const DRAFT =
+  'Черновик для проверки юристом. Текст описывает, как execorder работает на самом деле, но ещё не прошёл юридическую проверку.';
 
 const TEXTS: Record<'terms' | 'personal-data', { title: string; kind: 'terms' | 'personalData'; paragraphs: string[] }> = {
   terms: {
@@ -34,10 +35,16 @@ const TEXTS: Record<'terms' | 'personal-data', { title: string; kind: 'terms' | 
 
 export async function render(ctx: PageContext): Promise<Node> {
   const text = TEXTS[ctx.params.kind === 'personal-data' ? 'personal-data' : 'terms'];
-  const version = await legalVersions(ctx.signal).then((v) => v[text.kind].version, () => null);
-  return h('article', { class: 'narrow stack', 'data-testid': `legal-${text.kind}` },
+  const version = await legalVersions(ctx.signal).then(
+    (v) => v[text.kind].version,
+    () => null,
+  );
+  return h(
+    'article',
+    { class: 'narrow stack', 'data-testid': `legal-${text.kind}` },
     pageHeader(text.title),
     notice(DRAFT, 'info', 'legal-draft'),
     version ? h('p', { class: 'muted', 'data-testid': 'legal-version' }, `Редакция ${version}`) : null,
-    ...text.paragraphs.map((p) => h('p', null, p)));
+    ...text.paragraphs.map((p) => h('p', null, p)),
+  );
 }

@@ -21,10 +21,20 @@ export function render(ctx: PageContext): Node {
     fields: [
       inputField({ name: 'email', label: t.auth.email, type: 'email', autocomplete: 'username', required: true }),
       inputField({ name: 'password', label: t.auth.password, type: 'password', autocomplete: 'current-password', required: true }),
-      radioField({ name: 'role', label: t.auth.role, value: role, hint: t.auth.roleHint, options: ROLES.map((r) => ({ value: r, label: t.roles[r] ?? r })) }),
+      radioField({
+        name: 'role',
+        label: t.auth.role,
+        value: role,
+        hint: t.auth.roleHint,
+        options: ROLES.map((r) => ({ value: r, label: t.roles[r] ?? r })),
+      }),
     ],
     onSubmit: async (values) => {
-      const answer = await login({ email: values.value('email').trim(), password: values.value('password'), role: values.value('role') as Role });
+      const answer = await login({
+        email: values.value('email').trim(),
+        password: values.value('password'),
+        role: values.value('role') as Role,
+      });
       const previous = getSession();
       setSessionFromLogin(answer);
       // Logging in again (say, in another role) ends the session it replaces.
@@ -32,10 +42,16 @@ export function render(ctx: PageContext): Node {
       navigate(next ?? homeFor(answer.session.role), { replace: true });
     },
   });
-  return h('div', { class: 'narrow stack' },
+  return h(
+    'div',
+    { class: 'narrow stack' },
     pageHeader(t.auth.loginTitle),
     h('div', { class: 'card' }, form.element),
-    h('p', { class: 'links' },
+    h(
+      'p',
+      { class: 'links' },
       h('a', { href: href(`/${PASSWORD_RESET_PATH}`), 'data-testid': 'link-forgot' }, t.auth.forgot),
-      h('span', null, t.auth.noAccount, ' ', h('a', { href: href('/register', { next }), 'data-testid': 'link-register' }, t.nav.register))));
+      h('span', null, t.auth.noAccount, ' ', h('a', { href: href('/register', { next }), 'data-testid': 'link-register' }, t.nav.register)),
+    ),
+  );
 }

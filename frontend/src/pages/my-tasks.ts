@@ -13,9 +13,12 @@ export function render(ctx: PageContext): Node {
   const isCustomer = ctx.session?.role === 'customer';
 
   const selectId = uid('status');
-  const select = h('select', { id: selectId, class: 'field__control', 'data-testid': 'my-tasks-status' },
+  const select = h(
+    'select',
+    { id: selectId, class: 'field__control', 'data-testid': 'my-tasks-status' },
     h('option', { value: '' }, t.app.all),
-    TASK_STATUSES.map((s) => h('option', { value: s, selected: s === status }, t.status[s] ?? s)));
+    TASK_STATUSES.map((s) => h('option', { value: s, selected: s === status }, t.status[s] ?? s)),
+  );
   select.addEventListener('change', () => navigate(href('/my/tasks', { status: select.value || null })));
 
   const list = pagedList({
@@ -29,9 +32,15 @@ export function render(ctx: PageContext): Node {
   const aside = isCustomer
     ? h('a', { class: 'button button--primary', href: href('/tasks/new'), 'data-testid': 'my-tasks-new' }, t.nav.newTask)
     : h('a', { class: 'button button--secondary', href: href('/feed') }, t.nav.feed);
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     pageHeader(t.myTasks.title, aside),
-    h('div', { class: 'filters' },
-      h('div', { class: 'field field--inline' }, h('label', { class: 'field__label', for: selectId }, t.myTasks.status), select)),
-    list.element);
+    h(
+      'div',
+      { class: 'filters' },
+      h('div', { class: 'field field--inline' }, h('label', { class: 'field__label', for: selectId }, t.myTasks.status), select),
+    ),
+    list.element,
+  );
 }

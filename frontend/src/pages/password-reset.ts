@@ -32,7 +32,14 @@ function confirmForm(token: string): Node {
     testid: 'reset-confirm-form',
     submitLabel: t.auth.resetConfirmSubmit,
     fields: [
-      inputField({ name: 'password', label: t.auth.newPassword, type: 'password', autocomplete: 'new-password', required: true, hint: t.errors.passwordLength }),
+      inputField({
+        name: 'password',
+        label: t.auth.newPassword,
+        type: 'password',
+        autocomplete: 'new-password',
+        required: true,
+        hint: t.errors.passwordLength,
+      }),
       inputField({ name: 'repeat', label: t.auth.repeatPassword, type: 'password', autocomplete: 'new-password', required: true }),
     ],
     validate: (values) => {
@@ -46,9 +53,13 @@ function confirmForm(token: string): Node {
       await confirmPasswordReset(token, values.value('password'));
       clearSession(); // the server has ended every session of the account
       // The spent token leaves the address bar (and the history entry) with the form.
-      if (new URLSearchParams(location.search).has('token')) history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
-      fill(card, notice(t.auth.resetDone, 'success', 'reset-done'),
-        h('p', null, h('a', { class: 'button button--primary', href: href('/login') }, t.auth.toLogin)));
+      if (new URLSearchParams(location.search).has('token'))
+        history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
+      fill(
+        card,
+        notice(t.auth.resetDone, 'success', 'reset-done'),
+        h('p', null, h('a', { class: 'button button--primary', href: href('/login') }, t.auth.toLogin)),
+      );
     },
   });
   fill(card, form.element);

@@ -21,12 +21,35 @@ export function render(ctx: PageContext): Node {
       inputField({ name: 'fname', label: t.auth.fname, autocomplete: 'given-name', required: true, maxlength: 30 }),
       inputField({ name: 'sname', label: t.auth.sname, autocomplete: 'family-name', required: true, maxlength: 30 }),
       inputField({ name: 'email', label: t.auth.email, type: 'email', autocomplete: 'email', required: true }),
-      inputField({ name: 'phone', label: t.auth.phone, type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: true, hint: t.auth.phoneHint, placeholder: '+79001234567' }),
-      inputField({ name: 'password', label: t.auth.password, type: 'password', autocomplete: 'new-password', required: true, minlength: 8, maxlength: 128, hint: t.errors.passwordLength }),
-      radioField({ name: 'role', label: t.auth.role, value: 'customer', options: [
-        { value: 'customer', label: t.roles.customer ?? 'customer' },
-        { value: 'executor', label: t.roles.executor ?? 'executor' },
-      ] }),
+      inputField({
+        name: 'phone',
+        label: t.auth.phone,
+        type: 'tel',
+        autocomplete: 'tel',
+        inputmode: 'tel',
+        required: true,
+        hint: t.auth.phoneHint,
+        placeholder: '+79001234567',
+      }),
+      inputField({
+        name: 'password',
+        label: t.auth.password,
+        type: 'password',
+        autocomplete: 'new-password',
+        required: true,
+        minlength: 8,
+        maxlength: 128,
+        hint: t.errors.passwordLength,
+      }),
+      radioField({
+        name: 'role',
+        label: t.auth.role,
+        value: 'customer',
+        options: [
+          { value: 'customer', label: t.roles.customer ?? 'customer' },
+          { value: 'executor', label: t.roles.executor ?? 'executor' },
+        ],
+      }),
       ...consentFields(),
     ],
     validate: (values) => {
@@ -44,7 +67,8 @@ export function render(ctx: PageContext): Node {
       // If the account was made but logging in failed, a second press only logs in.
       if (registered !== email) {
         await register({
-          email, password,
+          email,
+          password,
           fname: values.value('fname').trim(),
           sname: values.value('sname').trim(),
           phone: values.value('phone').replace(/[\s()-]/g, ''),
@@ -57,8 +81,17 @@ export function render(ctx: PageContext): Node {
       navigate(next ?? homeFor(role), { replace: true });
     },
   });
-  return h('div', { class: 'narrow stack' },
+  return h(
+    'div',
+    { class: 'narrow stack' },
     pageHeader(t.auth.registerTitle),
     h('div', { class: 'card' }, form.element),
-    h('p', { class: 'links' }, t.auth.haveAccount, ' ', h('a', { href: href('/login', { next }), 'data-testid': 'link-login' }, t.nav.login)));
+    h(
+      'p',
+      { class: 'links' },
+      t.auth.haveAccount,
+      ' ',
+      h('a', { href: href('/login', { next }), 'data-testid': 'link-login' }, t.nav.login),
+    ),
+  );
 }

@@ -43,12 +43,33 @@ export function render(ctx: PageContext): Node {
     stat(t.salary.held, money(me.salaryHeld, 'salary-held-value')),
   ]);
 
-  const method = radioField({ name: 'method', label: t.salary.method, value: 'sbp', options: [
-    { value: 'sbp', label: t.salary.sbp },
-    { value: 'card', label: t.salary.card },
-  ] });
-  const destination = inputField({ name: 'destination', label: t.salary.sbpDestination, type: 'text', inputmode: 'tel', required: true, hint: t.salary.sbpHint, placeholder: '+7 (900) 123-45-67', autocomplete: 'off' });
-  const bank = inputField({ name: 'bank', label: t.salary.bank, type: 'text', hint: t.salary.bankHint, maxlength: 60, autocomplete: 'off' });
+  const method = radioField({
+    name: 'method',
+    label: t.salary.method,
+    value: 'sbp',
+    options: [
+      { value: 'sbp', label: t.salary.sbp },
+      { value: 'card', label: t.salary.card },
+    ],
+  });
+  const destination = inputField({
+    name: 'destination',
+    label: t.salary.sbpDestination,
+    type: 'text',
+    inputmode: 'tel',
+    required: true,
+    hint: t.salary.sbpHint,
+    placeholder: '+7 (900) 123-45-67',
+    autocomplete: 'off',
+  });
+  const bank = inputField({
+    name: 'bank',
+    label: t.salary.bank,
+    type: 'text',
+    hint: t.salary.bankHint,
+    maxlength: 60,
+    autocomplete: 'off',
+  });
   const destinationLabel = destination.root.querySelector('label');
   const destinationInput = destination.focusTarget as HTMLInputElement;
   destinationInput.addEventListener('input', () => {
@@ -65,7 +86,13 @@ export function render(ctx: PageContext): Node {
     bank.setError(null);
   });
 
-  const payouts = pagedList({ testid: 'payouts-list', signal: ctx.signal, emptyText: t.salary.historyEmpty, load: (cursor, s) => listPayouts(cursor, s), item: (p) => payoutRow(p) });
+  const payouts = pagedList({
+    testid: 'payouts-list',
+    signal: ctx.signal,
+    emptyText: t.salary.historyEmpty,
+    load: (cursor, s) => listPayouts(cursor, s),
+    item: (p) => payoutRow(p),
+  });
   const ledger = ledgerList(ctx.signal);
 
   const form = createForm({
@@ -79,7 +106,8 @@ export function render(ctx: PageContext): Node {
     ],
     validate: (values) => {
       const problems: ValidationDetail[] = [];
-      if (values.value('amount') && !parseAmountInput(values.value('amount'))) problems.push({ path: 'amount', message: t.errors.amountFormat });
+      if (values.value('amount') && !parseAmountInput(values.value('amount')))
+        problems.push({ path: 'amount', message: t.errors.amountFormat });
       const kind = values.value('method') as PayoutMethod;
       const target = normalizeDestination(kind, values.value('destination'));
       if (target && kind === 'sbp' && !SBP_PHONE.test(target)) problems.push({ path: 'destination', message: t.errors.sbpFormat });
@@ -90,12 +118,15 @@ export function render(ctx: PageContext): Node {
     },
     onSubmit: async (values, key) => {
       const kind = values.value('method') as PayoutMethod;
-      await createPayout({
-        amount: parseAmountInput(values.value('amount')) ?? values.value('amount'),
-        method: kind,
-        destination: normalizeDestination(kind, values.value('destination')),
-        ...(kind === 'sbp' ? { bank: values.value('bank').trim() } : {}),
-      }, key);
+      await createPayout(
+        {
+          amount: parseAmountInput(values.value('amount')) ?? values.value('amount'),
+          method: kind,
+          destination: normalizeDestination(kind, values.value('destination')),
+          ...(kind === 'sbp' ? { bank: values.value('bank').trim() } : {}),
+        },
+        key,
+      );
       form.element.reset();
       method.root.dispatchEvent(new Event('change'));
       toast(t.salary.requested);
@@ -105,12 +136,18 @@ export function render(ctx: PageContext): Node {
     },
   });
 
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     pageHeader(t.salary.title),
-    h('div', { class: 'grid-2' },
+    h(
+      'div',
+      { class: 'grid-2' },
       h('section', { class: 'card', 'data-testid': 'salary-stats' }, stats.element),
-      section(t.salary.payoutTitle, 'payout', form.element)),
+      section(t.salary.payoutTitle, 'payout', form.element),
+    ),
     section(t.salary.historyTitle, null, payouts.element),
     section(t.ledger.title, null, ledger.element),
-    statementSection());
+    statementSection(),
+  );
 }

@@ -24,21 +24,44 @@ export function render(ctx: PageContext): Node {
 
   const row = (session: SessionInfo): HTMLElement => {
     const action = session.current
-      ? h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'session-logout', onclick: () => void logOut() }, t.sessions.logout)
-      : actionButton({ label: t.sessions.revoke, testid: 'session-revoke', kind: 'danger', run: async () => {
-        await revokeSession(session.id);
-        toast(t.sessions.revoked);
-        void load();
-      } });
-    return h('li', { class: `list__item row row--wrap${session.current ? ' row--current' : ''}`, 'data-testid': 'session-row', 'data-session-id': session.id, 'data-current': String(session.current) },
-      h('div', { class: 'row__main' },
+      ? h(
+          'button',
+          { type: 'button', class: 'button button--secondary', 'data-testid': 'session-logout', onclick: () => void logOut() },
+          t.sessions.logout,
+        )
+      : actionButton({
+          label: t.sessions.revoke,
+          testid: 'session-revoke',
+          kind: 'danger',
+          run: async () => {
+            await revokeSession(session.id);
+            toast(t.sessions.revoked);
+            void load();
+          },
+        });
+    return h(
+      'li',
+      {
+        class: `list__item row row--wrap${session.current ? ' row--current' : ''}`,
+        'data-testid': 'session-row',
+        'data-session-id': session.id,
+        'data-current': String(session.current),
+      },
+      h(
+        'div',
+        { class: 'row__main' },
         h('strong', null, deviceName(session.userAgent), ' ', session.current ? badge('session', 'current', t.sessions.current) : null),
-        h('span', { class: 'meta' },
+        h(
+          'span',
+          { class: 'meta' },
           h('span', null, t.roles[session.role] ?? session.role),
           h('span', null, session.ip),
           h('span', null, t.sessions.lastActive(formatDateTime(session.lastActiveAt))),
-          h('span', null, t.sessions.createdAt(formatDateTime(session.createdAt))))),
-      h('div', { class: 'row__actions' }, action));
+          h('span', null, t.sessions.createdAt(formatDateTime(session.createdAt))),
+        ),
+      ),
+      h('div', { class: 'row__actions' }, action),
+    );
   };
 
   const load = async (): Promise<void> => {
@@ -47,13 +70,20 @@ export function render(ctx: PageContext): Node {
       if (!items.length) return fill(body, empty(t.sessions.empty));
       fill(body, h('ul', { class: 'list', 'data-testid': 'sessions-list' }, items.map(row)));
     } catch (err) {
-      if (!ctx.signal.aborted) fill(body, errorBox(err, () => void load()));
+      if (!ctx.signal.aborted)
+        fill(
+          body,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();
 
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     pageHeader(t.sessions.title),
     h('p', { class: 'muted' }, t.sessions.intro),
-    h('section', { class: 'card' }, body));
+    h('section', { class: 'card' }, body),
+  );
 }

@@ -1,7 +1,13 @@
 // Notification channels, category subscriptions (executors) and the password.
 import { errorText } from '../api/client';
 import {
-  changePassword, getNotificationSettings, listCategories, listSubscriptions, putNotificationSettings, subscribe, unsubscribe,
+  changePassword,
+  getNotificationSettings,
+  listCategories,
+  listSubscriptions,
+  putNotificationSettings,
+  subscribe,
+  unsubscribe,
 } from '../api/endpoints';
 import type { Category, ValidationDetail } from '../api/types';
 import { t } from '../i18n';
@@ -18,9 +24,7 @@ function notifications(signal: AbortSignal): HTMLElement {
       const form = createForm({
         testid: 'notifications-form',
         submitLabel: t.app.save,
-        fields: [
-          checkboxField({ name: 'email', label: t.settings.email, checked: current.email, testid: 'input-notify-email' }),
-        ],
+        fields: [checkboxField({ name: 'email', label: t.settings.email, checked: current.email, testid: 'input-notify-email' })],
         onSubmit: async (values) => {
           // The chat is kept as linked: it changes only through the bot's link or the button below.
           await putNotificationSettings({ email: values.checked('email'), telegramChatId: current.telegramChatId });
@@ -29,7 +33,11 @@ function notifications(signal: AbortSignal): HTMLElement {
       });
       fill(body, form.element, telegram(current.telegramChatId, current.telegramLink ?? null, current.email, load));
     } catch (err) {
-      if (!signal.aborted) fill(body, errorBox(err, () => void load()));
+      if (!signal.aborted)
+        fill(
+          body,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();
@@ -40,13 +48,28 @@ function notifications(signal: AbortSignal): HTMLElement {
 function telegram(chat: string | null, link: string | null, email: boolean, reload: () => Promise<void>): HTMLElement {
   const status = h('p', { 'data-testid': 'telegram-status' }, chat ? t.settings.telegramLinked(chat) : t.settings.telegramNone);
   const connect = link
-    ? h('a', { class: 'button', href: link, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'telegram-link' }, t.settings.telegramConnect)
+    ? h(
+        'a',
+        { class: 'button', href: link, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'telegram-link' },
+        t.settings.telegramConnect,
+      )
     : null;
-  const disconnect = chat ? h('button', { type: 'button', class: 'button', 'data-testid': 'telegram-disconnect' }, t.settings.telegramDisconnect) : null;
+  const disconnect = chat
+    ? h('button', { type: 'button', class: 'button', 'data-testid': 'telegram-disconnect' }, t.settings.telegramDisconnect)
+    : null;
   disconnect?.addEventListener('click', () => {
-    void putNotificationSettings({ email, telegramChatId: null }).then(() => reload(), (err: unknown) => toast(errorText(err)));
+    void putNotificationSettings({ email, telegramChatId: null }).then(
+      () => reload(),
+      (err: unknown) => toast(errorText(err)),
+    );
   });
-  return h('div', { class: 'stack', 'data-testid': 'telegram' }, status, h('p', { class: 'muted' }, t.settings.telegramHint), h('div', { class: 'row' }, connect, disconnect));
+  return h(
+    'div',
+    { class: 'stack', 'data-testid': 'telegram' },
+    status,
+    h('p', { class: 'muted' }, t.settings.telegramHint),
+    h('div', { class: 'row' }, connect, disconnect),
+  );
 }
 
 function subscriptionToggle(category: Category, on: boolean): HTMLElement {
@@ -79,11 +102,21 @@ function subscriptions(signal: AbortSignal): HTMLElement {
       const [all, mine] = await Promise.all([listCategories(signal), listSubscriptions(signal)]);
       const subscribed = new Set(mine.items.map((c) => c.id));
       if (!all.items.length) return fill(body, empty(t.settings.noCategories));
-      fill(body,
+      fill(
+        body,
         h('p', { class: 'muted' }, t.settings.subscriptionsIntro),
-        h('ul', { class: 'checklist', 'data-testid': 'subscriptions' }, all.items.map((c) => subscriptionToggle(c, subscribed.has(c.id)))));
+        h(
+          'ul',
+          { class: 'checklist', 'data-testid': 'subscriptions' },
+          all.items.map((c) => subscriptionToggle(c, subscribed.has(c.id))),
+        ),
+      );
     } catch (err) {
-      if (!signal.aborted) fill(body, errorBox(err, () => void load()));
+      if (!signal.aborted)
+        fill(
+          body,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();
@@ -95,8 +128,21 @@ function password(): HTMLElement {
     testid: 'password-form',
     submitLabel: t.auth.changePasswordSubmit,
     fields: [
-      inputField({ name: 'currentPassword', label: t.auth.currentPassword, type: 'password', autocomplete: 'current-password', required: true }),
-      inputField({ name: 'newPassword', label: t.auth.newPassword, type: 'password', autocomplete: 'new-password', required: true, hint: t.errors.passwordLength }),
+      inputField({
+        name: 'currentPassword',
+        label: t.auth.currentPassword,
+        type: 'password',
+        autocomplete: 'current-password',
+        required: true,
+      }),
+      inputField({
+        name: 'newPassword',
+        label: t.auth.newPassword,
+        type: 'password',
+        autocomplete: 'new-password',
+        required: true,
+        hint: t.errors.passwordLength,
+      }),
     ],
     validate: (values) => {
       const problems: ValidationDetail[] = [];
@@ -114,9 +160,15 @@ function password(): HTMLElement {
 }
 
 export function render(ctx: PageContext): Node {
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     pageHeader(t.settings.title),
-    h('div', { class: 'grid-2' },
+    h(
+      'div',
+      { class: 'grid-2' },
       h('div', { class: 'stack' }, notifications(ctx.signal), password()),
-      ctx.session?.role === 'executor' ? subscriptions(ctx.signal) : null));
+      ctx.session?.role === 'executor' ? subscriptions(ctx.signal) : null,
+    ),
+  );
 }

@@ -30,12 +30,18 @@ function balanceCard(signal: AbortSignal): HTMLElement {
     fill(body, loading());
     try {
       const me = await getMe(signal);
-      fill(body,
+      fill(
+        body,
         stat(t.newTask.balance, money(me.balance, 'balance-value')),
         stat(t.newTask.held, money(me.balanceHeld, 'balance-held-value')),
-        h('a', { class: 'button button--secondary', href: href('/balance'), 'data-testid': 'new-task-topup' }, t.newTask.topUp));
+        h('a', { class: 'button button--secondary', href: href('/balance'), 'data-testid': 'new-task-topup' }, t.newTask.topUp),
+      );
     } catch (err) {
-      if (!signal.aborted) fill(body, errorBox(err, () => void load()));
+      if (!signal.aborted)
+        fill(
+          body,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();
@@ -45,7 +51,14 @@ function balanceCard(signal: AbortSignal): HTMLElement {
 export async function render(ctx: PageContext): Promise<Node> {
   const categories: Category[] = (await listCategories(ctx.signal)).items;
   const title = inputField({ name: 'title', label: t.newTask.taskTitle, required: true, maxlength: TITLE_MAX });
-  const description = inputField({ name: 'description', label: t.newTask.description, rows: 6, required: true, maxlength: DESCRIPTION_MAX, hint: t.newTask.descriptionHint });
+  const description = inputField({
+    name: 'description',
+    label: t.newTask.description,
+    rows: 6,
+    required: true,
+    maxlength: DESCRIPTION_MAX,
+    hint: t.newTask.descriptionHint,
+  });
   counter(title, TITLE_MAX);
   counter(description, DESCRIPTION_MAX);
   const balance = balanceCard(ctx.signal);
@@ -56,33 +69,53 @@ export async function render(ctx: PageContext): Promise<Node> {
     fields: [
       title,
       description,
-      inputField({ name: 'reward', label: t.newTask.reward, inputmode: 'decimal', required: true, hint: t.newTask.rewardHint, autocomplete: 'off' }),
-      selectField({ name: 'categoryId', label: t.newTask.category, required: true, value: '', options: [
-        { value: '', label: t.newTask.chooseCategory },
-        ...categories.map((c) => ({ value: String(c.id), label: c.name })),
-      ] }),
-      radioField({ name: 'assignment', label: t.newTask.assignment, value: 'first', hint: t.newTask.assignmentHint, options: [
-        { value: 'first', label: t.assignment.first ?? 'first' },
-        { value: 'choose', label: t.assignment.choose ?? 'choose' },
-      ] }),
+      inputField({
+        name: 'reward',
+        label: t.newTask.reward,
+        inputmode: 'decimal',
+        required: true,
+        hint: t.newTask.rewardHint,
+        autocomplete: 'off',
+      }),
+      selectField({
+        name: 'categoryId',
+        label: t.newTask.category,
+        required: true,
+        value: '',
+        options: [{ value: '', label: t.newTask.chooseCategory }, ...categories.map((c) => ({ value: String(c.id), label: c.name }))],
+      }),
+      radioField({
+        name: 'assignment',
+        label: t.newTask.assignment,
+        value: 'first',
+        hint: t.newTask.assignmentHint,
+        options: [
+          { value: 'first', label: t.assignment.first ?? 'first' },
+          { value: 'choose', label: t.assignment.choose ?? 'choose' },
+        ],
+      }),
       daysField({ label: t.deals.days, hint: t.deals.daysHint }),
     ],
     validate: (values) => {
       const problems: ValidationDetail[] = [];
-      if (values.value('reward') && !parseAmountInput(values.value('reward'))) problems.push({ path: 'reward', message: t.errors.amountFormat });
+      if (values.value('reward') && !parseAmountInput(values.value('reward')))
+        problems.push({ path: 'reward', message: t.errors.amountFormat });
       if (values.value('days').trim() && !parseDays(values.value('days'))) problems.push({ path: 'days', message: t.deals.daysFormat });
       return problems;
     },
     onSubmit: async (values, key) => {
       try {
-        const task = await createTask({
-          title: values.value('title').trim(),
-          description: values.value('description').trim(),
-          reward: parseAmountInput(values.value('reward')) ?? values.value('reward'),
-          categoryId: Number(values.value('categoryId')),
-          assignment: values.value('assignment') === 'choose' ? 'choose' : 'first',
-          days: parseDays(values.value('days')),
-        }, key);
+        const task = await createTask(
+          {
+            title: values.value('title').trim(),
+            description: values.value('description').trim(),
+            reward: parseAmountInput(values.value('reward')) ?? values.value('reward'),
+            categoryId: Number(values.value('categoryId')),
+            assignment: values.value('assignment') === 'choose' ? 'choose' : 'first',
+            days: parseDays(values.value('days')),
+          },
+          key,
+        );
         navigate(`/tasks/${task.id}`);
       } catch (err) {
         // Point at the money: the reward field is what the user can change.
@@ -93,9 +126,15 @@ export async function render(ctx: PageContext): Promise<Node> {
       }
     },
   });
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     pageHeader(t.newTask.title),
-    h('div', { class: 'task-layout task-layout--form' },
+    h(
+      'div',
+      { class: 'task-layout task-layout--form' },
       h('section', { class: 'card' }, form.element),
-      h('div', { class: 'stack' }, balance)));
+      h('div', { class: 'stack' }, balance),
+    ),
+  );
 }

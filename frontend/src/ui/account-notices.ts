@@ -15,7 +15,9 @@ function appealForm(onFiled: (appeal: Appeal) => void): HTMLElement {
   const form = createForm({
     testid: 'appeal-form',
     submitLabel: t.trust.appealSubmit,
-    fields: [inputField({ name: 'text', label: t.trust.appealText, rows: 4, required: true, maxlength: 2000, testid: 'input-appeal-text' })],
+    fields: [
+      inputField({ name: 'text', label: t.trust.appealText, rows: 4, required: true, maxlength: 2000, testid: 'input-appeal-text' }),
+    ],
     onSubmit: async (values, key) => {
       onFiled(await fileAppeal(values.value('text').trim(), key));
       toast(t.trust.appealSent);
@@ -33,19 +35,24 @@ function appealBox(): HTMLElement {
   const box = h('div', { class: 'stack', 'data-testid': 'appeal' }, loading());
   const draw = (latest: Appeal | null): void => {
     if (latest?.status === 'open') return fill(box, appealState(latest));
-    fill(box,
+    fill(
+      box,
       h('h3', { class: 'notice__subtitle' }, t.trust.appealTitle),
       latest?.status === 'upheld'
         ? h('div', { 'data-testid': 'appeal-upheld' }, h('p', null, t.trust.appealUpheld), h('p', { class: 'prose' }, latest.answer ?? ''))
         : null,
       h('p', null, t.trust.appealIntro),
-      appealForm(draw));
+      appealForm(draw),
+    );
   };
   const load = async (): Promise<void> => {
     try {
       draw((await myAppeals()).items[0] ?? null);
     } catch (err) {
-      fill(box, errorBox(err, () => void load()));
+      fill(
+        box,
+        errorBox(err, () => void load()),
+      );
     }
   };
   void load();
@@ -53,12 +60,15 @@ function appealBox(): HTMLElement {
 }
 
 function blockedBanner(block: Block): HTMLElement {
-  return h('section', { class: 'card card--alert stack', 'data-testid': 'blocked-banner', 'aria-labelledby': 'blocked-title' },
+  return h(
+    'section',
+    { class: 'card card--alert stack', 'data-testid': 'blocked-banner', 'aria-labelledby': 'blocked-title' },
     h('h2', { id: 'blocked-title', class: 'card__title' }, t.trust.blockedTitle),
     h('p', null, t.trust.blockedSince(formatDateTime(block.since))),
     h('p', { class: 'prose', 'data-testid': 'blocked-reason' }, block.reason),
     h('p', { class: 'muted' }, t.trust.blockedCan),
-    appealBox());
+    appealBox(),
+  );
 }
 
 function consentNotice(): HTMLElement {

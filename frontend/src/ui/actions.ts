@@ -44,9 +44,18 @@ export function actionButton(o: ActionOptions): HTMLElement {
       void run(button);
       return;
     }
-    const yes = h('button', { type: 'button', class: `button button--${o.kind === 'danger' ? 'danger' : 'primary'}`, 'data-testid': `${o.testid}-confirm` }, t.task.confirm);
+    const yes = h(
+      'button',
+      { type: 'button', class: `button button--${o.kind === 'danger' ? 'danger' : 'primary'}`, 'data-testid': `${o.testid}-confirm` },
+      t.task.confirm,
+    );
     const no = h('button', { type: 'button', class: 'button button--ghost' }, t.app.cancel);
-    const box = h('div', { class: 'confirm', role: 'group', 'aria-label': o.label }, h('p', null, o.confirm), h('div', { class: 'form__actions' }, yes, no));
+    const box = h(
+      'div',
+      { class: 'confirm', role: 'group', 'aria-label': o.label },
+      h('p', null, o.confirm),
+      h('div', { class: 'form__actions' }, yes, no),
+    );
     yes.addEventListener('click', () => void run(yes));
     no.addEventListener('click', () => {
       panel.replaceChildren();
@@ -71,12 +80,23 @@ export interface CommentActionOptions {
 
 /** A button that opens a small form with a comment; the server's errors land on the comment. */
 export function commentAction(o: CommentActionOptions): HTMLElement {
-  const button = h('button', { type: 'button', class: `button button--${o.kind ?? 'secondary'}`, 'aria-expanded': 'false', 'data-testid': o.testid }, o.label);
+  const button = h(
+    'button',
+    { type: 'button', class: `button button--${o.kind ?? 'secondary'}`, 'aria-expanded': 'false', 'data-testid': o.testid },
+    o.label,
+  );
   const panel = h('div', { class: 'action__panel' });
   const root = h('div', { class: 'action' }, button, panel);
 
   button.addEventListener('click', () => {
-    const comment = inputField({ name: 'comment', label: o.commentLabel, rows: 3, required: o.required, maxlength: 1000, testid: `${o.testid}-comment` });
+    const comment = inputField({
+      name: 'comment',
+      label: o.commentLabel,
+      rows: 3,
+      required: o.required,
+      maxlength: 1000,
+      testid: `${o.testid}-comment`,
+    });
     const close = h('button', { type: 'button', class: 'button button--ghost' }, t.app.cancel);
     const form = createForm({
       testid: `${o.testid}-form`,

@@ -44,13 +44,23 @@ function draw(host: HTMLElement, stats: RouteStat[]): void {
   const scale = (ms: number): number => Math.max(1, (Math.max(0, ms) / max) * plot);
 
   const chart = svg('svg', {
-    width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t.admin.chartLabel, class: 'chart__svg',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': t.admin.chartLabel,
+    class: 'chart__svg',
   });
   const fractions = plot < 420 ? [0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1];
   for (const fraction of fractions) {
     const x = Math.round(fraction * plot) + 0.5;
     chart.appendChild(svg('line', { x1: x, x2: x, y1: AXIS - 4, y2: height, class: 'chart__grid' }));
-    const tick = svg('text', { x: fraction === 0 ? 0 : x, y: 12, class: 'chart__tick', 'text-anchor': fraction === 0 ? 'start' : fraction === 1 ? 'end' : 'middle' });
+    const tick = svg('text', {
+      x: fraction === 0 ? 0 : x,
+      y: 12,
+      class: 'chart__tick',
+      'text-anchor': fraction === 0 ? 'start' : fraction === 1 ? 'end' : 'middle',
+    });
     tick.textContent = t.admin.ms(Math.round(fraction * max));
     chart.appendChild(tick);
   }
@@ -78,8 +88,11 @@ function draw(host: HTMLElement, stats: RouteStat[]): void {
 /** The chart plus its legend; redraws when the container changes width, until `signal` aborts. */
 export function latencyChart(stats: RouteStat[], signal: AbortSignal): HTMLElement {
   const host = h('div', { class: 'chart__canvas' });
-  const legend = h('ul', { class: 'chart__legend', 'aria-hidden': 'true' },
-    SERIES.map((s) => h('li', null, h('span', { class: `chart__swatch ${s.className}` }), s.label)));
+  const legend = h(
+    'ul',
+    { class: 'chart__legend', 'aria-hidden': 'true' },
+    SERIES.map((s) => h('li', null, h('span', { class: `chart__swatch ${s.className}` }), s.label)),
+  );
   let lastWidth = -1;
   const observer = new ResizeObserver(() => {
     const width = Math.floor(host.clientWidth);

@@ -10,9 +10,15 @@ import { notice } from './page';
 /** The two checkboxes, each with its link (opened in a new tab so the form keeps what was typed). */
 export function consentFields(): Field[] {
   const terms = checkboxField({ name: 'consentTerms', label: t.auth.consentTerms, testid: 'input-consent-terms' });
-  const personalData = checkboxField({ name: 'consentPersonalData', label: t.auth.consentPersonalData, testid: 'input-consent-personal-data' });
+  const personalData = checkboxField({
+    name: 'consentPersonalData',
+    label: t.auth.consentPersonalData,
+    testid: 'input-consent-personal-data',
+  });
   terms.root.append(h('a', { href: '#/legal/terms', target: '_blank', rel: 'noopener', 'data-testid': 'link-terms' }, t.auth.readTerms));
-  personalData.root.append(h('a', { href: '#/legal/personal-data', target: '_blank', rel: 'noopener', 'data-testid': 'link-personal-data' }, t.auth.readPolicy));
+  personalData.root.append(
+    h('a', { href: '#/legal/personal-data', target: '_blank', rel: 'noopener', 'data-testid': 'link-personal-data' }, t.auth.readPolicy),
+  );
   return [terms, personalData];
 }
 
@@ -43,7 +49,12 @@ export function reconsentPrompt(onDone: () => void): HTMLElement {
       onDone();
     },
   });
-  fill(box, h('h2', { class: 'card__title' }, t.auth.reconsentTitle), h('p', null, t.auth.reconsentIntro),
-    h('p', { class: 'muted' }, t.trust.consentExplained), form.element);
+  fill(
+    box,
+    h('h2', { class: 'card__title' }, t.auth.reconsentTitle),
+    h('p', null, t.auth.reconsentIntro),
+    h('p', { class: 'muted' }, t.trust.consentExplained),
+    form.element,
+  );
   return box;
 }

@@ -26,17 +26,30 @@ function overdueMark(task: Task): HTMLElement | null {
 
 /** The term asked for and, once work has started, the due date (for the task's details and its card). */
 export function dueDate(task: Task): HTMLElement {
-  return h('span', { class: 'due', 'data-testid': 'task-due', 'data-due-at': task.dueAt ?? '' },
+  return h(
+    'span',
+    { class: 'due', 'data-testid': 'task-due', 'data-due-at': task.dueAt ?? '' },
     task.dueAt
       ? [t.deals.until, ' ', h('time', { datetime: task.dueAt }, formatDateTime(task.dueAt))]
-      : task.days ? t.deals.daysFromStart(task.days) : t.deals.noTerm,
-    overdueMark(task));
+      : task.days
+        ? t.deals.daysFromStart(task.days)
+        : t.deals.noTerm,
+    overdueMark(task),
+  );
 }
 
 /** The days field of a form (new task, offer, extension); empty is allowed where `required` is not. */
 export const daysField = (o: { name?: string; label: string; hint?: string; value?: number | null; required?: boolean }) =>
-  inputField({ name: o.name ?? 'days', label: o.label, hint: o.hint, inputmode: 'numeric', maxlength: 3, autocomplete: 'off',
-    value: o.value ? String(o.value) : '', required: o.required });
+  inputField({
+    name: o.name ?? 'days',
+    label: o.label,
+    hint: o.hint,
+    inputmode: 'numeric',
+    maxlength: 3,
+    autocomplete: 'off',
+    value: o.value ? String(o.value) : '',
+    required: o.required,
+  });
 
 /** The owner's actions on a task in work: extend the due date; once it has passed, cancel with a full refund. */
 export function deadlineActions(task: Task, show: Show): Node[] {
@@ -48,14 +61,20 @@ export function deadlineActions(task: Task, show: Show): Node[] {
     fields: [days, comment],
     submitLabel: t.deals.extend,
     validate: (values) => (parseDays(values.value('days')) ? [] : [{ path: 'days', message: t.deals.daysFormat }]),
-    onSubmit: async (values, key) => show(await extendDeadline(task.id, parseDays(values.value('days')) ?? 0, values.value('comment').trim(), key), t.deals.extended),
+    onSubmit: async (values, key) =>
+      show(await extendDeadline(task.id, parseDays(values.value('days')) ?? 0, values.value('comment').trim(), key), t.deals.extended),
   });
   return [
     task.overdue ? notice(t.deals.overdueHint, 'error', 'overdue-notice') : null,
     disclosure(t.deals.extend, 'task-extend', extend.element),
     task.overdue
-      ? actionButton({ label: t.deals.cancelOverdue, testid: 'task-cancel', kind: 'danger', confirm: t.deals.cancelOverdueConfirm,
-        run: async (key) => show(await cancelTask(task.id, key), t.task.cancelled) })
+      ? actionButton({
+          label: t.deals.cancelOverdue,
+          testid: 'task-cancel',
+          kind: 'danger',
+          confirm: t.deals.cancelOverdueConfirm,
+          run: async (key) => show(await cancelTask(task.id, key), t.task.cancelled),
+        })
       : null,
   ].filter((node): node is HTMLElement => node !== null);
 }

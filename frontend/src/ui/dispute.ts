@@ -31,8 +31,14 @@ const disputeBadge = (dispute: Dispute): HTMLElement =>
 
 /** The amount field of a proposal or a decision: 0 .. the task's reward, checked before sending. */
 export function executorAmountField(reward: string): ReturnType<typeof inputField> {
-  return inputField({ name: 'executorAmount', label: t.deals.executorAmount, inputmode: 'decimal', autocomplete: 'off', required: true,
-    hint: t.deals.executorAmountHint(formatMoney(reward)) });
+  return inputField({
+    name: 'executorAmount',
+    label: t.deals.executorAmount,
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    required: true,
+    hint: t.deals.executorAmountHint(formatMoney(reward)),
+  });
 }
 
 export function checkExecutorAmount(reward: string) {
@@ -52,16 +58,21 @@ function countdown(respondBy: string): HTMLElement {
   const tick = (): void => {
     const rest = until - Date.now();
     const minutes = Math.max(0, Math.ceil(rest / MINUTE));
-    left.textContent = rest <= 0 ? t.deals.timeUp
-      : t.deals.remaining(Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60);
+    left.textContent =
+      rest <= 0 ? t.deals.timeUp : t.deals.remaining(Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60);
   };
   tick();
   const timer = window.setInterval(() => {
     if (!left.isConnected) window.clearInterval(timer);
     else tick();
   }, MINUTE / 2);
-  return h('p', { 'data-testid': 'dispute-respond-by', 'data-respond-by': respondBy },
-    h('time', { datetime: respondBy }, t.deals.respondBy(formatDateTime(respondBy))), ' · ', left);
+  return h(
+    'p',
+    { 'data-testid': 'dispute-respond-by', 'data-respond-by': respondBy },
+    h('time', { datetime: respondBy }, t.deals.respondBy(formatDateTime(respondBy))),
+    ' · ',
+    left,
+  );
 }
 
 function proposal(dispute: Dispute, party: Party): HTMLElement {
@@ -71,12 +82,20 @@ function proposal(dispute: Dispute, party: Party): HTMLElement {
 
 /** Who opened it, why, and what each side proposes. */
 export function disputeFacts(dispute: Dispute): HTMLElement {
-  return h('dl', { class: 'details' },
-    h('dt', null, t.admin.status), h('dd', { 'data-testid': 'dispute-status', 'data-status': dispute.status }, disputeBadge(dispute)),
-    h('dt', null, t.deals.openedBy[dispute.openedBy]), h('dd', null, h('time', { datetime: dispute.createdAt }, formatDateTime(dispute.createdAt))),
-    h('dt', null, t.deals.reason), h('dd', { class: 'prose', 'data-testid': 'dispute-reason' }, dispute.reason),
-    h('dt', null, t.deals.proposalOf.customer), h('dd', null, proposal(dispute, 'customer')),
-    h('dt', null, t.deals.proposalOf.executor), h('dd', null, proposal(dispute, 'executor')));
+  return h(
+    'dl',
+    { class: 'details' },
+    h('dt', null, t.admin.status),
+    h('dd', { 'data-testid': 'dispute-status', 'data-status': dispute.status }, disputeBadge(dispute)),
+    h('dt', null, t.deals.openedBy[dispute.openedBy]),
+    h('dd', null, h('time', { datetime: dispute.createdAt }, formatDateTime(dispute.createdAt))),
+    h('dt', null, t.deals.reason),
+    h('dd', { class: 'prose', 'data-testid': 'dispute-reason' }, dispute.reason),
+    h('dt', null, t.deals.proposalOf.customer),
+    h('dd', null, proposal(dispute, 'customer')),
+    h('dt', null, t.deals.proposalOf.executor),
+    h('dd', null, proposal(dispute, 'executor')),
+  );
 }
 
 /** The split as it was settled: the executor's share E and what it earned of it, and what went back to the customer. */
@@ -85,21 +104,34 @@ export function disputeOutcome(dispute: Dispute): HTMLElement | null {
   if (!resolution) return null;
   const figure = (label: string, amount: string, testid: string): HTMLElement =>
     h('div', { class: 'stat' }, h('span', { class: 'stat__label' }, label), h('span', { class: 'stat__value' }, money(amount, testid)));
-  return h('div', { class: 'stack', 'data-testid': 'dispute-outcome', 'data-by': resolution.by },
+  return h(
+    'div',
+    { class: 'stack', 'data-testid': 'dispute-outcome', 'data-by': resolution.by },
     h('h3', { class: 'subtitle' }, t.deals.outcome),
-    h('p', null, t.deals.resolvedBy[resolution.by] ?? resolution.by,
-      dispute.resolvedAt ? [' · ', h('time', { datetime: dispute.resolvedAt }, formatDateTime(dispute.resolvedAt))] : null),
-    h('div', { class: 'stats' },
+    h(
+      'p',
+      null,
+      t.deals.resolvedBy[resolution.by] ?? resolution.by,
+      dispute.resolvedAt ? [' · ', h('time', { datetime: dispute.resolvedAt }, formatDateTime(dispute.resolvedAt))] : null,
+    ),
+    h(
+      'div',
+      { class: 'stats' },
       figure(t.deals.executorShare, resolution.executorAmount, 'dispute-executor-amount'),
       figure(t.deals.executorGot, resolution.executorEarned, 'dispute-executor-earned'),
-      figure(t.deals.customerGot, resolution.customerRefund, 'dispute-customer-refund')),
-    resolution.comment ? h('p', { class: 'prose', 'data-testid': 'dispute-comment' }, resolution.comment) : null);
+      figure(t.deals.customerGot, resolution.customerRefund, 'dispute-customer-refund'),
+    ),
+    resolution.comment ? h('p', { class: 'prose', 'data-testid': 'dispute-comment' }, resolution.comment) : null,
+  );
 }
 
 function openForm(task: Task, show: Show): HTMLElement {
   const form = createForm({
     testid: 'dispute-open-form',
-    fields: [inputField({ name: 'reason', label: t.deals.reason, rows: 3, required: true, maxlength: 2000 }), executorAmountField(task.reward)],
+    fields: [
+      inputField({ name: 'reason', label: t.deals.reason, rows: 3, required: true, maxlength: 2000 }),
+      executorAmountField(task.reward),
+    ],
     submitLabel: t.deals.disputeOpen,
     submitKind: 'danger',
     validate: checkExecutorAmount(task.reward),
@@ -123,8 +155,12 @@ function answer(task: Task, dispute: Dispute, show: Show): Node[] {
     },
   });
   return [
-    actionButton({ label: t.deals.agree(formatMoney(offered)), testid: 'dispute-agree', kind: 'primary',
-      run: async (key) => show(await respondToDispute(task.id, { executorAmount: offered }, key), t.deals.agreed) }),
+    actionButton({
+      label: t.deals.agree(formatMoney(offered)),
+      testid: 'dispute-agree',
+      kind: 'primary',
+      run: async (key) => show(await respondToDispute(task.id, { executorAmount: offered }, key), t.deals.agreed),
+    }),
     disclosure(t.deals.counter, 'dispute-counter', counter.element),
   ];
 }
@@ -137,8 +173,14 @@ function openDisputeActions(task: Task, dispute: Dispute, party: Party | null, s
   else if (waiting && party) nodes.push(notice(t.deals.waitOther, 'info', 'dispute-waiting'));
   if (dispute.status === 'awaiting_admin') nodes.push(notice(t.deals.waitAdmin, 'info', 'dispute-waiting'));
   if (party === dispute.openedBy) {
-    nodes.push(actionButton({ label: t.deals.withdraw, testid: 'dispute-withdraw', confirm: t.deals.withdrawConfirm,
-      run: async (key) => show(await withdrawDispute(task.id, key), t.deals.withdrawn) }));
+    nodes.push(
+      actionButton({
+        label: t.deals.withdraw,
+        testid: 'dispute-withdraw',
+        confirm: t.deals.withdrawConfirm,
+        run: async (key) => show(await withdrawDispute(task.id, key), t.deals.withdrawn),
+      }),
+    );
   }
   return nodes;
 }

@@ -43,8 +43,15 @@ function errorSlot(id: string, name: string): HTMLElement {
   return el;
 }
 
-function wire(name: string, root: HTMLElement, controls: HTMLElement[], hint: HTMLElement | null, error: HTMLElement,
-  value: () => string, checked: () => boolean): Field {
+function wire(
+  name: string,
+  root: HTMLElement,
+  controls: HTMLElement[],
+  hint: HTMLElement | null,
+  error: HTMLElement,
+  value: () => string,
+  checked: () => boolean,
+): Field {
   const describe = (withError: boolean): void => {
     const ids = [hint?.id, withError ? error.id : undefined].filter(Boolean).join(' ');
     for (const control of controls) {
@@ -55,7 +62,12 @@ function wire(name: string, root: HTMLElement, controls: HTMLElement[], hint: HT
   describe(false);
   const focusTarget = controls[0] ?? root;
   return {
-    name, root, focusTarget, hint, value, checked,
+    name,
+    root,
+    focusTarget,
+    hint,
+    value,
+    checked,
     setError(message) {
       error.textContent = message ?? '';
       error.hidden = message === null;
@@ -72,8 +84,15 @@ function wire(name: string, root: HTMLElement, controls: HTMLElement[], hint: HT
 export function inputField(o: FieldOptions): Field {
   const id = uid(`f-${o.name}`);
   const common = {
-    id, name: o.name, required: o.required ?? false, autocomplete: o.autocomplete, inputmode: o.inputmode,
-    placeholder: o.placeholder, maxlength: o.maxlength, minlength: o.minlength, 'data-testid': o.testid ?? `input-${o.name}`,
+    id,
+    name: o.name,
+    required: o.required ?? false,
+    autocomplete: o.autocomplete,
+    inputmode: o.inputmode,
+    placeholder: o.placeholder,
+    maxlength: o.maxlength,
+    minlength: o.minlength,
+    'data-testid': o.testid ?? `input-${o.name}`,
     class: 'field__control',
   };
   const control = o.rows
@@ -82,40 +101,94 @@ export function inputField(o: FieldOptions): Field {
   const hint = o.hint ? h('p', { class: 'field__hint', id: `${id}-hint` }, o.hint) : null;
   const error = errorSlot(`${id}-error`, o.name);
   const root = h('div', { class: 'field' }, h('label', { class: 'field__label', for: id }, o.label), control, hint, error);
-  return wire(o.name, root, [control], hint, error, () => control.value, () => false);
+  return wire(
+    o.name,
+    root,
+    [control],
+    hint,
+    error,
+    () => control.value,
+    () => false,
+  );
 }
 
 export function selectField(o: FieldOptions & { options: Choice[] }): Field {
   const id = uid(`f-${o.name}`);
-  const control = h('select', { id, name: o.name, required: o.required ?? false, class: 'field__control', 'data-testid': o.testid ?? `input-${o.name}` },
-    o.options.map((c) => h('option', { value: c.value, selected: c.value === o.value }, c.label)));
+  const control = h(
+    'select',
+    { id, name: o.name, required: o.required ?? false, class: 'field__control', 'data-testid': o.testid ?? `input-${o.name}` },
+    o.options.map((c) => h('option', { value: c.value, selected: c.value === o.value }, c.label)),
+  );
   const hint = o.hint ? h('p', { class: 'field__hint', id: `${id}-hint` }, o.hint) : null;
   const error = errorSlot(`${id}-error`, o.name);
   const root = h('div', { class: 'field' }, h('label', { class: 'field__label', for: id }, o.label), control, hint, error);
-  return wire(o.name, root, [control], hint, error, () => control.value, () => false);
+  return wire(
+    o.name,
+    root,
+    [control],
+    hint,
+    error,
+    () => control.value,
+    () => false,
+  );
 }
 
 export function radioField(o: FieldOptions & { options: Choice[] }): Field {
   const id = uid(`f-${o.name}`);
   const radios = o.options.map((c) =>
-    h('input', { type: 'radio', name: o.name, value: c.value, checked: c.value === o.value, 'data-testid': `${o.testid ?? `input-${o.name}`}-${c.value}` }));
+    h('input', {
+      type: 'radio',
+      name: o.name,
+      value: c.value,
+      checked: c.value === o.value,
+      'data-testid': `${o.testid ?? `input-${o.name}`}-${c.value}`,
+    }),
+  );
   const hint = o.hint ? h('p', { class: 'field__hint', id: `${id}-hint` }, o.hint) : null;
   const error = errorSlot(`${id}-error`, o.name);
-  const root = h('fieldset', { class: 'field field--choices' },
+  const root = h(
+    'fieldset',
+    { class: 'field field--choices' },
     h('legend', { class: 'field__label' }, o.label),
-    h('div', { class: 'choices' }, radios.map((radio, i) => h('label', { class: 'choice' }, radio, h('span', null, o.options[i]?.label ?? '')))),
-    hint, error);
+    h(
+      'div',
+      { class: 'choices' },
+      radios.map((radio, i) => h('label', { class: 'choice' }, radio, h('span', null, o.options[i]?.label ?? ''))),
+    ),
+    hint,
+    error,
+  );
   const value = (): string => radios.find((r) => r.checked)?.value ?? '';
   return wire(o.name, root, radios, hint, error, value, () => false);
 }
 
 export function checkboxField(o: FieldOptions & { checked?: boolean }): Field {
   const id = uid(`f-${o.name}`);
-  const control = h('input', { type: 'checkbox', id, name: o.name, checked: o.checked ?? false, 'data-testid': o.testid ?? `input-${o.name}` });
+  const control = h('input', {
+    type: 'checkbox',
+    id,
+    name: o.name,
+    checked: o.checked ?? false,
+    'data-testid': o.testid ?? `input-${o.name}`,
+  });
   const hint = o.hint ? h('p', { class: 'field__hint', id: `${id}-hint` }, o.hint) : null;
   const error = errorSlot(`${id}-error`, o.name);
-  const root = h('div', { class: 'field field--checkbox' }, h('label', { class: 'choice', for: id }, control, h('span', null, o.label)), hint, error);
-  return wire(o.name, root, [control], hint, error, () => (control.checked ? 'true' : 'false'), () => control.checked);
+  const root = h(
+    'div',
+    { class: 'field field--checkbox' },
+    h('label', { class: 'choice', for: id }, control, h('span', null, o.label)),
+    hint,
+    error,
+  );
+  return wire(
+    o.name,
+    root,
+    [control],
+    hint,
+    error,
+    () => (control.checked ? 'true' : 'false'),
+    () => control.checked,
+  );
 }
 
 export interface FormValues {
@@ -157,9 +230,18 @@ function fieldFor(fields: Field[], path: string): Field | undefined {
 export function createForm(o: FormOptions): FormHandle {
   const alert = h('div', { class: 'alert alert--error', role: 'alert', tabindex: '-1', 'data-testid': 'form-error' });
   alert.hidden = true;
-  const submit = h('button', { type: 'submit', class: `button button--${o.submitKind ?? 'primary'}`, 'data-testid': o.submitTestid ?? `${o.testid}-submit` }, o.submitLabel);
-  const element = h('form', { class: 'form', novalidate: true, 'data-testid': o.testid },
-    o.fields.map((f) => f.root), alert, h('div', { class: 'form__actions' }, submit, o.footer ?? null));
+  const submit = h(
+    'button',
+    { type: 'submit', class: `button button--${o.submitKind ?? 'primary'}`, 'data-testid': o.submitTestid ?? `${o.testid}-submit` },
+    o.submitLabel,
+  );
+  const element = h(
+    'form',
+    { class: 'form', novalidate: true, 'data-testid': o.testid },
+    o.fields.map((f) => f.root),
+    alert,
+    h('div', { class: 'form__actions' }, submit, o.footer ?? null),
+  );
   const values: FormValues = {
     value: (name) => o.fields.find((f) => f.name === name)?.value() ?? '',
     checked: (name) => o.fields.find((f) => f.name === name)?.checked() ?? false,
@@ -188,9 +270,17 @@ export function createForm(o: FormOptions): FormHandle {
       }
     }
     if (message || loose.length) {
-      fill(alert,
+      fill(
+        alert,
         message ? h('p', null, message) : null,
-        loose.length ? h('ul', null, loose.map((text) => h('li', null, text))) : null);
+        loose.length
+          ? h(
+              'ul',
+              null,
+              loose.map((text) => h('li', null, text)),
+            )
+          : null,
+      );
       alert.hidden = false;
     }
     (firstInvalid?.focusTarget ?? alert).focus();

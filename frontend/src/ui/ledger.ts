@@ -17,13 +17,22 @@ function ledgerRow(entry: LedgerEntry): HTMLElement {
   // "доступно −317,50 ₽, удержано +317,50 ₽": what the one movement did to each bucket.
   const effects = Object.entries(entry.effects ?? {})
     .filter(([, amount]) => Number(amount) !== 0)
-    .map(([bucket, amount]) => `${t.ledger.effects[bucket] ?? bucket} ${amount.startsWith('-') ? '−' : '+'}${formatMoney(amount.replace(/^-/, ''))}`)
+    .map(
+      ([bucket, amount]) =>
+        `${t.ledger.effects[bucket] ?? bucket} ${amount.startsWith('-') ? '−' : '+'}${formatMoney(amount.replace(/^-/, ''))}`,
+    )
     .join(', ');
-  return h('div', { class: 'row', 'data-testid': 'ledger-row', 'data-kind': entry.kind },
-    h('div', { class: 'row__main' },
+  return h(
+    'div',
+    { class: 'row', 'data-testid': 'ledger-row', 'data-kind': entry.kind },
+    h(
+      'div',
+      { class: 'row__main' },
       h('strong', null, entry.description ?? t.ledger.kinds[entry.kind] ?? entry.kind, effects ? `: ${effects}` : ''),
-      h('span', { class: 'meta' }, h('time', { datetime: entry.createdAt }, formatDateTime(entry.createdAt)), refs)),
-    h('span', { class: negative ? 'amount amount--out' : 'amount amount--in' }, money(entry.amount)));
+      h('span', { class: 'meta' }, h('time', { datetime: entry.createdAt }, formatDateTime(entry.createdAt)), refs),
+    ),
+    h('span', { class: negative ? 'amount amount--out' : 'amount amount--in' }, money(entry.amount)),
+  );
 }
 
 export function ledgerList(signal: AbortSignal): PagedList {

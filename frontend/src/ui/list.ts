@@ -47,7 +47,10 @@ export function pagedList<T>(options: PagedListOptions<T>): PagedList {
       }
     } catch (err) {
       if (mine !== generation || options.signal.aborted) return;
-      fill(status, errorBox(err, () => void loadPage(first)));
+      fill(
+        status,
+        errorBox(err, () => void loadPage(first)),
+      );
     }
   }
 

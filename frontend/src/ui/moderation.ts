@@ -16,21 +16,35 @@ export function blockPanel(account: { id: number; blocked: boolean }): HTMLEleme
   const box = h('div', { class: 'stack', 'data-testid': 'block-panel' });
   const draw = (blocked: boolean): void => {
     box.setAttribute('data-blocked', String(blocked));
-    fill(box,
+    fill(
+      box,
       notice(blocked ? t.trust.accountBlocked : t.trust.accountActive, blocked ? 'error' : 'info', 'block-state'),
       blocked
-        ? commentAction({ label: t.trust.unblock, testid: 'account-unblock', kind: 'primary', commentLabel: t.trust.unblockComment, required: true,
-          run: async (comment, key) => {
-            await unblockAccount(account.id, comment, key);
-            toast(t.trust.unblockedDone);
-            draw(false);
-          } })
-        : commentAction({ label: t.trust.block, testid: 'account-block', kind: 'danger', commentLabel: t.trust.blockReason, required: true,
-          run: async (reason, key) => {
-            await blockAccount(account.id, reason, key);
-            toast(t.trust.blockedDone);
-            draw(true);
-          } }));
+        ? commentAction({
+            label: t.trust.unblock,
+            testid: 'account-unblock',
+            kind: 'primary',
+            commentLabel: t.trust.unblockComment,
+            required: true,
+            run: async (comment, key) => {
+              await unblockAccount(account.id, comment, key);
+              toast(t.trust.unblockedDone);
+              draw(false);
+            },
+          })
+        : commentAction({
+            label: t.trust.block,
+            testid: 'account-block',
+            kind: 'danger',
+            commentLabel: t.trust.blockReason,
+            required: true,
+            run: async (reason, key) => {
+              await blockAccount(account.id, reason, key);
+              toast(t.trust.blockedDone);
+              draw(true);
+            },
+          }),
+    );
   };
   draw(account.blocked);
   return box;
@@ -38,9 +52,15 @@ export function blockPanel(account: { id: number; blocked: boolean }): HTMLEleme
 
 /** "Hide" under a review; the review is replaced by a note once hidden. */
 export function hideReviewAction(review: Review, row: () => HTMLElement): HTMLElement {
-  return commentAction({ label: t.trust.hide, testid: 'review-hide', kind: 'danger', commentLabel: t.trust.hideReason, required: true,
+  return commentAction({
+    label: t.trust.hide,
+    testid: 'review-hide',
+    kind: 'danger',
+    commentLabel: t.trust.hideReason,
+    required: true,
     run: async (reason, key) => {
       await hideReview(review.id, reason, key);
       row().replaceChildren(notice(t.trust.hidden, 'success', 'review-hidden'));
-    } });
+    },
+  });
 }

@@ -13,20 +13,25 @@ export function pageHeader(title: string, ...aside: Child[]): HTMLElement {
 
 export function titledHeader(title: string, testid: string, ...aside: Child[]): HTMLElement {
   document.title = `${title}${t.app.titleSuffix}`;
-  return h('header', { class: 'page-header' },
+  return h(
+    'header',
+    { class: 'page-header' },
     h('h1', { tabindex: '-1', 'data-testid': testid }, title),
-    aside.length ? h('div', { class: 'page-header__aside' }, aside) : null);
+    aside.length ? h('div', { class: 'page-header__aside' }, aside) : null,
+  );
 }
 
 export function section(title: string, testid: string | null, ...children: Child[]): HTMLElement {
-  return h('section', { class: 'card', 'data-testid': testid },
-    h('h2', { class: 'card__title' }, title),
-    children);
+  return h('section', { class: 'card', 'data-testid': testid }, h('h2', { class: 'card__title' }, title), children);
 }
 
 export function loading(): HTMLElement {
-  return h('p', { class: 'state state--loading', role: 'status', 'data-testid': 'loading' },
-    h('span', { class: 'spinner', 'aria-hidden': 'true' }), t.app.loading);
+  return h(
+    'p',
+    { class: 'state state--loading', role: 'status', 'data-testid': 'loading' },
+    h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+    t.app.loading,
+  );
 }
 
 export function empty(text: string): HTMLElement {
@@ -34,9 +39,12 @@ export function empty(text: string): HTMLElement {
 }
 
 export function errorBox(err: unknown, retry?: () => void): HTMLElement {
-  return h('div', { class: 'alert alert--error', role: 'alert', 'data-testid': 'error' },
+  return h(
+    'div',
+    { class: 'alert alert--error', role: 'alert', 'data-testid': 'error' },
     h('p', null, errorText(err)),
-    retry ? h('button', { type: 'button', class: 'button button--secondary', onclick: retry }, t.app.retry) : null);
+    retry ? h('button', { type: 'button', class: 'button button--secondary', onclick: retry }, t.app.retry) : null,
+  );
 }
 
 export function notice(text: string, kind: 'success' | 'info' | 'error' = 'info', testid = 'notice'): HTMLElement {
@@ -65,7 +73,11 @@ export function meStats(signal: AbortSignal, figures: (me: Me) => HTMLElement[])
       const me = await getMe(signal);
       fill(element, ...figures(me));
     } catch (err) {
-      if (!signal.aborted) fill(element, errorBox(err, () => void load()));
+      if (!signal.aborted)
+        fill(
+          element,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();

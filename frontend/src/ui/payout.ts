@@ -15,16 +15,28 @@ function destinationText(payout: Pick<Payout, 'method' | 'destination'> & { bank
 }
 
 export function payoutRow(payout: Payout, options: { full?: boolean; actions?: Child } = {}): HTMLElement {
-  return h('div', { class: 'row row--wrap', 'data-testid': 'payout-row', 'data-payout-id': payout.id, 'data-status': payout.status },
-    h('div', { class: 'row__main' },
+  return h(
+    'div',
+    { class: 'row row--wrap', 'data-testid': 'payout-row', 'data-payout-id': payout.id, 'data-status': payout.status },
+    h(
+      'div',
+      { class: 'row__main' },
       h('strong', null, t.salary.payout(payout.id), payout.executor ? [' · ', personLink(payout.executor, 'payout-executor')] : null),
-      h('span', { class: 'meta' },
+      h(
+        'span',
+        { class: 'meta' },
         h('span', { 'data-testid': 'payout-destination' }, destinationText(payout, options.full)),
         h('time', { datetime: payout.createdAt }, formatDateTime(payout.createdAt)),
-        payout.decidedAt ? h('span', null, t.salary.decided(formatDateTime(payout.decidedAt))) : null),
-      payout.comment ? h('p', { class: 'row__comment', 'data-testid': 'payout-comment' }, payout.comment) : null),
-    h('div', { class: 'row__end' },
+        payout.decidedAt ? h('span', null, t.salary.decided(formatDateTime(payout.decidedAt))) : null,
+      ),
+      payout.comment ? h('p', { class: 'row__comment', 'data-testid': 'payout-comment' }, payout.comment) : null,
+    ),
+    h(
+      'div',
+      { class: 'row__end' },
       money(payout.amount, 'payout-amount'),
-      badge('payout', payout.status, t.payoutStatus[payout.status] ?? payout.status)),
-    options.actions ? h('div', { class: 'row__actions' }, options.actions) : null);
+      badge('payout', payout.status, t.payoutStatus[payout.status] ?? payout.status),
+    ),
+    options.actions ? h('div', { class: 'row__actions' }, options.actions) : null,
+  );
 }

@@ -26,6 +26,9 @@ export function ratingBadge(rating: string | null | undefined, reviews: number |
 /** The stars of one review, read out as "4 из 5". */
 export function stars(rating: number): HTMLElement {
   const full = Math.max(0, Math.min(5, rating));
-  return h('span', { class: 'stars', role: 'img', 'aria-label': t.trust.ratingValue(full), 'data-testid': 'review-rating', 'data-rating': full },
-    '★'.repeat(full) + '☆'.repeat(5 - full));
+  return h(
+    'span',
+    { class: 'stars', role: 'img', 'aria-label': t.trust.ratingValue(full), 'data-testid': 'review-rating', 'data-rating': full },
+    '★'.repeat(full) + '☆'.repeat(5 - full),
+  );
 }

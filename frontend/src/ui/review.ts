@@ -13,19 +13,33 @@ import { errorBox, loading, notice, toast } from './page';
 import { personLink, stars } from './people';
 
 export function reviewRow(review: Review, o: { testid?: string; actions?: Child } = {}): HTMLElement {
-  return h('article', { class: 'review stack', 'data-testid': o.testid ?? 'review', 'data-review-id': review.id, 'data-subject-role': review.subjectRole },
-    h('p', { class: 'meta' },
+  return h(
+    'article',
+    { class: 'review stack', 'data-testid': o.testid ?? 'review', 'data-review-id': review.id, 'data-subject-role': review.subjectRole },
+    h(
+      'p',
+      { class: 'meta' },
       stars(review.rating),
       h('span', null, `${t.trust.reviewBy}: `, personLink(review.author, 'review-author')),
       h('a', { href: href(`/tasks/${review.task.id}`) }, t.trust.reviewAbout(review.task.title)),
       h('time', { datetime: review.createdAt }, formatDateTime(review.createdAt)),
-      h('span', { 'data-testid': 'review-published' }, review.publishedAt ? t.trust.published(formatDateTime(review.publishedAt)) : t.trust.notPublished)),
+      h(
+        'span',
+        { 'data-testid': 'review-published' },
+        review.publishedAt ? t.trust.published(formatDateTime(review.publishedAt)) : t.trust.notPublished,
+      ),
+    ),
     h('p', { class: 'prose', 'data-testid': 'review-text' }, review.text || h('span', { class: 'muted' }, t.trust.noReviewText)),
-    o.actions ? h('div', { class: 'row__actions' }, o.actions) : null);
+    o.actions ? h('div', { class: 'row__actions' }, o.actions) : null,
+  );
 }
 
 function reviewForm(taskId: number, subject: PersonRef, onSent: () => void): HTMLElement {
-  const rating = radioField({ name: 'rating', label: t.trust.rating, options: [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: t.trust.ratingValue(n) })) });
+  const rating = radioField({
+    name: 'rating',
+    label: t.trust.rating,
+    options: [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: t.trust.ratingValue(n) })),
+  });
   const form = createForm({
     testid: 'review-form',
     submitLabel: t.trust.reviewSubmit,
@@ -53,13 +67,33 @@ export function reviewsPanel(task: Task, session: StoredSession | null, signal: 
   const load = async (): Promise<void> => {
     try {
       const { mine, theirs } = await taskReviews(task.id, signal);
-      fill(body,
+      fill(
+        body,
         h('p', { class: 'muted', 'data-testid': 'review-blind' }, t.trust.reviewBlind),
-        mine ? h('div', { class: 'stack' }, h('h3', { class: 'notice__subtitle' }, t.trust.yourReview), reviewRow(mine, { testid: 'review-mine' })) : reviewForm(task.id, other, () => void load()),
+        mine
+          ? h(
+              'div',
+              { class: 'stack' },
+              h('h3', { class: 'notice__subtitle' }, t.trust.yourReview),
+              reviewRow(mine, { testid: 'review-mine' }),
+            )
+          : reviewForm(task.id, other, () => void load()),
         mine && !theirs && !mine.publishedAt ? notice(t.trust.waitingTheirs(other.name), 'info', 'review-waiting') : null,
-        theirs ? h('div', { class: 'stack' }, h('h3', { class: 'notice__subtitle' }, t.trust.theirReview(other.name)), reviewRow(theirs, { testid: 'review-theirs' })) : null);
+        theirs
+          ? h(
+              'div',
+              { class: 'stack' },
+              h('h3', { class: 'notice__subtitle' }, t.trust.theirReview(other.name)),
+              reviewRow(theirs, { testid: 'review-theirs' }),
+            )
+          : null,
+      );
     } catch (err) {
-      if (!signal.aborted) fill(body, errorBox(err, () => void load()));
+      if (!signal.aborted)
+        fill(
+          body,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();

@@ -29,14 +29,32 @@ export function statementSection(): HTMLElement {
     testid: 'statement-form',
     submitLabel: t.trust.statementDownload,
     fields: [
-      inputField({ name: 'from', label: t.trust.statementFrom, type: 'date', required: true, value: utcDay(monthStart), testid: 'input-statement-from' }),
-      inputField({ name: 'to', label: t.trust.statementTo, type: 'date', required: true, value: utcDay(today), testid: 'input-statement-to' }),
+      inputField({
+        name: 'from',
+        label: t.trust.statementFrom,
+        type: 'date',
+        required: true,
+        value: utcDay(monthStart),
+        testid: 'input-statement-from',
+      }),
+      inputField({
+        name: 'to',
+        label: t.trust.statementTo,
+        type: 'date',
+        required: true,
+        value: utcDay(today),
+        testid: 'input-statement-to',
+      }),
     ],
     validate: (values) => {
       const problems: ValidationDetail[] = [];
       const from = values.value('from');
       const to = values.value('to');
-      for (const [path, value] of [['from', from], ['to', to]] as const) if (value && !DAY.test(value)) problems.push({ path, message: t.errors.required });
+      for (const [path, value] of [
+        ['from', from],
+        ['to', to],
+      ] as const)
+        if (value && !DAY.test(value)) problems.push({ path, message: t.errors.required });
       if (DAY.test(from) && DAY.test(to) && from > to) problems.push({ path: 'to', message: t.trust.statementPeriod });
       return problems;
     },

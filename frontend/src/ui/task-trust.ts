@@ -24,7 +24,10 @@ function threadPanel(task: Task, session: StoredSession | null, signal: AbortSig
   if (session.role === 'admin') {
     // Administrators read (never write) the assignee's conversation of a task they must judge.
     if (!task.executor || !ADMIN_READS.includes(task.status)) return null;
-    return card(t.trust.threadWithName(task.executor.name), thread({ taskId: task.id, executorId: task.executor.id, me, canWrite: false, signal }));
+    return card(
+      t.trust.threadWithName(task.executor.name),
+      thread({ taskId: task.id, executorId: task.executor.id, me, canWrite: false, signal }),
+    );
   }
   if (session.role === 'executor') {
     const mine = task.executor?.id === me;
@@ -33,11 +36,22 @@ function threadPanel(task: Task, session: StoredSession | null, signal: AbortSig
   }
   if (task.customer.id !== me) return null;
   if (task.executor) {
-    return card(t.trust.threadWithName(task.executor.name), thread({ taskId: task.id, executorId: task.executor.id, me, canWrite: true, signal }));
+    return card(
+      t.trust.threadWithName(task.executor.name),
+      thread({ taskId: task.id, executorId: task.executor.id, me, canWrite: true, signal }),
+    );
   }
   // No executor yet: every executor who asked or applied has a conversation of their own.
-  return card(t.trust.threadCard, h('p', { class: 'muted' }, t.trust.conversationsIntro, ' ',
-    h('a', { href: href('/conversations'), 'data-testid': 'task-conversations' }, t.trust.threadAllConversations)));
+  return card(
+    t.trust.threadCard,
+    h(
+      'p',
+      { class: 'muted' },
+      t.trust.conversationsIntro,
+      ' ',
+      h('a', { href: href('/conversations'), 'data-testid': 'task-conversations' }, t.trust.threadAllConversations),
+    ),
+  );
 }
 
 export function taskTrustPanels(task: Task, session: StoredSession | null, signal: AbortSignal): Array<HTMLElement | null> {

@@ -27,19 +27,39 @@ export interface ThreadOptions {
 function messageItem(message: Message, me: number): HTMLElement {
   const mine = message.from.id === me;
   const contact = message.flags.includes('contact');
-  return h('li', { class: `message${mine ? ' message--mine' : ''}`, 'data-testid': 'message', 'data-message-id': message.id, 'data-mine': String(mine), 'data-flags': message.flags.join(' ') },
-    h('p', { class: 'meta' },
+  return h(
+    'li',
+    {
+      class: `message${mine ? ' message--mine' : ''}`,
+      'data-testid': 'message',
+      'data-message-id': message.id,
+      'data-mine': String(mine),
+      'data-flags': message.flags.join(' '),
+    },
+    h(
+      'p',
+      { class: 'meta' },
       mine ? h('strong', null, t.trust.you) : personLink(message.from),
-      h('time', { datetime: message.createdAt }, formatDateTime(message.createdAt))),
+      h('time', { datetime: message.createdAt }, formatDateTime(message.createdAt)),
+    ),
     h('p', { class: 'prose message__text', 'data-testid': 'message-text' }, message.text),
-    contact ? notice(t.trust.contactWarning, 'error', 'message-contact-warning') : null);
+    contact ? notice(t.trust.contactWarning, 'error', 'message-contact-warning') : null,
+  );
 }
 
 export function thread(o: ThreadOptions): HTMLElement {
   const list = h('ol', { class: 'thread__messages', 'data-testid': 'thread-messages' });
   const status = h('div', { class: 'list__status' });
-  const older = h('button', { type: 'button', class: 'button button--ghost button--small', 'data-testid': 'thread-older' }, t.trust.threadOlder);
-  const refresh = h('button', { type: 'button', class: 'button button--ghost button--small', 'data-testid': 'thread-refresh' }, t.trust.threadRefresh);
+  const older = h(
+    'button',
+    { type: 'button', class: 'button button--ghost button--small', 'data-testid': 'thread-older' },
+    t.trust.threadOlder,
+  );
+  const refresh = h(
+    'button',
+    { type: 'button', class: 'button button--ghost button--small', 'data-testid': 'thread-refresh' },
+    t.trust.threadRefresh,
+  );
   const shown = new Set<number>();
   let cursor: string | null = null;
   older.hidden = true;
@@ -64,7 +84,11 @@ export function thread(o: ThreadOptions): HTMLElement {
       if (!first || shown.size === 0) cursor = page.nextCursor ?? null;
       place(page.items, first && shown.size > 0 ? 'bottom' : 'top');
     } catch (err) {
-      if (!o.signal.aborted) fill(status, errorBox(err, () => void load(first)));
+      if (!o.signal.aborted)
+        fill(
+          status,
+          errorBox(err, () => void load(first)),
+        );
     } finally {
       older.hidden = cursor === null;
     }
@@ -72,22 +96,36 @@ export function thread(o: ThreadOptions): HTMLElement {
   older.addEventListener('click', () => void load(false));
   refresh.addEventListener('click', () => void load(true));
 
-  const text = inputField({ name: 'text', label: t.trust.messageLabel, rows: 3, required: true, maxlength: 2000, hint: t.trust.messageHint, testid: 'input-message-text' });
+  const text = inputField({
+    name: 'text',
+    label: t.trust.messageLabel,
+    rows: 3,
+    required: true,
+    maxlength: 2000,
+    hint: t.trust.messageHint,
+    testid: 'input-message-text',
+  });
   const composer = o.canWrite
     ? createForm({
-      testid: 'message-form',
-      submitLabel: t.trust.send,
-      fields: [text],
-      footer: refresh,
-      onSubmit: async (values, key) => {
-        const body = { text: values.value('text').trim(), ...(o.executorId === null ? {} : { executorId: o.executorId }) };
-        place([await postMessage(o.taskId, body, key)], 'bottom');
-        (text.focusTarget as HTMLTextAreaElement).value = '';
-      },
-    }).element
+        testid: 'message-form',
+        submitLabel: t.trust.send,
+        fields: [text],
+        footer: refresh,
+        onSubmit: async (values, key) => {
+          const body = { text: values.value('text').trim(), ...(o.executorId === null ? {} : { executorId: o.executorId }) };
+          place([await postMessage(o.taskId, body, key)], 'bottom');
+          (text.focusTarget as HTMLTextAreaElement).value = '';
+        },
+      }).element
     : h('div', { class: 'form__actions' }, refresh);
 
   void load(true);
-  return h('div', { class: 'thread stack', 'data-testid': 'thread', 'data-task-id': o.taskId, 'data-executor-id': o.executorId ?? o.me },
-    h('div', { class: 'thread__older' }, older), list, status, composer);
+  return h(
+    'div',
+    { class: 'thread stack', 'data-testid': 'thread', 'data-task-id': o.taskId, 'data-executor-id': o.executorId ?? o.me },
+    h('div', { class: 'thread__older' }, older),
+    list,
+    status,
+    composer,
+  );
 }

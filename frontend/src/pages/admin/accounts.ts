@@ -11,10 +11,22 @@ import { personLink } from '../../ui/people';
 
 function accountJump(current: string): HTMLElement {
   const id = uid('account');
-  const input = h('input', { id, type: 'text', inputmode: 'numeric', class: 'field__control field__control--short', value: current, 'data-testid': 'admin-account-id', autocomplete: 'off' });
-  const form = h('form', { class: 'inline-form', 'data-testid': 'admin-account-jump' },
-    h('label', { for: id, class: 'field__label' }, t.trust.accountNumber), input,
-    h('button', { type: 'submit', class: 'button button--secondary', 'data-testid': 'admin-account-open' }, t.trust.open));
+  const input = h('input', {
+    id,
+    type: 'text',
+    inputmode: 'numeric',
+    class: 'field__control field__control--short',
+    value: current,
+    'data-testid': 'admin-account-id',
+    autocomplete: 'off',
+  });
+  const form = h(
+    'form',
+    { class: 'inline-form', 'data-testid': 'admin-account-jump' },
+    h('label', { for: id, class: 'field__label' }, t.trust.accountNumber),
+    input,
+    h('button', { type: 'submit', class: 'button button--secondary', 'data-testid': 'admin-account-open' }, t.trust.open),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = input.value.trim().replace(/^№/, '');
@@ -34,11 +46,18 @@ export function render(ctx: PageContext): Node {
       const profile = await getProfile(accountId, ctx.signal);
       fill(body, h('p', null, h('strong', null, personLink(profile, 'admin-account-name'))), blockPanel(profile));
     } catch (err) {
-      if (!ctx.signal.aborted) fill(body, errorBox(err, () => void load()));
+      if (!ctx.signal.aborted)
+        fill(
+          body,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     adminHeader(t.trust.adminAccountsTitle),
-    section(t.trust.accountNumber, null, h('p', { class: 'muted' }, t.trust.adminAccountsIntro), accountJump(wanted), body));
+    section(t.trust.accountNumber, null, h('p', { class: 'muted' }, t.trust.adminAccountsIntro), accountJump(wanted), body),
+  );
 }

@@ -18,11 +18,23 @@ function decideForm(appeal: Appeal, onDecided: (decided: Appeal) => void): HTMLE
     testid: 'appeal-decide-form',
     submitLabel: t.trust.decide,
     fields: [
-      radioField({ name: 'decision', label: t.trust.decision, value: 'upheld', options: [
-        { value: 'upheld', label: t.trust.decisionUpheld },
-        { value: 'lifted', label: t.trust.decisionLifted },
-      ] }),
-      inputField({ name: 'comment', label: t.trust.decisionComment, rows: 3, required: true, maxlength: 1000, testid: 'input-decision-comment' }),
+      radioField({
+        name: 'decision',
+        label: t.trust.decision,
+        value: 'upheld',
+        options: [
+          { value: 'upheld', label: t.trust.decisionUpheld },
+          { value: 'lifted', label: t.trust.decisionLifted },
+        ],
+      }),
+      inputField({
+        name: 'comment',
+        label: t.trust.decisionComment,
+        rows: 3,
+        required: true,
+        maxlength: 1000,
+        testid: 'input-decision-comment',
+      }),
     ],
     onSubmit: async (values, key) => {
       const decision = values.value('decision') === 'lifted' ? 'lifted' : 'upheld';
@@ -35,17 +47,28 @@ function decideForm(appeal: Appeal, onDecided: (decided: Appeal) => void): HTMLE
 function appealRow(appeal: Appeal): HTMLElement {
   const slot = h('div', { class: 'slot' });
   const draw = (current: Appeal): void => {
-    slot.replaceChildren(h('div', { class: 'row row--wrap', 'data-testid': 'appeal-row', 'data-appeal-id': current.id, 'data-status': current.status },
-      h('div', { class: 'row__main' },
-        h('strong', null, t.trust.appeal(current.id), ' · ', personLink(current.account, 'appeal-account')),
-        h('span', { class: 'meta' },
-          h('time', { datetime: current.createdAt }, formatDateTime(current.createdAt)),
-          current.status === 'open' ? h('span', null, t.trust.appealAnswerBy(formatDateTime(current.answerBy))) : null,
-          h('a', { href: accountAdminHref(current.account.id) }, t.trust.adminAccountsTitle)),
-        h('p', { class: 'row__comment', 'data-testid': 'appeal-text' }, current.text),
-        current.answer ? h('p', { class: 'row__comment', 'data-testid': 'appeal-answer' }, `${t.trust.answer}: ${current.answer}`) : null),
-      h('div', { class: 'row__end' }, badge('appeal', current.status, t.trust.appealStatus[current.status] ?? current.status)),
-      current.status === 'open' ? h('div', { class: 'row__actions' }, decideForm(current, draw)) : null));
+    slot.replaceChildren(
+      h(
+        'div',
+        { class: 'row row--wrap', 'data-testid': 'appeal-row', 'data-appeal-id': current.id, 'data-status': current.status },
+        h(
+          'div',
+          { class: 'row__main' },
+          h('strong', null, t.trust.appeal(current.id), ' · ', personLink(current.account, 'appeal-account')),
+          h(
+            'span',
+            { class: 'meta' },
+            h('time', { datetime: current.createdAt }, formatDateTime(current.createdAt)),
+            current.status === 'open' ? h('span', null, t.trust.appealAnswerBy(formatDateTime(current.answerBy))) : null,
+            h('a', { href: accountAdminHref(current.account.id) }, t.trust.adminAccountsTitle),
+          ),
+          h('p', { class: 'row__comment', 'data-testid': 'appeal-text' }, current.text),
+          current.answer ? h('p', { class: 'row__comment', 'data-testid': 'appeal-answer' }, `${t.trust.answer}: ${current.answer}`) : null,
+        ),
+        h('div', { class: 'row__end' }, badge('appeal', current.status, t.trust.appealStatus[current.status] ?? current.status)),
+        current.status === 'open' ? h('div', { class: 'row__actions' }, decideForm(current, draw)) : null,
+      ),
+    );
   };
   draw(appeal);
   return slot;
@@ -60,8 +83,17 @@ export function render(ctx: PageContext): Node {
     load: (cursor, signal) => adminAppeals(status, cursor, signal),
     item: appealRow,
   });
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     adminHeader(t.trust.appealsTitle),
-    statusFilter('/admin/appeals', t.admin.status, status, APPEAL_STATUSES.map((s) => ({ value: s, label: t.trust.appealStatus[s] ?? s })), 'admin-appeals-status'),
-    list.element);
+    statusFilter(
+      '/admin/appeals',
+      t.admin.status,
+      status,
+      APPEAL_STATUSES.map((s) => ({ value: s, label: t.trust.appealStatus[s] ?? s })),
+      'admin-appeals-status',
+    ),
+    list.element,
+  );
 }

@@ -24,8 +24,11 @@ function decision(dispute: QueuedDispute, signal: AbortSignal, decided: (d: Queu
     submitLabel: t.deals.decide,
     validate: checkExecutorAmount(dispute.task.reward),
     onSubmit: async (values, key) => {
-      const answer = await decideDispute(dispute.id,
-        { executorAmount: parseAmountOrZero(values.value('executorAmount')) ?? '', comment: values.value('comment').trim() }, key);
+      const answer = await decideDispute(
+        dispute.id,
+        { executorAmount: parseAmountOrZero(values.value('executorAmount')) ?? '', comment: values.value('comment').trim() },
+        key,
+      );
       decided({ ...dispute, ...answer });
       toast(t.deals.decided);
     },
@@ -35,14 +38,25 @@ function decision(dispute: QueuedDispute, signal: AbortSignal, decided: (d: Queu
     try {
       fill(history, historyList((await getTask(dispute.taskId, signal)).history ?? []));
     } catch (err) {
-      if (!signal.aborted) fill(history, errorBox(err, () => void loadHistory()));
+      if (!signal.aborted)
+        fill(
+          history,
+          errorBox(err, () => void loadHistory()),
+        );
     }
   };
-  const panel = disclosure(t.deals.decide, 'dispute-decide',
-    h('div', { class: 'stack' }, h('h3', { class: 'subtitle' }, t.deals.historyTitle), history, form.element));
-  panel.addEventListener('toggle', () => {
-    if ((panel as HTMLDetailsElement).open) void loadHistory();
-  }, { once: true });
+  const panel = disclosure(
+    t.deals.decide,
+    'dispute-decide',
+    h('div', { class: 'stack' }, h('h3', { class: 'subtitle' }, t.deals.historyTitle), history, form.element),
+  );
+  panel.addEventListener(
+    'toggle',
+    () => {
+      if ((panel as HTMLDetailsElement).open) void loadHistory();
+    },
+    { once: true },
+  );
   return panel;
 }
 
@@ -50,14 +64,30 @@ function disputeRow(dispute: QueuedDispute, signal: AbortSignal): HTMLElement {
   const slot = h('div', { class: 'slot' });
   const draw = (current: QueuedDispute): void => {
     const open = current.status === 'awaiting_response' || current.status === 'awaiting_admin';
-    fill(slot, h('article', { class: 'stack', 'data-testid': 'dispute-row', 'data-dispute-id': current.id, 'data-status': current.status },
-      h('div', { class: 'task-card__head' },
-        h('h2', { class: 'task-card__title' },
-          h('a', { href: href(`/tasks/${current.task.id}`), 'data-testid': 'dispute-task' }, t.deals.taskLink(current.task.id, current.task.title))),
-        money(current.task.reward, 'task-reward')),
-      disputeFacts(current),
-      disputeOutcome(current),
-      open ? decision(current, signal, draw) : null));
+    fill(
+      slot,
+      h(
+        'article',
+        { class: 'stack', 'data-testid': 'dispute-row', 'data-dispute-id': current.id, 'data-status': current.status },
+        h(
+          'div',
+          { class: 'task-card__head' },
+          h(
+            'h2',
+            { class: 'task-card__title' },
+            h(
+              'a',
+              { href: href(`/tasks/${current.task.id}`), 'data-testid': 'dispute-task' },
+              t.deals.taskLink(current.task.id, current.task.title),
+            ),
+          ),
+          money(current.task.reward, 'task-reward'),
+        ),
+        disputeFacts(current),
+        disputeOutcome(current),
+        open ? decision(current, signal, draw) : null,
+      ),
+    );
   };
   draw(dispute);
   return slot;
@@ -65,7 +95,7 @@ function disputeRow(dispute: QueuedDispute, signal: AbortSignal): HTMLElement {
 
 export function render(ctx: PageContext): Node {
   const wanted = ctx.query.get('status') ?? 'awaiting_admin';
-  const status = wanted === 'all' ? null : DISPUTE_STATUSES.find((s) => s === wanted) ?? 'awaiting_admin';
+  const status = wanted === 'all' ? null : (DISPUTE_STATUSES.find((s) => s === wanted) ?? 'awaiting_admin');
   const list = pagedList({
     testid: 'admin-disputes-list',
     signal: ctx.signal,
@@ -73,11 +103,17 @@ export function render(ctx: PageContext): Node {
     load: (cursor, signal) => adminDisputes(status, cursor, signal),
     item: (dispute) => disputeRow(dispute, ctx.signal),
   });
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     adminHeader(t.deals.queueTitle),
-    statusFilter('/admin/disputes', t.admin.status, status ?? '', [
-      ...DISPUTE_STATUSES.map((s) => ({ value: s, label: t.deals.statuses[s] ?? s })),
-      { value: '', label: t.app.all },
-    ], 'admin-disputes-status'),
-    list.element);
+    statusFilter(
+      '/admin/disputes',
+      t.admin.status,
+      status ?? '',
+      [...DISPUTE_STATUSES.map((s) => ({ value: s, label: t.deals.statuses[s] ?? s })), { value: '', label: t.app.all }],
+      'admin-disputes-status',
+    ),
+    list.element,
+  );
 }

@@ -9,18 +9,33 @@ import { h } from '../../ui/h';
 import { pagedList } from '../../ui/list';
 
 function errorRow(entry: ErrorLogEntry): HTMLElement {
-  return h('div', { class: 'row row--wrap', 'data-testid': 'error-row' },
-    h('div', { class: 'row__main' },
+  return h(
+    'div',
+    { class: 'row row--wrap', 'data-testid': 'error-row' },
+    h(
+      'div',
+      { class: 'row__main' },
       h('strong', { class: 'mono' }, entry.route),
       h('p', { class: 'row__comment' }, entry.message),
-      h('span', { class: 'meta' },
+      h(
+        'span',
+        { class: 'meta' },
         h('time', { datetime: entry.createdAt }, formatDateTime(entry.createdAt)),
         entry.status ? h('span', null, String(entry.status)) : null,
         entry.code ? h('span', { class: 'mono' }, entry.code) : null,
-        h('span', null, `${t.admin.requestId}: `, h('code', { class: 'mono' }, entry.requestId)))));
+        h('span', null, `${t.admin.requestId}: `, h('code', { class: 'mono' }, entry.requestId)),
+      ),
+    ),
+  );
 }
 
 export function render(ctx: PageContext): Node {
-  const list = pagedList({ testid: 'admin-errors-list', signal: ctx.signal, emptyText: t.admin.errorsEmpty, load: (cursor, s) => adminErrors(cursor, s), item: errorRow });
+  const list = pagedList({
+    testid: 'admin-errors-list',
+    signal: ctx.signal,
+    emptyText: t.admin.errorsEmpty,
+    load: (cursor, s) => adminErrors(cursor, s),
+    item: errorRow,
+  });
   return h('div', { class: 'stack' }, adminHeader(t.admin.errorsTitle), list.element);
 }

@@ -21,27 +21,55 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 export function normalizeStats(raw: unknown): RouteStat[] {
   const body = raw as { items?: unknown; routes?: unknown } | unknown[] | null;
   const rows = Array.isArray(body) ? body : Array.isArray(body?.items) ? body.items : Array.isArray(body?.routes) ? body.routes : [];
-  return (rows as Array<Record<string, unknown>>).map((r) => ({
-    route: [r.route, r.name].find(isText) ?? [r.method, r.path].filter(isText).join(' '),
-    count: num(r.count),
-    p50: num(r.p50 ?? r.p50Ms),
-    p95: num(r.p95 ?? r.p95Ms),
-    p99: num(r.p99 ?? r.p99Ms),
-  })).sort((a, b) => b.p99 - a.p99);
+  return (rows as Array<Record<string, unknown>>)
+    .map((r) => ({
+      route: [r.route, r.name].find(isText) ?? [r.method, r.path].filter(isText).join(' '),
+      count: num(r.count),
+      p50: num(r.p50 ?? r.p50Ms),
+      p95: num(r.p95 ?? r.p95Ms),
+      p99: num(r.p99 ?? r.p99Ms),
+    }))
+    .sort((a, b) => b.p99 - a.p99);
 }
 
 function table(stats: RouteStat[]): HTMLElement {
-  return h('details', { class: 'table-wrap' },
+  return h(
+    'details',
+    { class: 'table-wrap' },
     h('summary', null, t.admin.statsTable),
-    h('div', { class: 'scroll-x' },
-      h('table', { class: 'table', 'data-testid': 'stats-table' },
-        h('thead', null, h('tr', null, [t.admin.route, t.admin.count, 'p50', 'p95', 'p99'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', null, stats.map((s) => h('tr', null,
-          h('th', { scope: 'row', class: 'mono' }, s.route),
-          h('td', null, String(s.count)),
-          h('td', null, t.admin.ms(s.p50)),
-          h('td', null, t.admin.ms(s.p95)),
-          h('td', null, t.admin.ms(s.p99))))))));
+    h(
+      'div',
+      { class: 'scroll-x' },
+      h(
+        'table',
+        { class: 'table', 'data-testid': 'stats-table' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            [t.admin.route, t.admin.count, 'p50', 'p95', 'p99'].map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          stats.map((s) =>
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'row', class: 'mono' }, s.route),
+              h('td', null, String(s.count)),
+              h('td', null, t.admin.ms(s.p50)),
+              h('td', null, t.admin.ms(s.p95)),
+              h('td', null, t.admin.ms(s.p99)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function ledgerCard(signal: AbortSignal): HTMLElement {
@@ -50,16 +78,26 @@ function ledgerCard(signal: AbortSignal): HTMLElement {
     try {
       const check = await ledgerCheck(signal);
       const totals = Object.entries(check).filter(([key]) => key !== 'ok');
-      fill(body,
+      fill(
+        body,
         notice(check.ok ? t.admin.ledgerOk : t.admin.ledgerBad, check.ok ? 'success' : 'error', 'ledger-check'),
         totals.length
-          ? h('dl', { class: 'details' }, totals.map(([key, value]) => [
-            h('dt', { class: 'mono' }, key),
-            h('dd', null, typeof value === 'string' && /^-?\d+\.\d{2}$/.test(value) ? money(value) : JSON.stringify(value)),
-          ]))
-          : null);
+          ? h(
+              'dl',
+              { class: 'details' },
+              totals.map(([key, value]) => [
+                h('dt', { class: 'mono' }, key),
+                h('dd', null, typeof value === 'string' && /^-?\d+\.\d{2}$/.test(value) ? money(value) : JSON.stringify(value)),
+              ]),
+            )
+          : null,
+      );
     } catch (err) {
-      if (!signal.aborted) fill(body, errorBox(err, () => void load()));
+      if (!signal.aborted)
+        fill(
+          body,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();
@@ -69,8 +107,11 @@ function ledgerCard(signal: AbortSignal): HTMLElement {
 export function render(ctx: PageContext): Node {
   const hours = WINDOWS.find((w) => String(w) === ctx.query.get('hours')) ?? 24;
   const selectId = uid('hours');
-  const select = h('select', { id: selectId, class: 'field__control', 'data-testid': 'stats-hours' },
-    WINDOWS.map((w) => h('option', { value: String(w), selected: w === hours }, t.admin.hours(w))));
+  const select = h(
+    'select',
+    { id: selectId, class: 'field__control', 'data-testid': 'stats-hours' },
+    WINDOWS.map((w) => h('option', { value: String(w), selected: w === hours }, t.admin.hours(w))),
+  );
   select.addEventListener('change', () => navigate(href('/admin/stats', { hours: select.value })));
 
   const body = h('div', null, loading());
@@ -81,14 +122,25 @@ export function render(ctx: PageContext): Node {
       if (!stats.length) return fill(body, empty(t.admin.statsEmpty));
       fill(body, latencyChart(stats, ctx.signal), table(stats));
     } catch (err) {
-      if (!ctx.signal.aborted) fill(body, errorBox(err, () => void load()));
+      if (!ctx.signal.aborted)
+        fill(
+          body,
+          errorBox(err, () => void load()),
+        );
     }
   };
   void load();
 
-  return h('div', { class: 'stack' },
+  return h(
+    'div',
+    { class: 'stack' },
     adminHeader(t.admin.statsTitle),
-    h('div', { class: 'filters' }, h('div', { class: 'field field--inline' }, h('label', { class: 'field__label', for: selectId }, t.admin.window), select)),
+    h(
+      'div',
+      { class: 'filters' },
+      h('div', { class: 'field field--inline' }, h('label', { class: 'field__label', for: selectId }, t.admin.window), select),
+    ),
     section(t.admin.chartTitle, 'stats', body),
-    ledgerCard(ctx.signal));
+    ledgerCard(ctx.signal),
+  );
 }
