@@ -93,12 +93,13 @@ async function giveUp(record: SQSRecord, message: QueueMessage | undefined, err:
  */
 export const CLAIM_ROUND = 4;
 /**
- * Rounds under way at once in this container, across its deliveries: about twice as many sends
- * as the SMTP pool has connections, so that none idles while a round claims or marks. More would
- * only wait in the pool's queue, claimed and running, until the function's timeout cut them off;
- * a delivery that cannot start a round before its deadline comes back later instead.
+ * Sends under way at once in this container, across its deliveries: about twice as many as the
+ * SMTP pool has connections, so that none idles while a round claims or marks. A round holds as
+ * many as it has jobs, so that single-recipient deliveries (most events) fill the pool too. More
+ * would only wait in the pool's queue, claimed and running, until the function's timeout cut them
+ * off; a delivery that cannot start a round before its deadline comes back later instead.
  */
-const roundSlots = slots(Math.max(1, Math.ceil((2 * config.SMTP_MAX_CONNECTIONS) / CLAIM_ROUND)));
+const sendSlots = slots(Math.max(CLAIM_ROUND, 2 * config.SMTP_MAX_CONNECTIONS));
 
 /**
  * Sends each job that is still pending, a round at a time; a failure of one never stops the rest.
@@ -115,13 +116,14 @@ async function deliverJobs(
   // The facts of a message (the task, the names) are the same for every recipient of one event.
   const delivery: Delivery = { facts: memoizedReads(db), events: new Map(), lastTry, counts };
   for (let i = 0; i < jobIds.length; i += CLAIM_ROUND) {
-    const release = await roundSlots.take();
+    const round = jobIds.slice(i, i + CLAIM_ROUND);
+    const release = await sendSlots.take(round.length);
     try {
       if (Date.now() > deadline) {
         counts.deferred = jobIds.length - i;
         break;
       }
-      await deliverRound(db, jobIds.slice(i, i + CLAIM_ROUND), delivery);
+      await deliverRound(db, round, delivery);
     } finally {
       release();
     }
@@ -173,20 +175,26 @@ async function deliverRound(db: Sql, round: number[], d: Delivery): Promise<void
   d.counts.sent += sent.length;
 }
 
-/** At most `count` holders at a time; `take` resolves with the release once a slot is free. */
-function slots(count: number): { take(): Promise<() => void> } {
+/** At most `count` units taken at a time; `take(weight)` resolves with the release once that many are free. */
+function slots(count: number): { take(weight: number): Promise<() => void> } {
   let free = count;
-  const waiting: (() => void)[] = [];
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else free++;
+  const waiting: { weight: number; start: () => void }[] = [];
+  // First come, first served: a heavy taker at the head is not overtaken by lighter ones behind it.
+  const admit = () => {
+    while (waiting.length > 0 && waiting[0]!.weight <= free) {
+      const next = waiting.shift()!;
+      free -= next.weight;
+      next.start();
+    }
   };
   return {
-    async take() {
-      if (free > 0) free--;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-      return release;
+    async take(weight) {
+      if (waiting.length === 0 && weight <= free) free -= weight;
+      else await new Promise<void>((start) => waiting.push({ weight, start }));
+      return () => {
+        free += weight;
+        admit();
+      };
     },
   };
 }
