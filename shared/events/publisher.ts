@@ -17,7 +17,7 @@ const PAGE = 200;
 async function publish(outboxIds: number[]): Promise<void> {
   if (outboxIds.length === 0 || !queueConfigured()) return;
   await sendMessages(outboxIds.map((outboxId) => ({ kind: 'event', outboxId })));
-  // Not through the request's database: this runs after its transaction, and must not join it.
+  // Straight to the primary: the mark is its own statement, never part of a caller's transaction.
   await dbNodes().primary.pool.query('UPDATE outbox SET published_at = NOW(3) WHERE id IN (?) AND published_at IS NULL', [outboxIds]);
 }
 
@@ -68,8 +68,8 @@ export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
 
 /**
  * The outbox's reconciler, on a schedule: publishes every event that is not processed yet (has no
- * jobs) and is overdue, that is unpublished after LEFT_BEHIND_SECONDS (its request's publish
- * failed), or published over lostAfterSeconds() ago (its message was lost: a queue crash, a
+ * jobs) and is overdue, that is unpublished after LEFT_BEHIND_SECONDS (the relay was not
+ * running), or published over lostAfterSeconds() ago (its message was lost: a queue crash, a
  * local queue restarted, an event given up on). Returns how many of each it sent.
  */
 export async function publishLeftBehind(db: Sql): Promise<{ published: number; republished: number }> {
