@@ -81,6 +81,22 @@ function wire(
   };
 }
 
+/** One control under its label, with its hint and error slot: an input, a text area or a select. */
+function labelledField(o: FieldOptions, id: string, control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement): Field {
+  const hint = o.hint ? h('p', { class: 'field__hint', id: `${id}-hint` }, o.hint) : null;
+  const error = errorSlot(`${id}-error`, o.name);
+  const root = h('div', { class: 'field' }, h('label', { class: 'field__label', for: id }, o.label), control, hint, error);
+  return wire(
+    o.name,
+    root,
+    [control],
+    hint,
+    error,
+    () => control.value,
+    () => false,
+  );
+}
+
 export function inputField(o: FieldOptions): Field {
   const id = uid(`f-${o.name}`);
   const common = {
@@ -98,18 +114,7 @@ export function inputField(o: FieldOptions): Field {
   const control = o.rows
     ? h('textarea', { ...common, rows: o.rows }, o.value ?? '')
     : h('input', { ...common, type: o.type ?? 'text', value: o.value ?? '' });
-  const hint = o.hint ? h('p', { class: 'field__hint', id: `${id}-hint` }, o.hint) : null;
-  const error = errorSlot(`${id}-error`, o.name);
-  const root = h('div', { class: 'field' }, h('label', { class: 'field__label', for: id }, o.label), control, hint, error);
-  return wire(
-    o.name,
-    root,
-    [control],
-    hint,
-    error,
-    () => control.value,
-    () => false,
-  );
+  return labelledField(o, id, control);
 }
 
 export function selectField(o: FieldOptions & { options: Choice[] }): Field {
@@ -119,18 +124,7 @@ export function selectField(o: FieldOptions & { options: Choice[] }): Field {
     { id, name: o.name, required: o.required ?? false, class: 'field__control', 'data-testid': o.testid ?? `input-${o.name}` },
     o.options.map((c) => h('option', { value: c.value, selected: c.value === o.value }, c.label)),
   );
-  const hint = o.hint ? h('p', { class: 'field__hint', id: `${id}-hint` }, o.hint) : null;
-  const error = errorSlot(`${id}-error`, o.name);
-  const root = h('div', { class: 'field' }, h('label', { class: 'field__label', for: id }, o.label), control, hint, error);
-  return wire(
-    o.name,
-    root,
-    [control],
-    hint,
-    error,
-    () => control.value,
-    () => false,
-  );
+  return labelledField(o, id, control);
 }
 
 export function radioField(o: FieldOptions & { options: Choice[] }): Field {
