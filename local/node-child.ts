@@ -6,9 +6,11 @@ import type { SpawnSpec } from './processes';
 
 const REPO = path.resolve(__dirname, '..');
 
-export function nodeChildSpec(name: string, entry: string, options: unknown, logsDir: string): SpawnSpec {
+/** `env`: the child's whole environment (by default the launcher's). */
+export function nodeChildSpec(name: string, entry: string, options: unknown, logsDir: string, env?: NodeJS.ProcessEnv): SpawnSpec {
   return {
     name,
+    env,
     command: process.execPath,
     args: ['--import', 'tsx', path.join(__dirname, entry), JSON.stringify(options)],
     cwd: REPO,

@@ -2,6 +2,13 @@
 import { childOptions, closeOnSignal } from './node-child';
 import { RELAY_STARTED, startRelay, type RelayOptions } from './relay';
 
-const relay = startRelay(childOptions<RelayOptions>());
-console.log(RELAY_STARTED);
-closeOnSignal(() => relay.stop());
+startRelay(childOptions<RelayOptions>()).then(
+  (relay) => {
+    console.log(RELAY_STARTED);
+    closeOnSignal(() => relay.stop());
+  },
+  (err: Error) => {
+    console.error('relay: could not start:', err.stack);
+    process.exit(1);
+  },
+);

@@ -1,12 +1,20 @@
 // What Lambda's SQS event source mapping does in AWS, for the local stack: receives batches from
-// the events queue, invokes the consumer through serverless-offline's Lambda endpoint with the
-// event AWS would send, and deletes only the messages the consumer did not report as failed. The
-// others come back when their visibility timeout (which the consumer may have extended to back
-// off) runs out, and after the queue's last receive the queue moves them to the dead-letter queue.
-// serverless-offline itself ignores `sqs` events, so this relay is the only thing that drives it.
+// the events queue, calls the consumer's handler with the event AWS would send, and deletes only
+// the messages the consumer did not report as failed. The others come back when their visibility
+// timeout (which the consumer may have extended to back off) runs out, and after the queue's last
+// receive the queue moves them to the dead-letter queue. serverless-offline itself ignores `sqs`
+// events, so this relay is the only thing that drives it.
+//
+// The handler runs in the relay's own process, as in AWS the consumer runs in containers of its
+// own: in the API's process, every notification's expansion and sends would take the event loop
+// that answers the HTTP requests (measured: a create stream and its notifications at 72/s where
+// the API alone serves over 100/s). The API's Lambda endpoint still runs it too, for tests that
+// play SQS by hand (test/helpers/invoke.ts).
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { nodeChildSpec } from './node-child';
 import { childService, type Service } from './processes';
 
@@ -14,9 +22,8 @@ export interface RelayOptions {
   sqsEndpoint: string;
   region: string;
   queueUrl: string;
-  /** serverless-offline's Lambda endpoint (http://127.0.0.1:LAMBDA_PORT). */
-  lambdaUrl: string;
-  functionName: string;
+  /** The consumer as serverless.yml names it: its handler (`functions/events/consume.handler`) and timeout. */
+  consumer: { handler: string; timeoutSeconds: number };
   /** serverless.yml: the `sqs` event's batchSize. */
   batchSize?: number;
   /** Batches handled at once (Lambda's concurrent consumers); by default sized to the machine. */
@@ -37,7 +44,29 @@ export const RELAY_STARTED = 'relay: polling the events queue';
 /** Pause between empty receives: local-aws-sqs answers a long poll only when the batch is full or the wait is over, so the relay polls briefly and often instead. */
 const IDLE_POLL_MS = 50;
 
-export function startRelay(o: RelayOptions): Relay {
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+/** The handler `functions/x.name` of this repository, loaded as Lambda loads it: once per process. */
+async function loadHandler(spec: string): Promise<SqsHandler> {
+  const dot = spec.lastIndexOf('.');
+  const module = (await import(path.resolve(__dirname, '..', spec.slice(0, dot)))) as Record<string, unknown>;
+  const handler = module[spec.slice(dot + 1)];
+  if (typeof handler !== 'function') throw new Error(`${spec} is not a function`);
+  return handler as SqsHandler;
+}
+
+/** The parts of Lambda's context the consumer reads: its time left before the timeout. */
+function lambdaContext(functionName: string, timeoutSeconds: number, requestId: string): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    functionName,
+    awsRequestId: requestId,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  } as Context;
+}
+
+/** Loads the consumer, then polls; resolves once it polls (a module that does not load fails it). */
+export async function startRelay(o: RelayOptions): Promise<Relay> {
   // As for the API (sqs.ts, localAwsEnv): the SDK's notice about Node 20 is not news here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const sqs = new SQSClient({
@@ -49,6 +78,7 @@ export function startRelay(o: RelayOptions): Relay {
   const queueArn = `arn:aws:sqs:${o.region}:${o.queueUrl.split('/').slice(-2).join(':')}`;
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  const consumer = await loadHandler(o.consumer.handler);
   let running = true;
 
   async function handleBatch(messages: Message[]): Promise<void> {
@@ -56,10 +86,8 @@ export function startRelay(o: RelayOptions): Relay {
     try {
       failed = await invoke(messages);
     } catch (err) {
-      console.error(
-        `relay: invoking ${o.functionName} failed; ${messages.length} messages come back after their visibility timeout:`,
-        (err as Error).message,
-      );
+      // As Lambda reports a function error: the whole batch comes back after its visibility timeout.
+      console.error(`relay: ${o.consumer.handler} failed; ${messages.length} messages come back:`, (err as Error).stack);
       return;
     }
     const done = messages.filter((m) => !failed.has(m.MessageId!));
@@ -74,34 +102,23 @@ export function startRelay(o: RelayOptions): Relay {
       .catch((err) => console.error('relay: delete failed', (err as Error).message));
   }
 
-  /** The ids of the messages that failed: those the consumer reported, or all when it crashed. */
+  /** The ids of the messages the consumer reported as failed; throws when it failed as a whole. */
   async function invoke(messages: Message[]): Promise<Set<string>> {
-    const event = {
+    const event: SQSEvent = {
       Records: messages.map((m) => ({
-        messageId: m.MessageId,
-        receiptHandle: m.ReceiptHandle,
-        body: m.Body,
-        attributes: m.Attributes ?? {},
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body ?? '',
+        attributes: (m.Attributes ?? {}) as SQSEvent['Records'][number]['attributes'],
         messageAttributes: {},
-        md5OfBody: m.MD5OfBody,
+        md5OfBody: m.MD5OfBody ?? '',
         eventSource: 'aws:sqs',
         eventSourceARN: queueArn,
         awsRegion: o.region,
       })),
     };
-    const res = await fetch(`${o.lambdaUrl}/2015-03-31/functions/${o.functionName}/invocations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(event),
-    });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`HTTP ${res.status} ${text.slice(0, 200)}`);
-    if (res.headers.get('x-amz-function-error')) {
-      console.error(`relay: ${o.functionName} crashed; the whole batch comes back:`, text.slice(0, 500));
-      return new Set(messages.map((m) => m.MessageId!));
-    }
-    const answer = (text ? JSON.parse(text) : {}) as { batchItemFailures?: { itemIdentifier: string }[] };
-    return new Set((answer.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    const answer = await consumer(event, lambdaContext(o.consumer.handler, o.consumer.timeoutSeconds, messages[0]!.MessageId!));
+    return new Set((answer?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
   }
 
   async function loop(): Promise<void> {
@@ -149,11 +166,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * The relay as a service of the stack, in a process of its own: stopping or freezing it is Lambda's
- * event source mapping paused (messages wait in the queue); it is ready once it polls.
+ * event source mapping and the consumer paused (messages wait in the queue); it is ready once it polls.
  */
-export function relayService(o: RelayOptions & { logsDir: string }): Service {
-  const { logsDir, ...options } = o;
-  const spec = nodeChildSpec('relay', 'relay-main.ts', options, logsDir);
+export function relayService(o: RelayOptions & { logsDir: string; env: Record<string, string> }): Service {
+  const { logsDir, env, ...options } = o;
+  // The consumer's environment is the API's: the same configuration, as serverless-offline gives it.
+  const spec = nodeChildSpec('relay', 'relay-main.ts', options, logsDir, { ...process.env, ...env });
   // The log is appended to across restarts: ready when it says so once more than before.
   const startsLogged = async () => (await readFile(spec.logFile, 'utf8').catch(() => '')).split(RELAY_STARTED).length - 1;
   let before = 0;

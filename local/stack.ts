@@ -65,6 +65,9 @@ const LOCAL_ROBOKASSA = {
   ROBOKASSA_TEST: '1',
 };
 
+/** The events queue's consumer, as serverless.yml declares it. */
+export const EVENTS_CONSUMER = { handler: 'functions/events/consume.handler', timeoutSeconds: 30 };
+
 /** One thing the stack starts, in parallel with the others, and stops with them. */
 interface Part {
   label: string;
@@ -102,8 +105,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       sqsEndpoint: urls.sqs,
       region: LOCAL_REGION,
       queueUrl: localSqsUrls(ports.SQS_PORT).queueUrl,
-      lambdaUrl: urls.lambda,
-      functionName: 'execorder-local-events',
+      // serverless.yml's `events` function (test/infra/package.test.ts holds the two to each other).
+      consumer: EVENTS_CONSUMER,
+      env,
       logsDir,
     }),
   };

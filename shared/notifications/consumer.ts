@@ -9,13 +9,13 @@ import { config } from '../config';
 import { bestEffortWrite } from '../db/best-effort';
 import { RequestDb, type Sql } from '../db/request-db';
 import { enqueue } from '../events/outbox';
-import { delayRedelivery, QueueMessage, retryDelaySeconds } from '../events/queue';
+import { delayRedelivery, QueueMessage, retryDelaySeconds, sendMessages } from '../events/queue';
 import { MAX_RECEIVES } from '../events/redrive';
 import { log } from '../log';
 import { logError } from '../ops/observability';
 import { sendEmail, sendTelegram, TelegramRefusal } from './channels';
 import { expandEvent, loadEvent, type OutboxEvent } from './expand';
-import { claimJobs, markFailed, markSent, type JobRow } from './jobs';
+import { claimJobs, deliverMessages, markFailed, markSent, type JobRow } from './jobs';
 import { passwordResetLink } from './links';
 import { asEmail, asTelegram, composeMessage } from './messages';
 
@@ -37,18 +37,83 @@ export function nextTryDelaySeconds(receiveCount: number, retryAfterSeconds: num
 /** Time kept in hand at the end of an invocation: one more send may take this long (channels.ts timeouts). */
 export const SEND_MARGIN_MS = 15_000;
 
-/** `deadline` (epoch ms): no job is started after it, so that the function's timeout never cuts a send in half. */
-export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE_INFINITY): Promise<void> {
+/**
+ * How long the first record's new jobs may wait for those of the batch's other records, to share
+ * their messages: the records expand side by side, so they all come within milliseconds unless
+ * one is stuck (a lock wait), which then does not hold the others' notifications for long.
+ */
+const GATHER_MS = 1000;
+
+/**
+ * The jobs a batch's event records make, queued together: most events have one or two jobs, and
+ * one deliver message for ten events' jobs is one SQS call and one delivery where there were ten.
+ * Every record takes part once (`send` its jobs or `pass`); the messages go when all have, or
+ * GATHER_MS after the first jobs came, and each `send` settles with the call that carried its jobs.
+ * Should that call fail, the jobs are pending without a message (the stuck-jobs schedule finds
+ * them) and each event record that made them fails too, so its event comes back and queues them again.
+ */
+export function gatheredDeliveries(records: number): { send(jobIds: number[]): Promise<void>; pass(): void } {
+  let waiting = records;
+  let round: { jobIds: number[]; settled: { resolve: () => void; reject: (err: unknown) => void }[]; timer: NodeJS.Timeout } | null = null;
+  const flush = () => {
+    const sending = round;
+    round = null;
+    if (!sending) return;
+    clearTimeout(sending.timer);
+    sendMessages(deliverMessages(sending.jobIds)).then(
+      () => sending.settled.forEach((s) => s.resolve()),
+      (err: unknown) => sending.settled.forEach((s) => s.reject(err)),
+    );
+  };
+  const arrived = () => {
+    if (--waiting <= 0) flush();
+  };
+  return {
+    send(jobIds) {
+      if (jobIds.length === 0) {
+        arrived();
+        return Promise.resolve();
+      }
+      round ??= { jobIds: [], settled: [], timer: setTimeout(flush, GATHER_MS) };
+      const joined = round;
+      const sent = new Promise<void>((resolve, reject) => joined.settled.push({ resolve, reject }));
+      joined.jobIds.push(...jobIds);
+      arrived();
+      return sent;
+    },
+    pass: arrived,
+  };
+}
+
+/**
+ * `deadline` (epoch ms): no job is started after it, so that the function's timeout never cuts a
+ * send in half. `deliveries`: where an event record's jobs are queued, shared by the records of one
+ * batch; each record sends or passes exactly once.
+ */
+export async function handleRecord(
+  record: SQSRecord,
+  deadline = Number.POSITIVE_INFINITY,
+  deliveries = gatheredDeliveries(1),
+): Promise<void> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const lastTry = receiveCount >= MAX_RECEIVES;
   let message: QueueMessage | undefined;
+  let gathered = false;
   try {
     message = QueueMessage.parse(JSON.parse(record.body));
     const requestDb = new RequestDb();
     if (message.kind === 'event') {
+      const pending = await expandEvent(requestDb, message.outboxId);
+      gathered = true;
       // Published only after its commit, so a missing row was removed since (retention): nothing to do.
-      if (!(await expandEvent(requestDb, message.outboxId))) return log.warn('no such event', { outboxId: message.outboxId });
+      if (!pending) {
+        deliveries.pass();
+        return log.warn('no such event', { outboxId: message.outboxId });
+      }
+      await deliveries.send(pending);
     } else {
+      gathered = true;
+      deliveries.pass();
       // Every read on the primary: the event or job may be newer than the replica.
       const { failed, deferred, retryAfterSeconds } = await deliverJobs(requestDb.strong, message.jobIds, lastTry, deadline);
       if (failed > 0)
@@ -59,6 +124,7 @@ export async function handleRecord(record: SQSRecord, deadline = Number.POSITIVE
       if (deferred > 0) throw new Error(`${deferred} of ${message.jobIds.length} jobs left for the next try: out of time`);
     }
   } catch (err) {
+    if (!gathered) deliveries.pass();
     // After the last try, visible again at once: SQS then moves it to the dead-letter queue.
     const asked = err instanceof DeliveryIncomplete ? err.retryAfterSeconds : 0;
     await delayRedelivery(record.receiptHandle, lastTry ? 0 : nextTryDelaySeconds(receiveCount, asked)).catch((e: unknown) =>

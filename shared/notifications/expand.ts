@@ -1,10 +1,9 @@
 // An outbox event becomes jobs: one per recipient and enabled channel (API.md, "Notifications"),
-// inserted idempotently in one transaction that also marks the event processed, then handed to the
-// queue as deliver messages. A new task fans out to every subscribed executor of its category.
+// inserted idempotently in one transaction that also marks the event processed; the consumer then
+// hands them to the queue as deliver messages. A new task fans out to every subscribed executor of
+// its category.
 import type { RequestDb, Sql } from '../db/request-db';
 import { DomainEvent, unhandledEvent } from '../events/outbox';
-import { sendMessages } from '../events/queue';
-import { deliverMessages } from './jobs';
 
 /** An outbox row read back: its id and the event, parsed (a row that is no event fails here, loudly). */
 export type OutboxEvent = DomainEvent & { id: number };
@@ -123,13 +122,13 @@ async function insertJobs(tx: Sql, event: OutboxEvent, to: Recipients): Promise<
 }
 
 /**
- * Makes the event's jobs and marks it processed, in one transaction, then queues the jobs still
- * pending. Safe to repeat and to run twice at once: the event row is locked, a processed event gets
- * no new jobs, and a job queued twice is sent once (its delivery claims it). Null when the event
- * no longer exists.
+ * Makes the event's jobs and marks it processed, in one transaction, and returns the ids of its
+ * jobs still pending, for the caller to queue. Safe to repeat and to run twice at once: the event
+ * row is locked, a processed event gets no new jobs, and a job queued twice is sent once (its
+ * delivery claims it). Null when the event no longer exists.
  */
-export async function expandEvent(db: RequestDb, outboxId: number): Promise<{ jobs: number } | null> {
-  const pending = await db.transaction(async (tx) => {
+export async function expandEvent(db: RequestDb, outboxId: number): Promise<number[] | null> {
+  return db.transaction(async (tx) => {
     const [row] = await tx.rows<EventRow>(
       'SELECT id, event_type AS type, payload, processed_at AS processedAt FROM outbox WHERE id = ? FOR UPDATE',
       [outboxId],
@@ -145,9 +144,4 @@ export async function expandEvent(db: RequestDb, outboxId: number): Promise<{ jo
     ]);
     return jobs.map((j) => Number(j.id));
   });
-  if (pending === null) return null;
-  // After the commit: should this send fail, the jobs are pending without a message, which the
-  // stuck-jobs schedule finds; the failure also brings this event's message back to try again.
-  await sendMessages(deliverMessages(pending));
-  return { jobs: pending.length };
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { connect, eventually, query } from '../helpers/db';
 import { stack } from '../helpers/http';
-import { without } from '../helpers/control';
+import { freezeService, thawService, without } from '../helpers/control';
 import { invoke } from '../helpers/invoke';
 import { apiConfig, topUp } from '../helpers/money';
 import {
   allDelivered,
   deadLetters,
+  queuedMessages,
   failTelegram,
   jobsOf,
   mailsTo,
@@ -187,6 +188,33 @@ describe('the consumer', () => {
     expect(answer).toEqual({ batchItemFailures: [] });
     expect((await jobsOf(outboxId)).map((j) => [j.status, j.attempts])).toEqual([['done', 1]]);
     expect((await mailsTo(customer.email)).filter((m) => m.subject.includes('Баланс пополнен'))).toHaveLength(1);
+  });
+
+  it("queues the new jobs of a batch's events in one deliver message, and each is sent once", async () => {
+    const customers = await Promise.all(Array.from({ length: 3 }, () => register('customer')));
+    let outboxIds: number[] = [];
+    let queued: { kind: string; jobIds?: number[] }[];
+    // With the relay frozen nothing consumes the queue: what this batch queues stays there to be read.
+    await freezeService('relay');
+    try {
+      for (const customer of customers) await topUp(customer, '12.00');
+      outboxIds = await Promise.all(customers.map((c) => outboxIdOf('balance_topped_up', 'accountId', c.id)));
+      expect(await invoke('events', sqsEvent(outboxIds.map((outboxId) => ({ kind: 'event', outboxId }))))).toEqual({
+        batchItemFailures: [],
+      });
+      queued = await queuedMessages();
+    } finally {
+      await thawService('relay');
+    }
+    const jobIds = (await Promise.all(outboxIds.map((id) => jobsOf(id)))).flat().map((j) => j.id);
+    expect(jobIds).toHaveLength(3);
+    const carrying = queued.filter((m) => m.kind === 'deliver' && m.jobIds!.some((id) => jobIds.includes(id)));
+    expect(carrying.map((m) => [...m.jobIds!].sort((a, b) => a - b))).toEqual([[...jobIds].sort((a, b) => a - b)]);
+    // The relay, thawed, hands the events over again too: their jobs are still sent once each.
+    for (const [i, customer] of customers.entries()) {
+      await allDelivered(outboxIds[i]!, 1);
+      expect((await mailsTo(customer.email)).filter((m) => m.subject.includes('Баланс пополнен на 12.00'))).toHaveLength(1);
+    }
   });
 
   it('reports a malformed message as failed and handles the rest of the batch', async () => {

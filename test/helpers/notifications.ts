@@ -143,27 +143,33 @@ export async function theMail(address: string, subject: string, timeoutMs = 15_0
   }, timeoutMs);
 }
 
-/** The bodies of the messages in the events queue's dead-letter queue (left there for others to read too). */
-export async function deadLetters(): Promise<{ kind: string; jobIds?: number[]; outboxId?: number }[]> {
+async function messagesIn(queueUrl: string): Promise<{ kind: string; jobIds?: number[]; outboxId?: number }[]> {
   const sqs = new SQSClient({
     region: stack.env.AWS_REGION,
     endpoint: stack.urls.sqs,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
+    // Visible again at once, so that they are left for others to read too.
     const res = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: stack.env.SQS_QUEUE_URL!.replace(/-events$/, '-events-dlq'),
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        VisibilityTimeout: 0,
-      }),
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }),
     );
-    return (res.Messages ?? []).map((m) => JSON.parse(m.Body!));
+    // A message made visible again at once may come twice in one receive.
+    const bodies = new Map((res.Messages ?? []).map((m) => [m.MessageId!, m.Body!]));
+    return [...bodies.values()].map((body) => JSON.parse(body));
   } finally {
     sqs.destroy();
   }
 }
+
+/** The bodies of the messages in the events queue's dead-letter queue (left there for others to read too). */
+export const deadLetters = () => messagesIn(stack.env.SQS_QUEUE_URL!.replace(/-events$/, '-events-dlq'));
+
+/**
+ * The bodies of (up to ten) messages waiting in the events queue, left there too. One receive: each
+ * counts towards a message's receives, and the fifth moves it to the dead-letter queue.
+ */
+export const queuedMessages = () => messagesIn(stack.env.SQS_QUEUE_URL!);
 
 /** A customer told by Telegram only, topped up once: the event and its delivered job. */
 export async function toppedUpOnTelegram(amount: string): Promise<{ customer: Person; chat: string; outboxId: number; jobs: JobRecord[] }> {

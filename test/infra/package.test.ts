@@ -16,6 +16,7 @@ import { inflateRawSync } from 'node:zlib';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '../../local/site';
+import { EVENTS_CONSUMER } from '../../local/stack';
 import { parseConfig } from '../../shared/config';
 import { SESSION_SETTINGS } from '../../shared/db/nodes';
 import { MAX_RECEIVES } from '../../shared/events/redrive';
@@ -144,6 +145,7 @@ interface Resource {
 interface FunctionConfig {
   name: string;
   handler: string;
+  timeout?: number;
   events?: Json[];
 }
 
@@ -317,6 +319,11 @@ describe('serverless package --stage prod', () => {
   it('has memcached with two nodes', () => {
     const [, cache] = only('AWS::ElastiCache::CacheCluster');
     expect(cache.Properties).toMatchObject({ Engine: 'memcached', NumCacheNodes: 2, AZMode: 'cross-az' });
+  });
+
+  it('runs locally the queue consumer it deploys: the local relay calls the same handler with the same timeout', () => {
+    const consumers = Object.values(functions).filter(hasEvent('sqs'));
+    expect(consumers.map((fn) => ({ handler: fn.handler, timeoutSeconds: fn.timeout ?? providerTimeout }))).toEqual([EVENTS_CONSUMER]);
   });
 
   it('has the events queue with a dead-letter queue after 5 receives, outlasting its consumers', () => {
