@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventually, query } from '../helpers/db';
 import { errorOf } from '../helpers/http';
 import { expectBooksBalanced, expectMoney, topUp } from '../helpers/money';
 import { postTask } from '../helpers/tasks';
@@ -152,5 +153,23 @@ describe('Idempotency-Key', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect((await customer.get('/api/payments')).body.items).toHaveLength(1);
+  });
+
+  it('answers a repeat refused before its transaction the first time with that refusal, though its check now passes', async () => {
+    const customer = await register('customer');
+    await topUp(customer, '100.00');
+    const { next } = (await query<{ next: number }>('primary', 'SELECT MAX(id) + 50 AS next FROM category'))[0]!;
+    const headers = { 'idempotency-key': `no-category-${next}` };
+    const create = { ...body, categoryId: next };
+    const first = await customer.post('/api/tasks', create, { headers });
+    expect(errorOf(first)).toEqual({ status: 400, code: 'validation_failed' });
+    // The category appears; the repeat's check passes, and its key finds the first refusal.
+    await query('primary', 'INSERT INTO category (id, slug, name) VALUES (?, ?, ?)', [next, `late-${next}`, 'Появилась позже']);
+    await eventually(async () => expect(await query('replica', 'SELECT id FROM category WHERE id = ?', [next])).toHaveLength(1));
+    const again = await customer.post('/api/tasks', create, { headers });
+    expect(again.status).toBe(400);
+    expect(again.body).toEqual(first.body);
+    await expectMoney(customer, { balance: '100.00', balanceHeld: '0.00' });
+    expect((await customer.post('/api/tasks', create)).status).toBe(201);
   });
 });
