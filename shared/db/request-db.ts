@@ -6,6 +6,7 @@ import type { PoolConnection } from 'mysql2';
 import type { ResultSetHeader } from 'mysql2/promise';
 import { unavailable } from '../errors';
 import { log } from '../log';
+import { insertKey, storedResult, storeResult, type IdempotencyClaim } from './idempotency-keys';
 import { dbNodes, isConnectionError, type DbNode } from './nodes';
 
 export type Row = Record<string, unknown>;
@@ -77,6 +78,15 @@ export class RequestDb implements Sql {
   writerSessionId: number | undefined;
   private tx: ConnectionSql | undefined;
   private afterCommit: (() => Promise<void> | void)[] = [];
+  /** The Idempotency-Key the next transaction opened carries (the first one of the request). */
+  private claim: IdempotencyClaim | undefined;
+  /** Answered from its key: the request acted already, when it first came. */
+  private replayed = false;
+
+  /** The request's first transaction writes the key and keeps its result; a repeat gets that result without running the work. */
+  claimIdempotencyKey(claim: IdempotencyClaim): void {
+    this.claim = claim;
+  }
 
   /** A read, routed to the replica unless read-your-writes applies; falls over to the other server. */
   async rows<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -107,16 +117,24 @@ export class RequestDb implements Sql {
   /** Runs `work` in one transaction on the primary, retrying deadlocks; joins the open one if any. */
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.tx) return work(this.tx);
+    // Only the first transaction's result was kept: another one would act a second time.
+    if (this.replayed) throw new Error('a request answered from its Idempotency-Key opened another transaction');
+    const claim = this.claim;
+    this.claim = undefined;
     const { primary } = dbNodes();
     if (!primary.isUp()) throw primaryDown();
     this.readFromPrimary = true;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(primary, work);
+      const outcome = await this.attempt(primary, work, claim);
       if (outcome.retry && attempt < MAX_ATTEMPTS) {
         await new Promise((resolve) => setTimeout(resolve, randomInt(1, RETRY_PAUSE_MS * attempt + 1)));
         continue;
       }
       if ('error' in outcome) throw outcome.error;
+      if (outcome.replayed) {
+        this.replayed = true;
+        return outcome.result;
+      }
       // Only now, with the connection back in the pool: follow-ups that query (the outbox
       // publisher) would otherwise wait for a connection that concurrent transactions all hold.
       await this.runAfterCommit();
@@ -127,13 +145,23 @@ export class RequestDb implements Sql {
   private async attempt<T>(
     primary: DbNode,
     work: (tx: Tx) => Promise<T>,
-  ): Promise<{ result: T; retry?: false } | { error: unknown; retry: boolean }> {
+    claim: IdempotencyClaim | undefined,
+  ): Promise<{ result: T; replayed?: boolean; retry?: false } | { error: unknown; retry: boolean }> {
     const conn = await this.connect(primary);
     let broken = false;
     try {
       await statement(conn, 'START TRANSACTION');
       this.tx = new ConnectionSql(conn, (fn) => this.afterCommit.push(fn));
+      if (claim && !(await insertKey(this.tx, claim))) {
+        // The key's first request has committed: its result is this transaction's, and the work is not done again.
+        await statement(conn, 'ROLLBACK');
+        const stored = await storedResult(this.tx, claim);
+        if (stored) return { result: stored.result as T, replayed: true };
+        // A day-old key was just forgotten: the next attempt takes it afresh.
+        return { error: new Error(`Idempotency-Key ${claim.key} expired and was taken again, ${MAX_ATTEMPTS} times`), retry: true };
+      }
       const result = await work(this.tx);
+      if (claim) await storeResult(this.tx, claim, result);
       if (this.writerSessionId !== undefined) await run(conn, WROTE_SQL, [this.writerSessionId]);
       await statement(conn, 'COMMIT');
       return { result };

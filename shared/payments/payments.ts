@@ -32,14 +32,23 @@ export async function createPayment(
   if (amount < toKopecks(config.PAYMENT_MIN_AMOUNT)) {
     throw validationFailed([{ path: 'amount', message: `must be at least ${config.PAYMENT_MIN_AMOUNT}` }]);
   }
-  // Refused now rather than at the callback: a balance past its DECIMAL(12,2) column cannot be credited.
-  const [account] = await db.strongRows<{ balance: string }>('SELECT balance FROM account WHERE id = ?', [customer.accountId]);
-  if (account && toKopecks(account.balance) + amount > MAX_BUCKET_KOPECKS) {
-    throw amountTooLarge(`The balance would exceed ${formatMoney(MAX_BUCKET_KOPECKS)}, the most an account holds`);
-  }
   const outSum = formatMoney(amount);
-  const res = await db.exec('INSERT INTO payment (account_id, amount, ip) VALUES (?, ?, ?)', [customer.accountId, outSum, ip.slice(0, 45)]);
-  const [row] = await db.strongRows<{ createdAt: Date }>('SELECT created_at AS createdAt FROM payment WHERE id = ?', [res.insertId]);
+  // One transaction, checks included: a repeat with the Idempotency-Key gets its result (shared/db/request-db.ts)
+  // before anything here can answer otherwise, and the link below is built from it again.
+  const payment = await db.transaction(async (tx) => {
+    // Refused now rather than at the callback: a balance past its DECIMAL(12,2) column cannot be credited.
+    const [account] = await tx.rows<{ balance: string }>('SELECT balance FROM account WHERE id = ?', [customer.accountId]);
+    if (account && toKopecks(account.balance) + amount > MAX_BUCKET_KOPECKS) {
+      throw amountTooLarge(`The balance would exceed ${formatMoney(MAX_BUCKET_KOPECKS)}, the most an account holds`);
+    }
+    const res = await tx.exec('INSERT INTO payment (account_id, amount, ip) VALUES (?, ?, ?)', [
+      customer.accountId,
+      outSum,
+      ip.slice(0, 45),
+    ]);
+    const [row] = await tx.rows<{ createdAt: Date }>('SELECT created_at AS createdAt FROM payment WHERE id = ?', [res.insertId]);
+    return { id: res.insertId, createdAt: row?.createdAt ?? new Date() };
+  });
   const paymentUrl = paymentLink({
     baseUrl: config.ROBOKASSA_URL,
     login: config.ROBOKASSA_LOGIN,
@@ -47,11 +56,11 @@ export async function createPayment(
     algorithm: config.ROBOKASSA_HASH,
     test: config.ROBOKASSA_TEST,
     outSum,
-    invId: res.insertId,
-    description: `Пополнение баланса execorder, платёж №${res.insertId}`,
+    invId: payment.id,
+    description: `Пополнение баланса execorder, платёж №${payment.id}`,
     ...(config.ROBOKASSA_RECEIPT ? { receipt: fiscalReceipt(amount, { sno: config.FISCAL_SNO, tax: config.FISCAL_TAX }) } : {}),
   });
-  return { id: res.insertId, amount: outSum, status: 'created', createdAt: (row?.createdAt ?? new Date()).toISOString(), paymentUrl };
+  return { id: payment.id, amount: outSum, status: 'created', createdAt: payment.createdAt.toISOString(), paymentUrl };
 }
 
 export async function listPayments(db: RequestDb, customer: Session, query: z.output<typeof PaymentsQuery>): Promise<Page<PaymentView>> {
