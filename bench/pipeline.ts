@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import mysql, { type Connection } from 'mysql2/promise';
+import { stopChildrenOnSignals, stopSignalled } from '../local/processes';
 import { startStack, type Stack } from '../local/stack';
 import { json, topUpByCallback } from './http';
 
@@ -256,6 +257,7 @@ async function writeResults(r: PipelineResults): Promise<void> {
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-bench-pipeline-'));
+  stopChildrenOnSignals(1);
   const stack = await startStack({
     dataDir,
     freePorts: true,
@@ -272,6 +274,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
+    if (stopSignalled()) return; // a run cut short by a signal fails on its way out; the handler exits
     console.error(err);
     process.exit(1);
   });

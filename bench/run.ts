@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { stopChildrenOnSignals, stopSignalled } from '../local/processes';
 import { startStack } from '../local/stack';
 import { benchPipeline, drainPipeline } from './pipeline';
 import { compareInProcess, createsPerSecond, seedPairs, startFloorServer } from './compare';
@@ -112,11 +113,13 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-bench-'));
   const log = (line: string) => console.log(`[stack] ${line}`);
   const noLimits = { RATE_LIMIT_PER_SECOND: '0', RATE_LIMIT_PER_MINUTE: '0' };
+  let floorServer: Awaited<ReturnType<typeof startFloorServer>> | undefined;
+  // Stopped by a signal (Ctrl-C, a timeout's SIGTERM), the bench stops its stack and floor too.
+  stopChildrenOnSignals(1, () => floorServer?.stop());
   const stack = await startStack({ dataDir, freePorts: true, env: noLimits, log });
   const results: Result[] = [];
   const comparisons: Comparison[] = [];
   const rssSeries: { phase: string; rssMb: (number | null)[] }[] = [];
-  let floorServer: Awaited<ReturnType<typeof startFloorServer>> | undefined;
   try {
     const apiDir = path.join(dataDir, 'api', 'api');
     const pairs = await seedPairs(stack.env, ACCOUNTS);
@@ -309,6 +312,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (stopSignalled()) return; // a run cut short by a signal fails on its way out; the handler exits
   console.error(err);
   process.exit(1);
 });

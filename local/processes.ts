@@ -121,6 +121,31 @@ export async function stopAllChildren(): Promise<void> {
   await Promise.all([...live].map((c) => c.stop()));
 }
 
+let signalled = false;
+
+/** Whether a stop signal came (a boot it cut short fails on its way out, which is expected then). */
+export const stopSignalled = (): boolean => signalled;
+
+/**
+ * On Ctrl-C, SIGTERM or SIGHUP, mid-boot too: `also` (processes of the caller's own), every child
+ * stopped, then exit. The children sit in process groups of their own, so no signal reaches them
+ * but this; a launcher that skipped it would leave them running.
+ */
+export function stopChildrenOnSignals(exitCode: number, also: () => void = () => undefined): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (signalled) return;
+      signalled = true;
+      console.log(`\n${signal}: stopping…`);
+      also();
+      void stopAllChildren().then(() => {
+        console.log('stopped');
+        process.exit(exitCode);
+      });
+    });
+  }
+}
+
 /** Polls `ready` until it holds, failing early with the log tail if the child dies meanwhile. */
 async function waitReady(child: Child, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   let exitCode: number | null | undefined;

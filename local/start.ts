@@ -3,7 +3,7 @@
 // crash test starts and kills the launcher this way).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stopAllChildren } from './processes';
+import { stopAllChildren, stopChildrenOnSignals, stopSignalled } from './processes';
 import { startStack } from './stack';
 
 const DEFAULT_DATA_DIR = path.resolve(__dirname, '../.local');
@@ -13,24 +13,12 @@ const LOCAL_DEFAULTS: Record<string, string> = {
   ADMIN_PASSWORD: 'admin-local-password',
 };
 
-let stopping = false;
-
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping…`);
-  // Also covers a Ctrl-C in the middle of the boot, before there is a stack to stop.
-  await stopAllChildren();
-  console.log('stopped');
-  process.exit(0);
-}
-
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: { fresh: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'free-ports': { type: 'boolean' } },
   });
   const dataDir = path.resolve(args['data-dir'] ?? DEFAULT_DATA_DIR);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+  stopChildrenOnSignals(0);
 
   const env = Object.fromEntries(Object.entries(LOCAL_DEFAULTS).map(([name, value]) => [name, process.env[name] || value]));
   const began = Date.now();
@@ -55,7 +43,7 @@ Ctrl-C stops everything.`);
 }
 
 main().catch(async (err: Error) => {
-  if (stopping) return; // a boot cut short by Ctrl-C fails on its way out; that is expected
+  if (stopSignalled()) return; // a boot cut short by Ctrl-C fails on its way out; that is expected
   console.error(`\nnpm start failed: ${err.message}`);
   await stopAllChildren();
   process.exit(1);
