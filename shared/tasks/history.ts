@@ -28,6 +28,22 @@ export interface HistoryItem {
   comment: string | null;
 }
 
+/** A history row as the answer shows it; `name` is the actor's (null for a scheduled step). */
+export function historyItem(row: {
+  at: string;
+  actorId: number | null;
+  name: string | null;
+  action: HistoryAction;
+  comment: string | null;
+}): HistoryItem {
+  return {
+    at: row.at,
+    by: row.actorId === null ? null : { id: row.actorId, name: row.name ?? '' },
+    action: row.action,
+    comment: row.comment,
+  };
+}
+
 /** Records a step; `actorId` is null for a scheduled one. Answers the row's id for the step's event. */
 export async function recordStep(
   tx: Tx,
@@ -59,12 +75,8 @@ export async function taskHistories(db: Sql, taskIds: number[]): Promise<Map<num
     rows.flatMap((r) => (r.actorId === null ? [] : [r.actorId])),
   );
   for (const r of rows) {
-    histories.get(r.taskId)?.push({
-      at: r.at.toISOString(),
-      by: r.actorId === null ? null : { id: r.actorId, name: names.get(r.actorId) ?? '' },
-      action: r.action,
-      comment: r.comment,
-    });
+    const name = r.actorId === null ? null : (names.get(r.actorId) ?? null);
+    histories.get(r.taskId)?.push(historyItem({ ...r, at: r.at.toISOString(), name }));
   }
   return histories;
 }

@@ -6,7 +6,7 @@ import { notFound } from '../errors';
 import { formatMoney, toKopecks } from '../money/kopecks';
 import { formatRating, ratingsOf, type Rating } from '../reviews/ratings';
 import { toDisputeView, type DisputeView, type ShownDisputeRow } from '../disputes/view';
-import type { HistoryItem } from './history';
+import { historyItem, type HistoryItem } from './history';
 import { listCategories, type Category } from './categories';
 import type { TASK_STATUSES } from './schemas';
 
@@ -141,7 +141,7 @@ const ANSWER_SQL = `SELECT ${taskColumns('t')},
 type JsonDate<T, K extends keyof T> = Omit<T, K> & {
   [P in K]: T[P] extends Date ? string : T[P] extends Date | null ? string | null : T[P];
 };
-type HistoryJson = { at: string; actorId: number | null; name: string | null; action: HistoryItem['action']; comment: string | null };
+type HistoryJson = Parameters<typeof historyItem>[0];
 type DisputeJson = JsonDate<ShownDisputeRow, 'respondBy' | 'createdAt' | 'resolvedAt'>;
 
 export interface TaskAnswerRow extends TaskRow {
@@ -176,12 +176,7 @@ export async function detailsOf(db: Sql, row: TaskAnswerRow): Promise<TaskDetail
     executor: row.executorName,
     customerRating: { rating: formatRating(row.customerRatingSum ?? 0, reviews), reviews },
   });
-  const history = (fromJson(row.history) ?? []).map((h) => ({
-    at: h.at,
-    by: h.actorId === null ? null : { id: h.actorId, name: h.name ?? '' },
-    action: h.action,
-    comment: h.comment,
-  }));
+  const history = (fromJson(row.history) ?? []).map(historyItem);
   const d = fromJson(row.dispute);
   const dispute =
     d &&
