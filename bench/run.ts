@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     });
 
     // Through HTTP: the product behind serverless-offline, the floor behind node:http, same load;
-    // first the notifications of the in-process phase are sent (locally their consumer shares the API's process).
+    // first the notifications of the in-process phase are sent (their consumer shares the machine's cores).
     const left = await drainPipeline(stack.env);
     console.log(`the in-process phase's notifications are sent${left > 0 ? ` but ${left} (drain timed out)` : ''}`);
     floorServer = await startFloorServer(stack.env);
