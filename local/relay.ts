@@ -6,10 +6,10 @@
 // events, so this relay is the only thing that drives it.
 //
 // The handler runs in the relay's own process, as in AWS the consumer runs in containers of its
-// own: in the API's process, every notification's expansion and sends would take the event loop
-// that answers the HTTP requests (measured: a create stream and its notifications at 72/s where
-// the API alone serves over 100/s). The API's Lambda endpoint still runs it too, for tests that
-// play SQS by hand (test/helpers/invoke.ts).
+// own: in the API's process, every notification's expansion and sends took the event loop that
+// answers the HTTP requests (moved here, one account's creates went from 35/s to ~70/s and the
+// notifications' lag at p99 from 10–13 s to 4–5 s; README, Benchmarks). The API's Lambda endpoint
+// still runs it too, for tests that play SQS by hand (test/helpers/invoke.ts).
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -98,13 +98,13 @@ export async function handleRecord(
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const lastTry = receiveCount >= MAX_RECEIVES;
   let message: QueueMessage | undefined;
-  let gathered = false;
+  let tookPart = false;
   try {
     message = QueueMessage.parse(JSON.parse(record.body));
     const requestDb = new RequestDb();
     if (message.kind === 'event') {
       const pending = await expandEvent(requestDb, message.outboxId);
-      gathered = true;
+      tookPart = true;
       // Published only after its commit, so a missing row was removed since (retention): nothing to do.
       if (!pending) {
         deliveries.pass();
@@ -112,7 +112,7 @@ export async function handleRecord(
       }
       await deliveries.send(pending);
     } else {
-      gathered = true;
+      tookPart = true;
       deliveries.pass();
       // Every read on the primary: the event or job may be newer than the replica.
       const { failed, deferred, retryAfterSeconds } = await deliverJobs(requestDb.strong, message.jobIds, lastTry, deadline);
@@ -124,7 +124,7 @@ export async function handleRecord(
       if (deferred > 0) throw new Error(`${deferred} of ${message.jobIds.length} jobs left for the next try: out of time`);
     }
   } catch (err) {
-    if (!gathered) deliveries.pass();
+    if (!tookPart) deliveries.pass();
     // After the last try, visible again at once: SQS then moves it to the dead-letter queue.
     const asked = err instanceof DeliveryIncomplete ? err.retryAfterSeconds : 0;
     await delayRedelivery(record.receiptHandle, lastTry ? 0 : nextTryDelaySeconds(receiveCount, asked)).catch((e: unknown) =>
