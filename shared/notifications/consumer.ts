@@ -42,7 +42,7 @@ export const SEND_MARGIN_MS = 15_000;
  * their messages: the records expand side by side, so they all come within milliseconds unless
  * one is stuck (a lock wait), which then does not hold the others' notifications for long.
  */
-const GATHER_MS = 1000;
+export const GATHER_MS = 1000;
 
 /**
  * The jobs a batch's event records make, queued together: most events have one or two jobs, and
@@ -52,7 +52,10 @@ const GATHER_MS = 1000;
  * Should that call fail, the jobs are pending without a message (the stuck-jobs schedule finds
  * them) and each event record that made them fails too, so its event comes back and queues them again.
  */
-export function gatheredDeliveries(records: number): { send(jobIds: number[]): Promise<void>; pass(): void } {
+export function gatheredDeliveries(
+  records: number,
+  queue: (messages: QueueMessage[]) => Promise<void> = sendMessages,
+): { send(jobIds: number[]): Promise<void>; pass(): void } {
   let waiting = records;
   let round: { jobIds: number[]; settled: { resolve: () => void; reject: (err: unknown) => void }[]; timer: NodeJS.Timeout } | null = null;
   const flush = () => {
@@ -60,7 +63,7 @@ export function gatheredDeliveries(records: number): { send(jobIds: number[]): P
     round = null;
     if (!sending) return;
     clearTimeout(sending.timer);
-    sendMessages(deliverMessages(sending.jobIds)).then(
+    queue(deliverMessages(sending.jobIds)).then(
       () => sending.settled.forEach((s) => s.resolve()),
       (err: unknown) => sending.settled.forEach((s) => s.reject(err)),
     );
