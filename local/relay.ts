@@ -117,8 +117,21 @@ export async function startRelay(o: RelayOptions): Promise<Relay> {
         awsRegion: o.region,
       })),
     };
-    const answer = await consumer(event, lambdaContext(o.consumer.handler, o.consumer.timeoutSeconds, messages[0]!.MessageId!));
-    return new Set((answer?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    // Lambda stops an invocation at its timeout and the batch comes back; here the work cannot be
+    // stopped, but the batch is given up on all the same, so that a hung one never holds a slot.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${o.consumer.timeoutSeconds} s`)), o.consumer.timeoutSeconds * 1000);
+    });
+    try {
+      const answer = await Promise.race([
+        consumer(event, lambdaContext(o.consumer.handler, o.consumer.timeoutSeconds, messages[0]!.MessageId!)),
+        timedOut,
+      ]);
+      return new Set((answer?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async function loop(): Promise<void> {
