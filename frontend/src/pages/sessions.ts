@@ -7,7 +7,7 @@ import type { PageContext } from '../router';
 import { actionButton } from '../ui/actions';
 import { formatDateTime } from '../ui/format';
 import { h, fill } from '../ui/h';
-import { badge, empty, errorBox, loading, pageHeader, toast } from '../ui/page';
+import { badge, empty, loader, loading, pageHeader, toast } from '../ui/page';
 
 /** "Chrome 126 on Windows"-like, from the user agent, without a parser library. */
 function deviceName(userAgent: string): string {
@@ -64,19 +64,11 @@ export function render(ctx: PageContext): Node {
     );
   };
 
-  const load = async (): Promise<void> => {
-    try {
-      const { items } = await listSessions(ctx.signal);
-      if (!items.length) return fill(body, empty(t.sessions.empty));
-      fill(body, h('ul', { class: 'list', 'data-testid': 'sessions-list' }, items.map(row)));
-    } catch (err) {
-      if (!ctx.signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+  const load = loader(body, ctx.signal, async () => {
+    const { items } = await listSessions(ctx.signal);
+    if (!items.length) return fill(body, empty(t.sessions.empty));
+    fill(body, h('ul', { class: 'list', 'data-testid': 'sessions-list' }, items.map(row)));
+  });
   void load();
 
   return h(

@@ -14,32 +14,24 @@ import { t } from '../i18n';
 import type { PageContext } from '../router';
 import { checkboxField, createForm, inputField } from '../ui/form';
 import { h, fill, uid } from '../ui/h';
-import { empty, errorBox, loading, pageHeader, section, toast } from '../ui/page';
+import { empty, loader, loading, pageHeader, section, toast } from '../ui/page';
 
 function notifications(signal: AbortSignal): HTMLElement {
   const body = h('div', null, loading());
-  const load = async (): Promise<void> => {
-    try {
-      const current = await getNotificationSettings(signal);
-      const form = createForm({
-        testid: 'notifications-form',
-        submitLabel: t.app.save,
-        fields: [checkboxField({ name: 'email', label: t.settings.email, checked: current.email, testid: 'input-notify-email' })],
-        onSubmit: async (values) => {
-          // The chat is kept as linked: it changes only through the bot's link or the button below.
-          await putNotificationSettings({ email: values.checked('email'), telegramChatId: current.telegramChatId });
-          toast(t.app.saved);
-        },
-      });
-      fill(body, form.element, telegram(current.telegramChatId, current.telegramLink ?? null, current.email, load));
-    } catch (err) {
-      if (!signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+  const load = loader(body, signal, async () => {
+    const current = await getNotificationSettings(signal);
+    const form = createForm({
+      testid: 'notifications-form',
+      submitLabel: t.app.save,
+      fields: [checkboxField({ name: 'email', label: t.settings.email, checked: current.email, testid: 'input-notify-email' })],
+      onSubmit: async (values) => {
+        // The chat is kept as linked: it changes only through the bot's link or the button below.
+        await putNotificationSettings({ email: values.checked('email'), telegramChatId: current.telegramChatId });
+        toast(t.app.saved);
+      },
+    });
+    fill(body, form.element, telegram(current.telegramChatId, current.telegramLink ?? null, current.email, load));
+  });
   void load();
   return section(t.settings.notificationsTitle, 'notifications', body);
 }
@@ -97,28 +89,20 @@ function subscriptionToggle(category: Category, on: boolean): HTMLElement {
 
 function subscriptions(signal: AbortSignal): HTMLElement {
   const body = h('div', null, loading());
-  const load = async (): Promise<void> => {
-    try {
-      const [all, mine] = await Promise.all([listCategories(signal), listSubscriptions(signal)]);
-      const subscribed = new Set(mine.items.map((c) => c.id));
-      if (!all.items.length) return fill(body, empty(t.settings.noCategories));
-      fill(
-        body,
-        h('p', { class: 'muted' }, t.settings.subscriptionsIntro),
-        h(
-          'ul',
-          { class: 'checklist', 'data-testid': 'subscriptions' },
-          all.items.map((c) => subscriptionToggle(c, subscribed.has(c.id))),
-        ),
-      );
-    } catch (err) {
-      if (!signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+  const load = loader(body, signal, async () => {
+    const [all, mine] = await Promise.all([listCategories(signal), listSubscriptions(signal)]);
+    const subscribed = new Set(mine.items.map((c) => c.id));
+    if (!all.items.length) return fill(body, empty(t.settings.noCategories));
+    fill(
+      body,
+      h('p', { class: 'muted' }, t.settings.subscriptionsIntro),
+      h(
+        'ul',
+        { class: 'checklist', 'data-testid': 'subscriptions' },
+        all.items.map((c) => subscriptionToggle(c, subscribed.has(c.id))),
+      ),
+    );
+  });
   void load();
   return section(t.settings.subscriptionsTitle, 'subscriptions-section', body);
 }

@@ -7,7 +7,7 @@ import { parseAmountInput } from '../ui/format';
 import { daysField, parseDays } from '../ui/deadline';
 import { createForm, inputField, radioField, selectField, type Field } from '../ui/form';
 import { h, fill } from '../ui/h';
-import { errorBox, loading, money, pageHeader, stat } from '../ui/page';
+import { loader, loading, money, pageHeader, stat } from '../ui/page';
 
 const TITLE_MAX = 100;
 const DESCRIPTION_MAX = 1000;
@@ -26,24 +26,16 @@ function counter(field: Field, max: number): void {
 
 function balanceCard(signal: AbortSignal): HTMLElement {
   const body = h('div', { class: 'stats' }, loading());
-  const load = async (): Promise<void> => {
+  const load = loader(body, signal, async () => {
     fill(body, loading());
-    try {
-      const me = await getMe(signal);
-      fill(
-        body,
-        stat(t.newTask.balance, money(me.balance, 'balance-value')),
-        stat(t.newTask.held, money(me.balanceHeld, 'balance-held-value')),
-        h('a', { class: 'button button--secondary', href: href('/balance'), 'data-testid': 'new-task-topup' }, t.newTask.topUp),
-      );
-    } catch (err) {
-      if (!signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+    const me = await getMe(signal);
+    fill(
+      body,
+      stat(t.newTask.balance, money(me.balance, 'balance-value')),
+      stat(t.newTask.held, money(me.balanceHeld, 'balance-held-value')),
+      h('a', { class: 'button button--secondary', href: href('/balance'), 'data-testid': 'new-task-topup' }, t.newTask.topUp),
+    );
+  });
   void load();
   return h('section', { class: 'card', 'data-testid': 'new-task-balance' }, body);
 }

@@ -10,7 +10,7 @@ import { daysField, parseDays } from './deadline';
 import { createForm, inputField, type FormValues } from './form';
 import { formatDateTime, formatMoney, fromKopecks, parseAmountInput, toKopecks } from './format';
 import { fill, h } from './h';
-import { empty, errorBox, loading, money, section } from './page';
+import { empty, loader, loading, money, section } from './page';
 
 type Show = (task: Task, message?: string) => void;
 
@@ -143,27 +143,19 @@ function offerRow(task: Task, offer: Application, show: Show): HTMLElement {
 /** The customer's list of offers on its open `choose` task, oldest first. */
 export function offerList(task: Task, signal: AbortSignal, show: Show): HTMLElement {
   const body = h('div', null, loading());
-  const load = async (): Promise<void> => {
+  const load = loader(body, signal, async () => {
     fill(body, loading());
-    try {
-      const { items } = await listApplications(task.id, signal);
-      if (!items.length) return fill(body, empty(t.task.applicationsEmpty));
-      fill(
-        body,
-        h(
-          'ul',
-          { class: 'list' },
-          items.map((offer) => h('li', { class: 'list__item' }, offerRow(task, offer, show))),
-        ),
-      );
-    } catch (err) {
-      if (!signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+    const { items } = await listApplications(task.id, signal);
+    if (!items.length) return fill(body, empty(t.task.applicationsEmpty));
+    fill(
+      body,
+      h(
+        'ul',
+        { class: 'list' },
+        items.map((offer) => h('li', { class: 'list__item' }, offerRow(task, offer, show))),
+      ),
+    );
+  });
   void load();
   return section(t.task.applications, 'task-applications', body);
 }

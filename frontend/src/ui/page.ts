@@ -47,6 +47,26 @@ export function errorBox(err: unknown, retry?: () => void): HTMLElement {
   );
 }
 
+/**
+ * `work` loads something and fills `into` with it; a failure fills `into` with the error and a
+ * retry instead, unless the page was left meanwhile (`signal`). Answers the loader, to call now and
+ * to reload with.
+ */
+export function loader(into: HTMLElement, signal: AbortSignal, work: () => Promise<unknown>): () => Promise<void> {
+  const load = async (): Promise<void> => {
+    try {
+      await work();
+    } catch (err) {
+      if (!signal.aborted)
+        fill(
+          into,
+          errorBox(err, () => void load()),
+        );
+    }
+  };
+  return load;
+}
+
 export function notice(text: string, kind: 'success' | 'info' | 'error' = 'info', testid = 'notice'): HTMLElement {
   return h('div', { class: `alert alert--${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': testid }, text);
 }
@@ -68,18 +88,10 @@ export function stat(label: string, value: Node): HTMLElement {
 /** Figures from GET /api/me (available and held money), loaded when shown, with retry on failure. */
 export function meStats(signal: AbortSignal, figures: (me: Me) => HTMLElement[]): { element: HTMLElement; reload(): void } {
   const element = h('div', { class: 'stats' }, loading());
-  const load = async (): Promise<void> => {
-    try {
-      const me = await getMe(signal);
-      fill(element, ...figures(me));
-    } catch (err) {
-      if (!signal.aborted)
-        fill(
-          element,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+  const load = loader(element, signal, async () => {
+    const me = await getMe(signal);
+    fill(element, ...figures(me));
+  });
   void load();
   return { element, reload: () => void load() };
 }

@@ -9,7 +9,7 @@ import type { StoredSession } from '../session';
 import { formatDateTime } from './format';
 import { createForm, inputField, radioField } from './form';
 import { h, fill, type Child } from './h';
-import { errorBox, loading, notice, toast } from './page';
+import { loader, loading, notice, toast } from './page';
 import { personLink, stars } from './people';
 
 export function reviewRow(review: Review, o: { testid?: string; actions?: Child } = {}): HTMLElement {
@@ -64,38 +64,30 @@ export function reviewsPanel(task: Task, session: StoredSession | null, signal: 
   if (task.status !== 'done' || !task.executor || (me !== task.customer.id && me !== task.executor.id)) return null;
   const other = me === task.customer.id ? task.executor : task.customer;
   const body = h('div', { class: 'stack' }, loading());
-  const load = async (): Promise<void> => {
-    try {
-      const { mine, theirs } = await taskReviews(task.id, signal);
-      fill(
-        body,
-        h('p', { class: 'muted', 'data-testid': 'review-blind' }, t.trust.reviewBlind),
-        mine
-          ? h(
-              'div',
-              { class: 'stack' },
-              h('h3', { class: 'notice__subtitle' }, t.trust.yourReview),
-              reviewRow(mine, { testid: 'review-mine' }),
-            )
-          : reviewForm(task.id, other, () => void load()),
-        mine && !theirs && !mine.publishedAt ? notice(t.trust.waitingTheirs(other.name), 'info', 'review-waiting') : null,
-        theirs
-          ? h(
-              'div',
-              { class: 'stack' },
-              h('h3', { class: 'notice__subtitle' }, t.trust.theirReview(other.name)),
-              reviewRow(theirs, { testid: 'review-theirs' }),
-            )
-          : null,
-      );
-    } catch (err) {
-      if (!signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+  const load = loader(body, signal, async () => {
+    const { mine, theirs } = await taskReviews(task.id, signal);
+    fill(
+      body,
+      h('p', { class: 'muted', 'data-testid': 'review-blind' }, t.trust.reviewBlind),
+      mine
+        ? h(
+            'div',
+            { class: 'stack' },
+            h('h3', { class: 'notice__subtitle' }, t.trust.yourReview),
+            reviewRow(mine, { testid: 'review-mine' }),
+          )
+        : reviewForm(task.id, other, () => void load()),
+      mine && !theirs && !mine.publishedAt ? notice(t.trust.waitingTheirs(other.name), 'info', 'review-waiting') : null,
+      theirs
+        ? h(
+            'div',
+            { class: 'stack' },
+            h('h3', { class: 'notice__subtitle' }, t.trust.theirReview(other.name)),
+            reviewRow(theirs, { testid: 'review-theirs' }),
+          )
+        : null,
+    );
+  });
   void load();
   return h('section', { class: 'card', 'data-testid': 'task-reviews' }, h('h2', { class: 'card__title' }, t.trust.reviewsTitle), body);
 }

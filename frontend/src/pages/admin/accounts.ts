@@ -6,7 +6,7 @@ import { navigate, type PageContext } from '../../router';
 import { adminHeader } from '../../ui/admin';
 import { h, fill, uid } from '../../ui/h';
 import { accountAdminHref, blockPanel } from '../../ui/moderation';
-import { errorBox, loading, section } from '../../ui/page';
+import { loader, loading, section } from '../../ui/page';
 import { personLink } from '../../ui/people';
 
 function accountJump(current: string): HTMLElement {
@@ -40,19 +40,11 @@ export function render(ctx: PageContext): Node {
   const wanted = ctx.query.get('id') ?? '';
   const accountId = /^\d+$/.test(wanted) ? Number(wanted) : null;
   const body = h('div', { class: 'stack', 'data-testid': 'admin-account' }, accountId ? loading() : null);
-  const load = async (): Promise<void> => {
+  const load = loader(body, ctx.signal, async () => {
     if (!accountId) return;
-    try {
-      const profile = await getProfile(accountId, ctx.signal);
-      fill(body, h('p', null, h('strong', null, personLink(profile, 'admin-account-name'))), blockPanel(profile));
-    } catch (err) {
-      if (!ctx.signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+    const profile = await getProfile(accountId, ctx.signal);
+    fill(body, h('p', null, h('strong', null, personLink(profile, 'admin-account-name'))), blockPanel(profile));
+  });
   void load();
   return h(
     'div',

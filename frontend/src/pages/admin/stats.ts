@@ -6,7 +6,7 @@ import { href, navigate, type PageContext } from '../../router';
 import { adminHeader } from '../../ui/admin';
 import { latencyChart } from '../../ui/chart';
 import { h, fill, uid } from '../../ui/h';
-import { empty, errorBox, loading, money, notice, section } from '../../ui/page';
+import { empty, loader, loading, money, notice, section } from '../../ui/page';
 
 const WINDOWS = [1, 6, 24, 72, 168];
 
@@ -74,32 +74,24 @@ function table(stats: RouteStat[]): HTMLElement {
 
 function ledgerCard(signal: AbortSignal): HTMLElement {
   const body = h('div', null, loading());
-  const load = async (): Promise<void> => {
-    try {
-      const check = await ledgerCheck(signal);
-      const totals = Object.entries(check).filter(([key]) => key !== 'ok');
-      fill(
-        body,
-        notice(check.ok ? t.admin.ledgerOk : t.admin.ledgerBad, check.ok ? 'success' : 'error', 'ledger-check'),
-        totals.length
-          ? h(
-              'dl',
-              { class: 'details' },
-              totals.map(([key, value]) => [
-                h('dt', { class: 'mono' }, key),
-                h('dd', null, typeof value === 'string' && /^-?\d+\.\d{2}$/.test(value) ? money(value) : JSON.stringify(value)),
-              ]),
-            )
-          : null,
-      );
-    } catch (err) {
-      if (!signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+  const load = loader(body, signal, async () => {
+    const check = await ledgerCheck(signal);
+    const totals = Object.entries(check).filter(([key]) => key !== 'ok');
+    fill(
+      body,
+      notice(check.ok ? t.admin.ledgerOk : t.admin.ledgerBad, check.ok ? 'success' : 'error', 'ledger-check'),
+      totals.length
+        ? h(
+            'dl',
+            { class: 'details' },
+            totals.map(([key, value]) => [
+              h('dt', { class: 'mono' }, key),
+              h('dd', null, typeof value === 'string' && /^-?\d+\.\d{2}$/.test(value) ? money(value) : JSON.stringify(value)),
+            ]),
+          )
+        : null,
+    );
+  });
   void load();
   return section(t.admin.ledgerTitle, 'ledger-check-section', body);
 }
@@ -115,20 +107,12 @@ export function render(ctx: PageContext): Node {
   select.addEventListener('change', () => navigate(href('/admin/stats', { hours: select.value })));
 
   const body = h('div', null, loading());
-  const load = async (): Promise<void> => {
+  const load = loader(body, ctx.signal, async () => {
     fill(body, loading());
-    try {
-      const stats = normalizeStats(await adminStats(hours, ctx.signal));
-      if (!stats.length) return fill(body, empty(t.admin.statsEmpty));
-      fill(body, latencyChart(stats, ctx.signal), table(stats));
-    } catch (err) {
-      if (!ctx.signal.aborted)
-        fill(
-          body,
-          errorBox(err, () => void load()),
-        );
-    }
-  };
+    const stats = normalizeStats(await adminStats(hours, ctx.signal));
+    if (!stats.length) return fill(body, empty(t.admin.statsEmpty));
+    fill(body, latencyChart(stats, ctx.signal), table(stats));
+  });
   void load();
 
   return h(
