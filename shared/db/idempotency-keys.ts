@@ -3,7 +3,7 @@
 // last, so the key commits with the action or not at all.
 import { conflict, type AppError } from '../errors';
 import { bestEffortWrite } from './best-effort';
-import { decodeOutcome, encodeRefusal, encodeResult } from './idempotency-outcome';
+import { decodeOutcome, encodeRefusal, encodeResult, type Outcome } from './idempotency-outcome';
 
 export interface IdempotencyClaim {
   accountId: number;
@@ -47,9 +47,10 @@ export async function storeResult(tx: Statements, claim: IdempotencyClaim, resul
 
 /**
  * The first request's result under this key, read on the primary outside any transaction; its
- * refusal is thrown again. Null when the key is over a day old (deleted now) or gone: try again.
+ * refusal is answered as such, to be thrown again. Null when the key is over a day old (deleted
+ * now) or gone: try again.
  */
-export async function storedResult(primary: Statements, claim: IdempotencyClaim): Promise<{ result: unknown } | null> {
+export async function storedResult(primary: Statements, claim: IdempotencyClaim): Promise<Outcome | null> {
   const [row] = await primary.rows<{ fingerprint: Buffer; outcome: Buffer | null; fresh: number }>(
     `SELECT fingerprint, outcome, created_at > NOW(3) - INTERVAL 1 DAY AS fresh FROM idempotency_key ${WHERE_KEY}`,
     [claim.accountId, claim.key],
@@ -64,9 +65,7 @@ export async function storedResult(primary: Statements, claim: IdempotencyClaim)
   }
   // Only a row from before migration 0012 lacks it: its answer is lost, and acting again could pay twice.
   if (row.outcome === null) throw conflict('idempotency_key_reused', 'This Idempotency-Key was used before; its answer was not kept');
-  const outcome = decodeOutcome(row.outcome);
-  if ('refusal' in outcome) throw outcome.refusal;
-  return outcome;
+  return decodeOutcome(row.outcome);
 }
 
 /**

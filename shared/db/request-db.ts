@@ -80,12 +80,17 @@ export class RequestDb implements Sql {
   private afterCommit: (() => Promise<void> | void)[] = [];
   /** The Idempotency-Key the next transaction opened carries (the first one of the request). */
   private claim: IdempotencyClaim | undefined;
-  /** Answered from its key: the request acted already, when it first came. */
+  /** Answered from its key (its result or its refusal): the request acted already, when it first came. */
   private replayed = false;
 
   /** The request's first transaction writes the key and keeps its result; a repeat gets that result without running the work. */
   claimIdempotencyKey(claim: IdempotencyClaim): void {
     this.claim = claim;
+  }
+
+  /** Whether the answer is the first request's, kept under its key: nothing of it is to be recorded again. */
+  get answeredFromKey(): boolean {
+    return this.replayed;
   }
 
   /** A read, routed to the replica unless read-your-writes applies; falls over to the other server. */
@@ -131,10 +136,6 @@ export class RequestDb implements Sql {
         continue;
       }
       if ('error' in outcome) throw outcome.error;
-      if (outcome.replayed) {
-        this.replayed = true;
-        return outcome.result;
-      }
       // Only now, with the connection back in the pool: follow-ups that query (the outbox
       // publisher) would otherwise wait for a connection that concurrent transactions all hold.
       await this.runAfterCommit();
@@ -146,7 +147,7 @@ export class RequestDb implements Sql {
     primary: DbNode,
     work: (tx: Tx) => Promise<T>,
     claim: IdempotencyClaim | undefined,
-  ): Promise<{ result: T; replayed?: boolean; retry?: false } | { error: unknown; retry: boolean }> {
+  ): Promise<{ result: T; retry?: false } | { error: unknown; retry: boolean }> {
     const conn = await this.connect(primary);
     let broken = false;
     try {
@@ -156,7 +157,11 @@ export class RequestDb implements Sql {
         // The key's first request has committed: its result is this transaction's, and the work is not done again.
         await statement(conn, 'ROLLBACK');
         const stored = await storedResult(this.tx, claim);
-        if (stored) return { result: stored.result as T, replayed: true };
+        if (stored) {
+          // Nothing ran, so nothing waits for the commit; a later transaction of this request would act anew.
+          this.replayed = true;
+          return 'refusal' in stored ? { error: stored.refusal, retry: false } : { result: stored.result as T };
+        }
         // A day-old key was just forgotten: the next attempt takes it afresh.
         return { error: new Error(`Idempotency-Key ${claim.key} expired and was taken again, ${MAX_ATTEMPTS} times`), retry: true };
       }

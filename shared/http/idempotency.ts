@@ -33,7 +33,9 @@ export async function withIdempotency<T>(
     // Refused inside its transaction or before it, the action changed nothing; the refusal is still
     // the first answer to this key (a repeat whose key finds it gets it again). A rate limit or an
     // outage is not an answer about the action: a retry after Retry-After must get to try it.
-    if (err instanceof AppError && err.code !== 'unavailable' && err.code !== 'rate_limited') await recordRefusal(claim, err);
+    // A refusal answered from the key is recorded there already.
+    if (err instanceof AppError && err.code !== 'unavailable' && err.code !== 'rate_limited' && !db.answeredFromKey)
+      await recordRefusal(claim, err);
     throw err;
   }
 }
