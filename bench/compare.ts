@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import mysqlCore from 'mysql2';
-import mysql, { type Connection, type ResultSetHeader } from 'mysql2/promise';
+import type { ResultSetHeader } from 'mysql2/promise';
+import { primaryOf } from './db';
 import { createFloor, type Floor, type FloorReply } from './floor';
 
 export interface Person {
@@ -20,16 +21,6 @@ export interface Pair {
 }
 
 const CREATE_BODY = { title: 'Bench', description: 'load', reward: '1.00', categoryId: 1 };
-
-function primaryOf(env: Record<string, string>): Promise<Connection> {
-  return mysql.createConnection({
-    host: env.DB_PRIMARY_HOST,
-    port: Number(env.DB_PRIMARY_PORT),
-    user: env.DB_USER,
-    password: env.DB_PASSWORD,
-    database: env.DB_NAME ?? 'execorder',
-  });
-}
 
 /**
  * Customers (with money for every create) and executors, written straight into the database:

@@ -5,9 +5,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import mysql, { type Connection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { stopChildrenOnSignals, stopSignalled } from '../local/processes';
 import { startStack, type Stack } from '../local/stack';
+import { primaryOf } from './db';
 import { json, topUpByCallback } from './http';
 
 const SECONDS = Number(process.env.BENCH_PIPELINE_SECONDS ?? 10);
@@ -144,17 +145,11 @@ async function measure(
 }
 
 /**
- * Waits (at most DRAIN_TIMEOUT_MS) until the pipeline has nothing left to do: locally the consumer
- * runs in the API's process, so a backlog of e-mails would be measured as the API's slowness.
+ * Waits (at most DRAIN_TIMEOUT_MS) until the pipeline has nothing left to do: its consumer shares
+ * the machine's two cores, so a backlog of e-mails would be measured as the API's slowness.
  */
 export async function drainPipeline(env: Record<string, string>, timeoutMs = 5 * DRAIN_TIMEOUT_MS): Promise<number> {
-  const db = await mysql.createConnection({
-    host: env.DB_PRIMARY_HOST,
-    port: Number(env.DB_PRIMARY_PORT),
-    user: env.DB_USER,
-    password: env.DB_PASSWORD,
-    database: env.DB_NAME,
-  });
+  const db = await primaryOf(env);
   try {
     return (await measure(db, 'drain', 0, { offered: 0, non201: 0, seconds: 1 }, timeoutMs)).undelivered;
   } finally {
@@ -171,14 +166,7 @@ async function lastOutboxId(db: Connection): Promise<number> {
 export async function benchPipeline(stack: Pick<Stack, 'urls' | 'env'>): Promise<PipelineResults> {
   const api = stack.urls.api;
   const env = stack.env;
-  const db = await mysql.createConnection({
-    host: env.DB_PRIMARY_HOST,
-    port: Number(env.DB_PRIMARY_PORT),
-    user: env.DB_USER,
-    password: env.DB_PASSWORD,
-    database: env.DB_NAME,
-    timezone: 'Z',
-  });
+  const db = await primaryOf(env);
   try {
     // What earlier benches left in the pipeline drains first (bounded), so the phases measure their own events.
     await measure(db, 'earlier work', 0, { offered: 0, non201: 0, seconds: 1 });
