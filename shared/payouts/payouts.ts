@@ -73,17 +73,8 @@ interface PayoutRow {
   decidedAt: Date | null;
 }
 
-export interface PayoutView {
-  id: number;
-  amount: string;
-  method: PayoutMethod;
-  destination: string;
-  bank: string | null;
-  status: PayoutStatus;
-  comment: string | null;
-  createdAt: string;
-  decidedAt: string | null;
-}
+/** A payout as the contract shows it: the row without its account, times as ISO strings. */
+export type PayoutView = Omit<PayoutRow, 'accountId' | 'createdAt' | 'decidedAt'> & { createdAt: string; decidedAt: string | null };
 
 const PAYOUT_COLUMNS = `id, account_id AS accountId, amount, method, destination, bank, status, comment,
   created_at AS createdAt, decided_at AS decidedAt`;
