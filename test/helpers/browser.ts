@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { stack } from './http';
 import { uniqueEmail, type Role } from './users';
 
@@ -56,6 +56,30 @@ export async function openVisitor(browser: Browser, o: { width?: number } = {}):
       problems.push(`external request: ${request.url()}`);
   });
   return { context, page, problems };
+}
+
+/**
+ * One browser for a test file whose flows open many visitors (its hooks are registered here), and
+ * every visitor opened through `open` checked when the file ends: no page error, nothing fetched
+ * from outside this machine.
+ */
+export function browserPerFile(): { open(o?: { width?: number }): Promise<Visitor> } {
+  let browser: Browser | undefined;
+  const visitors: Visitor[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const visitor of visitors) expect(visitor.problems).toEqual([]);
+    await browser?.close();
+  });
+  return {
+    async open(o = {}) {
+      const visitor = await openVisitor(browser!, o);
+      visitors.push(visitor);
+      return visitor;
+    },
+  };
 }
 
 export const testId = (id: string, extra = ''): string => `[data-testid="${id}"]${extra}`;

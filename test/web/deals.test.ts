@@ -1,9 +1,9 @@
 // Deals through the site, in a real browser (API v2: offers, deadlines, disputes): the flow under
 // test is driven through the page; what comes before it is set up through the API.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { commissionOf, formatMoney, toKopecks } from '../../shared/money/kopecks';
-import { launchBrowser, loginInBrowser, openVisitor, screenshot, testId, visit, type Visitor } from '../helpers/browser';
+import { browserPerFile, loginInBrowser, screenshot, testId, visit } from '../helpers/browser';
 import { query } from '../helpers/db';
 import { doneTask } from '../helpers/earn';
 import { apiConfig, expectBooksBalanced, expectMoney, topUp } from '../helpers/money';
@@ -13,22 +13,11 @@ import { admin, register, type Person } from '../helpers/users';
 // A flow is several people in several browsers: minutes on a busy machine.
 const FLOW_TIMEOUT = 180_000;
 
-let browser: Browser;
-const visitors: Visitor[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const visitor of visitors) expect(visitor.problems).toEqual([]);
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 /** A browser of its own for this person, logged in through the login form, then (for a phone) narrowed to `width`. */
 async function browse(person: Person, width?: number): Promise<Page> {
-  const visitor = await openVisitor(browser);
-  visitors.push(visitor);
+  const visitor = await browser.open();
   // The login helper reads who is logged in from the header, which a phone folds behind "Меню".
   await loginInBrowser(visitor.page, person.email, person.password, person.role);
   if (width) await visitor.page.setViewportSize({ width, height: 800 });

@@ -3,31 +3,20 @@
 // public profile they feed, a block with its reason and appeal seen by the blocked person and
 // decided by the admin, hiding a review, and the consent asked again on every page.
 // The state around each flow is made through the API; the flow itself is driven through the page.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findInList, launchBrowser, openVisitor, screenshot, testId, visit, type Visitor } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserPerFile, findInList, screenshot, testId, visit } from '../helpers/browser';
 import { doneTask } from '../helpers/earn';
 import { call } from '../helpers/http';
 import { topUp } from '../helpers/money';
 import { postTask } from '../helpers/tasks';
 import { admin, register, type Person } from '../helpers/users';
 
-let browser: Browser;
-const visitors: Visitor[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const visitor of visitors) expect(visitor.problems).toEqual([]);
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 /** A browser already logged in as this person's session (logging in through the form is tested elsewhere). */
 async function browserOf(person: Person, o: { width?: number } = {}): Promise<Page> {
-  const visitor = await openVisitor(browser, o);
-  visitors.push(visitor);
+  const visitor = await browser.open(o);
   const me = await person.get('/api/me');
   await visitor.context.addInitScript(
     (stored) => {
