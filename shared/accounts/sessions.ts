@@ -67,7 +67,7 @@ export async function sessionByToken(db: RequestDb, token: string, guesses: Gues
   const failures = Number(row?.failures ?? 0);
   if (!row || row.id === null) return { session: null, failures };
   // Not awaited: the request goes on while the activity is recorded (it is a best-effort write).
-  if (row.stale) void touchSession(row.id);
+  if (row.stale) void touchSession(db, row.id);
   return {
     session: {
       id: row.id,
@@ -81,8 +81,8 @@ export async function sessionByToken(db: RequestDb, token: string, guesses: Gues
 }
 
 /** Activity is recorded at most once a minute, and never fails the request (the primary may be down). */
-async function touchSession(sessionId: number): Promise<void> {
-  await bestEffortWrite('session activity', 'UPDATE session SET last_active_at = NOW(3) WHERE id = ?', [sessionId]);
+async function touchSession(db: RequestDb, sessionId: number): Promise<void> {
+  await bestEffortWrite('session activity', 'UPDATE session SET last_active_at = NOW(3) WHERE id = ?', [sessionId], db.log);
 }
 
 export interface SessionView {

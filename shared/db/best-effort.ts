@@ -2,14 +2,15 @@
 // activity, failed authentications, a refusal's idempotency record) must never fail or hold up
 // the work they describe: straight to the primary's pool, never inside the request's own
 // transaction, skipped while the primary is down, and a failure only logged.
-import { log } from '../log';
+import { log, type LogLines } from '../log';
 import { dbNodes } from './nodes';
 
-export async function bestEffortWrite(what: string, sql: string, params: unknown[]): Promise<void> {
+/** `lines`: the log of the request the write belongs to, where there is one. */
+export async function bestEffortWrite(what: string, sql: string, params: unknown[], lines: LogLines = log): Promise<void> {
   const { primary } = dbNodes();
   if (!primary.isUp()) return;
   await primary.pool.query(sql, params).then(
     () => undefined,
-    (err: unknown) => log.warn(`${what}: best-effort write failed`, { code: (err as { code?: string }).code }),
+    (err: unknown) => lines.warn(`${what}: best-effort write failed`, { code: (err as { code?: string }).code }),
   );
 }

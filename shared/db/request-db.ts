@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import type { PoolConnection } from 'mysql2';
 import type { ResultSetHeader } from 'mysql2/promise';
 import { unavailable } from '../errors';
-import { log } from '../log';
+import { LogScope, type LogLines } from '../log';
 import { insertKey, storedResult, storeResult, type IdempotencyClaim } from './idempotency-keys';
 import { dbNodes, isConnectionError, type DbNode } from './nodes';
 
@@ -15,6 +15,8 @@ export type Row = Record<string, unknown>;
 export interface Sql {
   rows<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   exec(sql: string, params?: unknown[]): Promise<ResultSetHeader>;
+  /** The log scope of the request (or message) this database serves: its lines carry the request's keys. */
+  readonly log: LogLines;
 }
 
 /** A transaction: statements, plus work to run once it has committed (never if it rolls back). */
@@ -57,6 +59,7 @@ class ConnectionSql implements Tx {
   constructor(
     private readonly conn: PoolConnection,
     readonly onCommit: (fn: () => Promise<void> | void) => void,
+    readonly log: LogLines,
   ) {}
 
   rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -69,6 +72,8 @@ class ConnectionSql implements Tx {
 }
 
 export class RequestDb implements Sql {
+  constructor(readonly log: LogScope = new LogScope()) {}
+
   /** Set once this request wrote, or when the session wrote moments ago: reads then go to the primary. */
   readFromPrimary = false;
   /**
@@ -110,7 +115,7 @@ export class RequestDb implements Sql {
 
   /** This request's database with every read on the primary: for answers that must reflect every commit. */
   get strong(): Sql {
-    return { rows: (sql, params) => this.strongRows(sql, params), exec: (sql, params) => this.exec(sql, params) };
+    return { rows: (sql, params) => this.strongRows(sql, params), exec: (sql, params) => this.exec(sql, params), log: this.log };
   }
 
   /** One autocommitted statement on the primary. */
@@ -152,7 +157,7 @@ export class RequestDb implements Sql {
     let broken = false;
     try {
       await statement(conn, 'START TRANSACTION');
-      this.tx = new ConnectionSql(conn, (fn) => this.afterCommit.push(fn));
+      this.tx = new ConnectionSql(conn, (fn) => this.afterCommit.push(fn), this.log);
       if (claim && !(await insertKey(this.tx, claim))) {
         // The key's first request has committed: its result is this transaction's, and the work is not done again.
         await statement(conn, 'ROLLBACK');
@@ -176,7 +181,7 @@ export class RequestDb implements Sql {
       this.afterCommit = [];
       const errno = (err as { errno?: number }).errno;
       if (broken || errno === READ_ONLY) {
-        log.warn('primary treated as down for a second', { code: (err as { code?: string }).code ?? errno });
+        this.log.warn('primary treated as down for a second', { code: (err as { code?: string }).code ?? errno });
         primary.markDown();
         return { error: primaryDown(), retry: false };
       }
@@ -195,7 +200,7 @@ export class RequestDb implements Sql {
       // The transaction is committed: a failing follow-up is logged, never reported as a failed write.
       await Promise.resolve()
         .then(fn)
-        .catch((err: unknown) => log.error('after-commit step failed', err));
+        .catch((err: unknown) => this.log.error('after-commit step failed', err));
     }
   }
 
@@ -206,7 +211,7 @@ export class RequestDb implements Sql {
       return conn;
     } catch (err) {
       if (!isConnectionError(err)) throw err;
-      log.warn('no connection, treated as down for a second', { node: node.name, code: (err as { code?: string }).code });
+      this.log.warn('no connection, treated as down for a second', { node: node.name, code: (err as { code?: string }).code });
       node.markDown();
       throw primaryDown();
     }
@@ -222,7 +227,7 @@ export class RequestDb implements Sql {
         return rows;
       } catch (err) {
         if (!isConnectionError(err)) throw err;
-        log.warn('read failed, treated as down for a second', { node: node.name, code: (err as { code?: string }).code });
+        this.log.warn('read failed, treated as down for a second', { node: node.name, code: (err as { code?: string }).code });
         node.markDown();
       }
     }

@@ -10,7 +10,7 @@ import { sessionByToken, type Session } from '../accounts/sessions';
 import { overLimitFor } from '../cache/rate-limit';
 import { config } from '../config';
 import { RequestDb } from '../db/request-db';
-import { log, tagLogs, withLogScope } from '../log';
+import { log, LogScope } from '../log';
 import { countAuthFailure, guessWindow, refuseWhileGuessing } from '../accounts/auth-failures';
 import { answerBeforeTimeout } from './deadline';
 import { accountBlocked, AppError, forbidden, rateLimited, unauthenticated, unavailable, validationFailed } from '../errors';
@@ -72,14 +72,11 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const requestIdStep = {
   before: (request: Request) => {
     const given = request.event.headers?.['x-request-id'];
-    request.context.execorder = {
-      requestId: given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID(),
-      route: request.event.routeKey ?? `${request.event.requestContext?.http?.method} ${request.event.rawPath}`,
-      startedAt: performance.now(),
-      db: new RequestDb(),
-      session: null,
-    };
-    tagLogs({ requestId: request.context.execorder.requestId, route: request.context.execorder.route });
+    const requestId = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    const route = request.event.routeKey ?? `${request.event.requestContext?.http?.method} ${request.event.rawPath}`;
+    const scope = new LogScope();
+    scope.tag({ requestId, route });
+    request.context.execorder = { requestId, route, startedAt: performance.now(), db: new RequestDb(scope), session: null };
   },
 };
 
@@ -134,7 +131,7 @@ function authStep(access: Access, refuseBlocked: boolean) {
         refuseWhileGuessing(guesses, lookup.failures);
         if (!lookup.session) await countAuthFailure(guesses, lookup.failures);
         session = lookup.session;
-        if (session) tagLogs({ accountId: session.accountId });
+        if (session) state.db.log.tag({ accountId: session.accountId });
       }
       if (access === 'anyone') {
         state.session = session;
@@ -210,7 +207,9 @@ function mapError(request: Request): APIGatewayProxyResultV2 {
 /** What a request still running near the function's time limit answers (see deadline.ts). */
 function lateAnswer(context: PipelineContext): APIGatewayProxyResultV2 {
   const state = context.execorder ?? { requestId: randomUUID(), route: 'unknown' };
-  log.error('answered 503, still running before the time limit', undefined, { marginMs: config.HANDLER_TIMEOUT_MARGIN_MS });
+  (context.execorder?.db.log ?? log).error('answered 503, still running before the time limit', undefined, {
+    marginMs: config.HANDLER_TIMEOUT_MARGIN_MS,
+  });
   return toResponse(state, errorReply(unavailable('The request took too long; try again', 1)));
 }
 
@@ -255,5 +254,5 @@ export function httpHandler<
     .use(authStep(spec.access, spec.refuseBlocked ?? false))
     .use(rateLimitStep(spec.limits ?? 'api'));
   const guarded = answerBeforeTimeout(pipeline, config.HANDLER_TIMEOUT_MARGIN_MS, lateAnswer);
-  return (event: APIGatewayProxyEventV2, context: Context) => withLogScope(() => guarded(event, context as PipelineContext));
+  return (event: APIGatewayProxyEventV2, context: Context) => guarded(event, context as PipelineContext);
 }

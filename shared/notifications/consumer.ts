@@ -11,7 +11,7 @@ import { RequestDb, type Sql } from '../db/request-db';
 import { enqueue } from '../events/outbox';
 import { delayRedelivery, QueueMessage, retryDelaySeconds, sendMessages } from '../events/queue';
 import { MAX_RECEIVES } from '../events/redrive';
-import { log } from '../log';
+import { LogScope } from '../log';
 import { logError } from '../ops/observability';
 import { sendEmail, sendTelegram, TelegramRefusal } from './channels';
 import { expandEvent, loadEvent, type OutboxEvent } from './expand';
@@ -91,12 +91,13 @@ export function gatheredDeliveries(
 /**
  * `deadline` (epoch ms): no job is started after it, so that the function's timeout never cuts a
  * send in half. `deliveries`: where an event record's jobs are queued, shared by the records of one
- * batch; each record sends or passes exactly once.
+ * batch; each record sends or passes exactly once. `scope`: the record's log lines.
  */
 export async function handleRecord(
   record: SQSRecord,
   deadline = Number.POSITIVE_INFINITY,
   deliveries = gatheredDeliveries(1),
+  scope = new LogScope(),
 ): Promise<void> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const lastTry = receiveCount >= MAX_RECEIVES;
@@ -104,14 +105,14 @@ export async function handleRecord(
   let tookPart = false;
   try {
     message = QueueMessage.parse(JSON.parse(record.body));
-    const requestDb = new RequestDb();
+    const requestDb = new RequestDb(scope);
     if (message.kind === 'event') {
       const pending = await expandEvent(requestDb, message.outboxId);
       tookPart = true;
       // Published only after its commit, so a missing row was removed since (retention): nothing to do.
       if (!pending) {
         deliveries.pass();
-        return log.warn('no such event', { outboxId: message.outboxId });
+        return scope.warn('no such event', { outboxId: message.outboxId });
       }
       await deliveries.send(pending);
     } else {
@@ -131,7 +132,7 @@ export async function handleRecord(
     // After the last try, visible again at once: SQS then moves it to the dead-letter queue.
     const asked = err instanceof DeliveryIncomplete ? err.retryAfterSeconds : 0;
     await delayRedelivery(record.receiptHandle, lastTry ? 0 : nextTryDelaySeconds(receiveCount, asked)).catch((e: unknown) =>
-      log.error('could not change the message visibility', e, { messageId: record.messageId }),
+      scope.error('could not change the message visibility', e, { messageId: record.messageId }),
     );
     if (lastTry && message?.kind !== 'deliver') await giveUp(record, message, err as Error);
     throw err;
@@ -220,7 +221,7 @@ async function deliverRound(db: Sql, round: number[], d: Delivery): Promise<void
         sent.push(job.id);
       } catch (err) {
         const reason = (err as Error).message || String(err);
-        log.warn('notification job failed', {
+        db.log.warn('notification job failed', {
           jobId: job.id,
           eventType: job.eventType,
           channel: job.channel,
@@ -283,6 +284,7 @@ function memoizedReads(db: Sql): Sql {
       return rows as Promise<T[]>;
     },
     exec: (sql, params) => db.exec(sql, params),
+    log: db.log,
   };
 }
 

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { RequestDb, Sql } from '../db/request-db';
 import { lostAfterSeconds, sendMessages, type QueueMessage } from '../events/queue';
 import { invalidState, notFound } from '../errors';
-import { log } from '../log';
 import { idBefore, PageQuery, toPage, type Page } from '../pagination';
 
 type Channel = 'email' | 'telegram';
@@ -133,7 +132,7 @@ export async function retryJob(db: RequestDb, jobId: number): Promise<JobView> {
     if (res.affectedRows === 0) throw invalidState(`The job is ${row.status}; only a failed job can be retried`);
     // Should the send fail, the job is pending without a message: the stuck-jobs schedule finds it.
     tx.onCommit(() =>
-      sendMessages(deliverMessages([jobId]), 'request').catch((err: unknown) => log.error('re-enqueue failed', err, { jobId })),
+      sendMessages(deliverMessages([jobId]), 'request').catch((err: unknown) => tx.log.error('re-enqueue failed', err, { jobId })),
     );
     return jobView(row);
   });

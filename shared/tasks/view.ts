@@ -116,9 +116,9 @@ const isoOf = (column: string) =>
  * One task with everything its answer shows, in one statement: the names and the customer's
  * rating joined by primary key, the history and the latest dispute as JSON. An action reads it
  * last in its transaction (SQL only while rows are locked; no cache round trips after commit),
- * and a task's page reads it from the replica.
+ * and a task's page reads it from the replica. (The bench's floor sends it too.)
  */
-const ANSWER_SQL = `SELECT ${taskColumns('t')},
+export const TASK_ANSWER_SQL = `SELECT ${taskColumns('t')},
     CONCAT(c.fname, ' ', c.sname) AS customerName, CONCAT(e.fname, ' ', e.sname) AS executorName,
     r.reviews AS customerReviews, r.rating_sum AS customerRatingSum,
     (SELECT JSON_ARRAYAGG(JSON_OBJECT('at', ${isoOf('h.at')}, 'actorId', h.actor_id, 'name', CONCAT(a.fname, ' ', a.sname),
@@ -164,7 +164,7 @@ export interface TaskDetails {
 }
 
 export async function readTaskAnswerRow(db: Sql, taskId: number): Promise<TaskAnswerRow> {
-  const [row] = await db.rows<TaskAnswerRow>(ANSWER_SQL, [taskId]);
+  const [row] = await db.rows<TaskAnswerRow>(TASK_ANSWER_SQL, [taskId]);
   if (!row) throw notFound('Task');
   return row;
 }
