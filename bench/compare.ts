@@ -215,22 +215,60 @@ async function cyclesPerSecond(actor: Actor, pairs: Pair[], workers: number, sec
  * Statements sent per create, counted where every statement of this process goes through:
  * mysql2's Connection.query (the promise API and pools call it too). The primary's global
  * `Questions` would also count the API process's event consumer, which the floor does not have.
+ * While `recorded` is set, their texts are kept too.
  */
 let statementsSent = 0;
+let recorded: string[] | undefined;
 const connectionClass = (mysqlCore as unknown as { Connection: { prototype: { query: (...args: unknown[]) => unknown } } }).Connection;
 const originalQuery = connectionClass.prototype.query;
 connectionClass.prototype.query = function countedQuery(this: unknown, ...args: unknown[]) {
   statementsSent++;
+  const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { sql?: string } | undefined)?.sql;
+  recorded?.push(String(sql).replace(/\s+/g, ' ').trim());
   return originalQuery.apply(this, args);
 };
 
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
 async function statementsPerCreate(actor: Actor, pairs: Pair[], count: number): Promise<number> {
   // Let after-commit work of earlier requests settle first.
-  await new Promise((r) => setTimeout(r, 300));
+  await settle();
   const before = statementsSent;
   for (let i = 0; i < count; i++) await actor('create', pairs[i % pairs.length]!.customer.token, 0);
-  await new Promise((r) => setTimeout(r, 300));
+  await settle();
   return (statementsSent - before) / count;
+}
+
+/** The product's own bookkeeping beside a request, which the floor has no part of: the statistics (one INSERT a second), session activity (once a minute). */
+const BOOKKEEPING = /^(INSERT INTO request_stat_bucket|UPDATE session SET last_active_at)/;
+
+/**
+ * The texts of the statements of one whole cycle and a `/api/me`, in order. (Not a feed page: the
+ * cycle has just invalidated it, and the two fill their caches each its own way, which the
+ * measured reads, all cache hits, never do.)
+ */
+async function statementsOfCycle(actor: Actor, pair: Pair): Promise<string[]> {
+  await settle();
+  recorded = [];
+  try {
+    await cpuPerStep(actor, [pair], 1);
+    await actor('me', pair.customer.token, 0);
+    await settle();
+    return recorded.filter((sql) => !BOOKKEEPING.test(sql));
+  } finally {
+    recorded = undefined;
+  }
+}
+
+/** The floor is only a floor if it sends what the product sends: otherwise the ratios compare different work. */
+async function checkSameStatements(product: Actor, floor: Actor, pair: Pair): Promise<number> {
+  const [ours, its] = [await statementsOfCycle(product, pair), await statementsOfCycle(floor, pair)];
+  const differ = ours.findIndex((sql, i) => sql !== its[i]);
+  if (differ >= 0 || ours.length !== its.length) {
+    const at = differ >= 0 ? differ : Math.min(ours.length, its.length);
+    throw new Error(`the floor's statement ${at + 1} differs from the product's:\nproduct: ${ours[at]}\nfloor:   ${its[at]}`);
+  }
+  return ours.length;
 }
 
 export interface InProcessResult {
@@ -238,6 +276,8 @@ export interface InProcessResult {
   floor: CpuResult;
   reads: { product: Record<Read, number>; floor: Record<Read, number> };
   statements: { product: number; floor: number };
+  /** Statements of a whole cycle and a `/api/me`, the same texts in the same order for both. */
+  sameStatements: number;
   cyclesPerSecond: { product: number; floor: number };
 }
 
@@ -255,6 +295,8 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
     // Warm-up: modules, pools, name cache, and V8's optimised code (see the reads below).
     await cpuPerStep(product, pairs, STEP_WARM_UP);
     await cpuPerStep(floor, pairs, STEP_WARM_UP);
+    // With the pools open: a new connection's session settings are no part of a request.
+    const sameStatements = await checkSameStatements(product, floor, pairs[0]!);
     // Interleaved halves, so that a burst of load from the machine's other users hits both alike.
     const half = Math.max(1, Math.floor(opts.cycles / 2));
     const cpu = { product: [await cpuPerStep(product, pairs, half)], floor: [await cpuPerStep(floor, pairs, half)] };
@@ -273,7 +315,7 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
       product: await cyclesPerSecond(product, pairs, opts.workers, opts.seconds),
       floor: await cyclesPerSecond(floor, pairs, opts.workers, opts.seconds),
     };
-    return { product: mean(cpu.product), floor: mean(cpu.floor), reads, statements, cyclesPerSecond: cycles };
+    return { product: mean(cpu.product), floor: mean(cpu.floor), reads, statements, sameStatements, cyclesPerSecond: cycles };
   } finally {
     await floorDb.close();
   }

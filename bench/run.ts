@@ -127,6 +127,7 @@ async function main(): Promise<void> {
 
     // Handler CPU, statements and cycles/s: both called in this process, one after the other.
     const inProcess = await compareInProcess(stack.env, pairs, { cycles: CYCLES, seconds: CYCLE_SECONDS, workers: CYCLE_WORKERS });
+    console.log(`the floor sends the product's ${inProcess.sameStatements} statements of a cycle and a /api/me, word for word`);
     for (const step of ['create', 'take', 'submit', 'accept', 'cycle'] as const) {
       comparisons.push({
         measure: `handler CPU per ${step}, ms`,
@@ -145,6 +146,13 @@ async function main(): Promise<void> {
         target: '≤ 1.3',
       });
     }
+    comparisons.push({
+      measure: 'statements of a cycle and a /api/me, the same texts in the same order',
+      product: String(inProcess.sameStatements),
+      floor: String(inProcess.sameStatements),
+      ratio: '1.00',
+      target: 'the same',
+    });
     comparisons.push({
       measure: 'SQL statements per create',
       product: inProcess.statements.product.toFixed(1),
