@@ -176,7 +176,28 @@ async function cpuPerStep(actor: Actor, pairs: Pair[], cycles: number): Promise<
 
 const STEP_WARM_UP = 100;
 const READ_WARM_UP = 1000;
-const READS = 1000;
+const READS = 2000;
+/** Blocks each measure alternates between the product and the floor. */
+const ROUNDS = 10;
+const perRound = (count: number) => Math.max(1, Math.round(count / ROUNDS));
+
+/** `rounds` blocks of each, one after the other in turn. */
+async function interleaved<T>(rounds: number, product: () => Promise<T>, floor: () => Promise<T>): Promise<{ product: T[]; floor: T[] }> {
+  const results = { product: [] as T[], floor: [] as T[] };
+  for (let i = 0; i < rounds; i++) {
+    results.product.push(await product());
+    results.floor.push(await floor());
+  }
+  return results;
+}
+
+const average = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The mean of each field over the blocks. */
+function mean<T extends object>(blocks: T[]): T {
+  const keys = Object.keys(blocks[0]!) as (keyof T)[];
+  return Object.fromEntries(keys.map((k) => [k, blocks.reduce((sum, b) => sum + (b[k] as number), 0) / blocks.length])) as T;
+}
 
 /** Handler CPU per read (a cached feed page, /api/me), one request at a time, mean over `count`. */
 async function cpuPerRead(actor: Actor, pairs: Pair[], count: number): Promise<Record<Read, number>> {
@@ -297,25 +318,38 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
     await cpuPerStep(floor, pairs, STEP_WARM_UP);
     // With the pools open: a new connection's session settings are no part of a request.
     const sameStatements = await checkSameStatements(product, floor, pairs[0]!);
-    // Interleaved halves, so that a burst of load from the machine's other users hits both alike.
-    const half = Math.max(1, Math.floor(opts.cycles / 2));
-    const cpu = { product: [await cpuPerStep(product, pairs, half)], floor: [await cpuPerStep(floor, pairs, half)] };
-    cpu.floor.push(await cpuPerStep(floor, pairs, half));
-    cpu.product.push(await cpuPerStep(product, pairs, half));
-    const mean = (r: CpuResult[]) =>
-      Object.fromEntries(Object.keys(r[0]!).map((k) => [k, (r[0]![k as Step] + r[1]![k as Step]) / 2])) as unknown as CpuResult;
+    // Alternating blocks, so that a change in the machine's other load (the event consumer, the
+    // databases, another process) falls on both alike.
+    const cpu = await interleaved(
+      ROUNDS,
+      () => cpuPerStep(product, pairs, perRound(opts.cycles)),
+      () => cpuPerStep(floor, pairs, perRound(opts.cycles)),
+    );
     const statements = { product: await statementsPerCreate(product, pairs, 40), floor: await statementsPerCreate(floor, pairs, 40) };
     // Warm, as a container serving traffic is: V8 compiles a function's optimised code after some
     // hundreds of calls, and the product runs far more code of its own per read than the floor, so
     // a short warm-up measured it mostly interpreted.
     await cpuPerRead(product, pairs, READ_WARM_UP);
     await cpuPerRead(floor, pairs, READ_WARM_UP);
-    const reads = { product: await cpuPerRead(product, pairs, READS), floor: await cpuPerRead(floor, pairs, READS) };
-    const cycles = {
-      product: await cyclesPerSecond(product, pairs, opts.workers, opts.seconds),
-      floor: await cyclesPerSecond(floor, pairs, opts.workers, opts.seconds),
+    const reads = await interleaved(
+      ROUNDS,
+      () => cpuPerRead(product, pairs, perRound(READS)),
+      () => cpuPerRead(floor, pairs, perRound(READS)),
+    );
+    // A second at a time each, in turn.
+    const cycles = await interleaved(
+      Math.max(1, Math.round(opts.seconds)),
+      () => cyclesPerSecond(product, pairs, opts.workers, 1),
+      () => cyclesPerSecond(floor, pairs, opts.workers, 1),
+    );
+    return {
+      product: mean(cpu.product),
+      floor: mean(cpu.floor),
+      reads: { product: mean(reads.product), floor: mean(reads.floor) },
+      statements,
+      sameStatements,
+      cyclesPerSecond: { product: average(cycles.product), floor: average(cycles.floor) },
     };
-    return { product: mean(cpu.product), floor: mean(cpu.floor), reads, statements, sameStatements, cyclesPerSecond: cycles };
   } finally {
     await floorDb.close();
   }

@@ -15,9 +15,9 @@ const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 /** Customers the spread creates go over: one account's creates queue on its row lock, on purpose. */
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 200);
-/** Sequential cycles for the handler CPU, and the cycles/s run. */
-const CYCLES = Number(process.env.BENCH_CYCLES ?? 40);
-const CYCLE_SECONDS = Number(process.env.BENCH_CYCLE_SECONDS ?? 5);
+/** Sequential cycles for the handler CPU (in ten blocks each, the product and the floor in turn), and the cycles/s run. */
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 200);
+const CYCLE_SECONDS = Number(process.env.BENCH_CYCLE_SECONDS ?? 10);
 const CYCLE_WORKERS = 4;
 const LONG_SECONDS = Number(process.env.BENCH_LONG_SECONDS ?? 0);
 
