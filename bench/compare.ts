@@ -126,6 +126,29 @@ async function productActor(env: Record<string, string>): Promise<Actor> {
   };
 }
 
+/**
+ * The product's reads without its HTTP pipeline (middy, zod, the deadline race, the statistics,
+ * the answer's headers): the session lookup and the domain call a handler makes, nothing else.
+ * It tells how much of a read's cost is the domain code and how much the pipeline around it.
+ */
+async function domainReader(): Promise<Actor> {
+  const { RequestDb } = await import('../shared/db/request-db');
+  const { sessionByToken } = await import('../shared/accounts/sessions');
+  const { guessWindow } = await import('../shared/accounts/auth-failures');
+  const { me } = await import('../shared/accounts/accounts');
+  const { feed } = await import('../shared/tasks/queries');
+  const { FeedQuery } = await import('../shared/tasks/schemas');
+  const firstPage = FeedQuery.parse({});
+  return async (read, token) => {
+    const db = new RequestDb();
+    if (read === 'feed') return { status: 200, body: (await feed(db, firstPage)).text };
+    if (read !== 'me') throw new Error(`the domain reader reads only, not ${read}`);
+    const { session } = await sessionByToken(db, token, guessWindow('127.0.0.1'));
+    if (!session) return { status: 401, body: '' };
+    return { status: 200, body: JSON.stringify(await me(db, session)) };
+  };
+}
+
 function floorActor(floor: Floor): Actor {
   return (step, token, taskId): Promise<FloorReply> =>
     step === 'create'
@@ -182,12 +205,10 @@ const ROUNDS = 10;
 const perRound = (count: number) => Math.max(1, Math.round(count / ROUNDS));
 
 /** `rounds` blocks of each, one after the other in turn. */
-async function interleaved<T>(rounds: number, product: () => Promise<T>, floor: () => Promise<T>): Promise<{ product: T[]; floor: T[] }> {
-  const results = { product: [] as T[], floor: [] as T[] };
-  for (let i = 0; i < rounds; i++) {
-    results.product.push(await product());
-    results.floor.push(await floor());
-  }
+async function interleaved<K extends string, T>(rounds: number, runs: Record<K, () => Promise<T>>): Promise<Record<K, T[]>> {
+  const names = Object.keys(runs) as K[];
+  const results = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<K, T[]>;
+  for (let i = 0; i < rounds; i++) for (const name of names) results[name].push(await runs[name]());
   return results;
 }
 
@@ -260,7 +281,11 @@ async function statementsPerCreate(actor: Actor, pairs: Pair[], count: number): 
   return (statementsSent - before) / count;
 }
 
-/** The product's own bookkeeping beside a request, which the floor has no part of: the statistics (one INSERT a second), session activity (once a minute). */
+/**
+ * Left out of the comparison of texts: the product's statistics (one INSERT a second, which the
+ * floor has no part of), and session activity, which both send at most once a minute per session,
+ * so that whichever of the two runs first sends it for the pair's sessions.
+ */
 const BOOKKEEPING = /^(INSERT INTO request_stat_bucket|UPDATE session SET last_active_at)/;
 
 /**
@@ -295,7 +320,8 @@ async function checkSameStatements(product: Actor, floor: Actor, pair: Pair): Pr
 export interface InProcessResult {
   product: CpuResult;
   floor: CpuResult;
-  reads: { product: Record<Read, number>; floor: Record<Read, number> };
+  /** `domain`: the product's session lookup and domain call alone, without its HTTP pipeline. */
+  reads: { product: Record<Read, number>; floor: Record<Read, number>; domain: Record<Read, number> };
   statements: { product: number; floor: number };
   /** Statements of a whole cycle and a `/api/me`, the same texts in the same order for both. */
   sameStatements: number;
@@ -320,32 +346,30 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
     const sameStatements = await checkSameStatements(product, floor, pairs[0]!);
     // Alternating blocks, so that a change in the machine's other load (the event consumer, the
     // databases, another process) falls on both alike.
-    const cpu = await interleaved(
-      ROUNDS,
-      () => cpuPerStep(product, pairs, perRound(opts.cycles)),
-      () => cpuPerStep(floor, pairs, perRound(opts.cycles)),
-    );
+    const cpu = await interleaved(ROUNDS, {
+      product: () => cpuPerStep(product, pairs, perRound(opts.cycles)),
+      floor: () => cpuPerStep(floor, pairs, perRound(opts.cycles)),
+    });
     const statements = { product: await statementsPerCreate(product, pairs, 40), floor: await statementsPerCreate(floor, pairs, 40) };
     // Warm, as a container serving traffic is: V8 compiles a function's optimised code after some
     // hundreds of calls, and the product runs far more code of its own per read than the floor, so
     // a short warm-up measured it mostly interpreted.
-    await cpuPerRead(product, pairs, READ_WARM_UP);
-    await cpuPerRead(floor, pairs, READ_WARM_UP);
-    const reads = await interleaved(
-      ROUNDS,
-      () => cpuPerRead(product, pairs, perRound(READS)),
-      () => cpuPerRead(floor, pairs, perRound(READS)),
-    );
+    const domain = await domainReader();
+    for (const actor of [product, floor, domain]) await cpuPerRead(actor, pairs, READ_WARM_UP);
+    const reads = await interleaved(ROUNDS, {
+      product: () => cpuPerRead(product, pairs, perRound(READS)),
+      floor: () => cpuPerRead(floor, pairs, perRound(READS)),
+      domain: () => cpuPerRead(domain, pairs, perRound(READS)),
+    });
     // A second at a time each, in turn.
-    const cycles = await interleaved(
-      Math.max(1, Math.round(opts.seconds)),
-      () => cyclesPerSecond(product, pairs, opts.workers, 1),
-      () => cyclesPerSecond(floor, pairs, opts.workers, 1),
-    );
+    const cycles = await interleaved(Math.max(1, Math.round(opts.seconds)), {
+      product: () => cyclesPerSecond(product, pairs, opts.workers, 1),
+      floor: () => cyclesPerSecond(floor, pairs, opts.workers, 1),
+    });
     return {
       product: mean(cpu.product),
       floor: mean(cpu.floor),
-      reads: { product: mean(reads.product), floor: mean(reads.floor) },
+      reads: { product: mean(reads.product), floor: mean(reads.floor), domain: mean(reads.domain) },
       statements,
       sameStatements,
       cyclesPerSecond: { product: average(cycles.product), floor: average(cycles.floor) },

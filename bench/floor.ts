@@ -68,6 +68,7 @@ const ME_SQL = `SELECT id, email, fname, sname, phone, balance, balance_held AS 
       WHERE c.account_id = account.id
         AND v.published_at = (SELECT MAX(w.published_at) FROM legal_version w WHERE w.kind = v.kind AND w.published_at <= NOW(3))) AS consents
   FROM account WHERE id = ?`;
+const ACTIVITY_SQL = 'UPDATE session SET last_active_at = NOW(3) WHERE id = ?';
 const MOVEMENT_SQL = 'INSERT INTO ledger_movement (kind, task_id, payment_id, payout_id) VALUES (?, ?, ?, ?)';
 const HISTORY_SQL = 'INSERT INTO task_history (task_id, actor_id, action, comment) VALUES (?, ?, ?, ?)';
 /** The ceiling the product's conditional updates hold a bucket under (DECIMAL(12,2)). */
@@ -109,13 +110,16 @@ export function createFloor(env: Record<string, string>): Floor {
     new Promise<PoolConnection>((resolve, reject) => primary.getConnection((err, c) => (err ? reject(err) : resolve(c))));
 
   async function session(token: string): Promise<FloorSession | null> {
-    const rows = await q<{ id: number | null; accountId: number }[]>(primary, SESSION_SQL, [
+    const rows = await q<{ id: number | null; accountId: number; stale: number }[]>(primary, SESSION_SQL, [
       createHash('sha256').update(token).digest(),
       '127.0.0.1',
       Math.floor(Date.now() / 60_000),
     ]);
     const row = rows[0];
-    return row?.id ? { id: row.id, accountId: row.accountId } : null;
+    if (!row?.id) return null;
+    // Activity, at most once a minute, not awaited: as the product records it.
+    if (Number(row.stale) === 1) q(primary, ACTIVITY_SQL, [row.id]).catch(() => undefined);
+    return { id: row.id, accountId: row.accountId };
   }
 
   /** The work, the session's write mark and the commit, as the product's write transaction. */
