@@ -127,25 +127,41 @@ async function productActor(env: Record<string, string>): Promise<Actor> {
 }
 
 /**
- * The product's reads without its HTTP pipeline (middy, zod, the deadline race, the statistics,
- * the answer's headers): the session lookup and the domain call a handler makes, nothing else.
- * It tells how much of a read's cost is the domain code and how much the pipeline around it.
+ * The product without its HTTP pipeline (middy, zod, the deadline race, the request id, the
+ * statistics, the answer's headers): the session lookup and the domain call a handler makes, the
+ * answer as JSON, nothing else. It tells how much of a request's cost is the domain code and how
+ * much the pipeline around it.
  */
-async function domainReader(): Promise<Actor> {
+async function domainActor(): Promise<Actor> {
   const { RequestDb } = await import('../shared/db/request-db');
   const { sessionByToken } = await import('../shared/accounts/sessions');
   const { guessWindow } = await import('../shared/accounts/auth-failures');
   const { me } = await import('../shared/accounts/accounts');
   const { feed } = await import('../shared/tasks/queries');
-  const { FeedQuery } = await import('../shared/tasks/schemas');
+  const { createTask } = await import('../shared/tasks/create');
+  const { takeTask, submitWork, acceptWork } = await import('../shared/tasks/transitions');
+  const { CreateTaskBody, FeedQuery } = await import('../shared/tasks/schemas');
   const firstPage = FeedQuery.parse({});
-  return async (read, token) => {
+  const newTask = CreateTaskBody.parse(CREATE_BODY);
+  return async (step, token, taskId) => {
     const db = new RequestDb();
-    if (read === 'feed') return { status: 200, body: (await feed(db, firstPage)).text };
-    if (read !== 'me') throw new Error(`the domain reader reads only, not ${read}`);
+    if (step === 'feed') return { status: 200, body: (await feed(db, firstPage)).text };
     const { session } = await sessionByToken(db, token, guessWindow('127.0.0.1'));
     if (!session) return { status: 401, body: '' };
-    return { status: 200, body: JSON.stringify(await me(db, session)) };
+    // What the pipeline's auth step sets: read-your-writes, and the session's write mark.
+    if (session.wroteRecently) db.readFromPrimary = true;
+    db.writerSessionId = session.id;
+    const answer =
+      step === 'me'
+        ? await me(db, session)
+        : step === 'create'
+          ? await createTask(db, session, newTask)
+          : step === 'take'
+            ? await takeTask(db, taskId, session)
+            : step === 'submit'
+              ? await submitWork(db, taskId, session, undefined)
+              : await acceptWork(db, taskId, session);
+    return { status: step === 'create' ? 201 : 200, body: JSON.stringify(answer) };
   };
 }
 
@@ -306,13 +322,16 @@ async function statementsOfCycle(actor: Actor, pair: Pair): Promise<string[]> {
   }
 }
 
-/** The floor is only a floor if it sends what the product sends: otherwise the ratios compare different work. */
-async function checkSameStatements(product: Actor, floor: Actor, pair: Pair): Promise<number> {
-  const [ours, its] = [await statementsOfCycle(product, pair), await statementsOfCycle(floor, pair)];
-  const differ = ours.findIndex((sql, i) => sql !== its[i]);
-  if (differ >= 0 || ours.length !== its.length) {
-    const at = differ >= 0 ? differ : Math.min(ours.length, its.length);
-    throw new Error(`the floor's statement ${at + 1} differs from the product's:\nproduct: ${ours[at]}\nfloor:   ${its[at]}`);
+/** The floor is only a floor if it sends what the product sends (and the domain call alone, too): otherwise the ratios compare different work. */
+async function checkSameStatements(product: Actor, others: Record<string, Actor>, pair: Pair): Promise<number> {
+  const ours = await statementsOfCycle(product, pair);
+  for (const [name, other] of Object.entries(others)) {
+    const its = await statementsOfCycle(other, pair);
+    const differ = ours.findIndex((sql, i) => sql !== its[i]);
+    if (differ >= 0 || ours.length !== its.length) {
+      const at = differ >= 0 ? differ : Math.min(ours.length, its.length);
+      throw new Error(`the ${name}'s statement ${at + 1} differs from the product's:\nproduct: ${ours[at]}\n${name}: ${its[at]}`);
+    }
   }
   return ours.length;
 }
@@ -320,7 +339,8 @@ async function checkSameStatements(product: Actor, floor: Actor, pair: Pair): Pr
 export interface InProcessResult {
   product: CpuResult;
   floor: CpuResult;
-  /** `domain`: the product's session lookup and domain call alone, without its HTTP pipeline. */
+  /** The product's session lookup and domain call alone, without its HTTP pipeline (domainActor). */
+  domain: CpuResult;
   reads: { product: Record<Read, number>; floor: Record<Read, number>; domain: Record<Read, number> };
   statements: { product: number; floor: number };
   /** Statements of a whole cycle and a `/api/me`, the same texts in the same order for both. */
@@ -339,22 +359,22 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
   const floorDb = createFloor(env);
   const floor = floorActor(floorDb);
   try {
+    const domain = await domainActor();
     // Warm-up: modules, pools, name cache, and V8's optimised code (see the reads below).
-    await cpuPerStep(product, pairs, STEP_WARM_UP);
-    await cpuPerStep(floor, pairs, STEP_WARM_UP);
+    for (const actor of [product, floor, domain]) await cpuPerStep(actor, pairs, STEP_WARM_UP);
     // With the pools open: a new connection's session settings are no part of a request.
-    const sameStatements = await checkSameStatements(product, floor, pairs[0]!);
+    const sameStatements = await checkSameStatements(product, { floor, 'domain call alone': domain }, pairs[0]!);
     // Alternating blocks, so that a change in the machine's other load (the event consumer, the
     // databases, another process) falls on both alike.
     const cpu = await interleaved(ROUNDS, {
       product: () => cpuPerStep(product, pairs, perRound(opts.cycles)),
       floor: () => cpuPerStep(floor, pairs, perRound(opts.cycles)),
+      domain: () => cpuPerStep(domain, pairs, perRound(opts.cycles)),
     });
     const statements = { product: await statementsPerCreate(product, pairs, 40), floor: await statementsPerCreate(floor, pairs, 40) };
     // Warm, as a container serving traffic is: V8 compiles a function's optimised code after some
     // hundreds of calls, and the product runs far more code of its own per read than the floor, so
     // a short warm-up measured it mostly interpreted.
-    const domain = await domainReader();
     for (const actor of [product, floor, domain]) await cpuPerRead(actor, pairs, READ_WARM_UP);
     const reads = await interleaved(ROUNDS, {
       product: () => cpuPerRead(product, pairs, perRound(READS)),
@@ -369,6 +389,7 @@ async function compareHere(env: Record<string, string>, pairs: Pair[], opts: Com
     return {
       product: mean(cpu.product),
       floor: mean(cpu.floor),
+      domain: mean(cpu.domain),
       reads: { product: mean(reads.product), floor: mean(reads.floor), domain: mean(reads.domain) },
       statements,
       sameStatements,
