@@ -3,8 +3,8 @@
 // hands out): every line written through it carries the request (or message) id, route, account
 // and the milliseconds since it began, so that a person can search the logs by any of them.
 // Explicit rather than an AsyncLocalStorage: on Node 20 that runs a hook on every promise the
-// process makes (~6 % of a money action's CPU, measured), and the scope travels with the
-// database anyway.
+// process makes (4–12 % of a task cycle's CPU, measured in separate processes), and the scope
+// travels with the database anyway.
 import { Logger } from '@aws-lambda-powertools/logger';
 
 interface LogKeys {
