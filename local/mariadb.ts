@@ -87,7 +87,7 @@ export function mariadbService(o: { role: DbRole; port: number; dataDir: string;
 }
 
 /** A root connection over loopback (the template's root@127.0.0.1 has no password; local only). */
-function rootConnection(port: number, options: mysql.ConnectionOptions = {}): Promise<mysql.Connection> {
+export function rootConnection(port: number, options: mysql.ConnectionOptions = {}): Promise<mysql.Connection> {
   return mysql.createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 1000, ...options });
 }
 

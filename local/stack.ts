@@ -97,7 +97,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     replica: mariadbService({ role: 'replica', port: ports.DB_REPLICA_PORT, dataDir, logsDir, mariadbd: binaries.mariadbd }),
     memcached1: memcachedService({ name: 'memcached1', port: ports.MEMCACHED1_PORT, memcached: binaries.memcached, logsDir }),
     memcached2: memcachedService({ name: 'memcached2', port: ports.MEMCACHED2_PORT, memcached: binaries.memcached, logsDir }),
-    maildev: maildevService({ smtpPort: ports.SMTP_PORT, uiPort: ports.MAIL_UI_PORT, logsDir }),
+    maildev: maildevService({ smtpPort: ports.SMTP_PORT, uiPort: ports.MAIL_UI_PORT, dataDir, logsDir }),
     api: apiService({ name: 'api', port: ports.API_PORT, lambdaPort: ports.LAMBDA_PORT, env, dataDir, logsDir }),
     // A short visibility timeout: a batch whose consumer crashed comes back within seconds.
     sqs: sqsService({ port: ports.SQS_PORT, visibilityTimeoutSeconds: 10, logsDir }),

@@ -23,6 +23,7 @@ import { MAX_RECEIVES } from '../../shared/events/redrive';
 
 const REPO = path.resolve(__dirname, '../..');
 const SERVERLESS = path.join(REPO, 'node_modules/serverless/bin/serverless.js');
+const PACKAGE_SCRIPT = path.join(REPO, 'local/package.ts');
 // Minutes when the machine is busy (57 functions bundled one by one).
 const PACKAGE_TIMEOUT_MS = 600_000;
 
@@ -158,6 +159,7 @@ let stateText: string;
 let functions: Record<string, FunctionConfig>;
 let providerTimeout: number;
 let printed: Json;
+let leftInTmp: string[];
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-package-'));
@@ -169,7 +171,16 @@ beforeAll(async () => {
   functions = config.functions;
   providerTimeout = config.provider.timeout ?? 6;
   const began = Date.now();
-  await serverless(serviceDir, ['package', '--stage', 'prod', '--package', packageDir], CANARIES);
+  // Through `npm run package`'s script, with a temporary folder of the test's own to look into after.
+  const tmpDir = path.join(workDir, 'tmp');
+  await mkdir(tmpDir);
+  await run(process.execPath, ['--import', 'tsx', PACKAGE_SCRIPT, '--stage', 'prod', '--package', packageDir], {
+    cwd: serviceDir,
+    env: { ...process.env, ...CANARIES, TMPDIR: tmpDir },
+    timeout: PACKAGE_TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  leftInTmp = await readdir(tmpDir);
   console.log(
     `[package] serverless package --stage prod: ${((Date.now() - began) / 1000).toFixed(1)} s for ${Object.keys(functions).length} functions`,
   );
@@ -195,6 +206,11 @@ const statementsOf = (role: Resource): Json[] => role.Properties.Policies.flatMa
 const lambdaIdOf = (fn: FunctionConfig) => resources('AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === fn.name)![0];
 
 describe('serverless package --stage prod', () => {
+  it('leaves nothing in the temporary folder: the zips were staged in a folder of its own, removed after', () => {
+    // tsx (which runs the script) keeps its compile cache there, `tsx-<uid>`, reused by the next run.
+    expect(leftInTmp.filter((name) => !/^tsx-\d+$/.test(name))).toEqual([]);
+  });
+
   it('makes every function of serverless.yml a Lambda function in the VPC', () => {
     const missing = Object.entries(functions)
       .filter(([, fn]) => !lambdaOf(fn))
@@ -647,10 +663,9 @@ describe('serverless print --stage local', () => {
   }, 60_000);
 });
 
-async function serverless(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+async function serverless(cwd: string, args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [SERVERLESS, ...args], {
     cwd,
-    env: { ...process.env, ...env },
     timeout: PACKAGE_TIMEOUT_MS,
     maxBuffer: 64 * 1024 * 1024,
   });

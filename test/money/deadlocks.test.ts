@@ -3,6 +3,9 @@
 // retry backs it up, so no client ever sees a 5xx.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { rootConnection } from '../../local/mariadb';
+import { connect, eventually, query } from '../helpers/db';
+import { stack } from '../helpers/http';
 import { expectBooksBalanced, expectMoney, topUp } from '../helpers/money';
 import { postTask } from '../helpers/tasks';
 import { admin, register, type Person } from '../helpers/users';
@@ -61,5 +64,45 @@ describe('deadlocks never reach a client', () => {
     for (const person of [ann, bob]) await expectMoney(person, { salary: '940.00', salaryHeld: '300.00' });
     for (const person of [annCustomer, bobCustomer]) await expectMoney(person, { balance: '400.00', balanceHeld: '0.00' });
     await expectBooksBalanced();
+  });
+
+  it("records a session's activity while a transaction of the session's own account holds the account row", async () => {
+    const customer = await register('customer');
+    const [session] = await query<{ id: number }>('primary', 'SELECT id FROM session WHERE account_id = ?', [customer.id]);
+    const activityOf = async () =>
+      (
+        await query<{ fresh: number }>('primary', 'SELECT last_active_at > NOW(3) - INTERVAL 1 MINUTE AS fresh FROM session WHERE id = ?', [
+          session!.id,
+        ])
+      )[0]!;
+    await query('primary', 'UPDATE session SET last_active_at = NOW(3) - INTERVAL 2 MINUTE WHERE id = ?', [session!.id]);
+    // Root's view of every transaction (the application's user may not see the others').
+    const activityWaiting = async () => {
+      const root = await rootConnection(Number(stack.env.DB_PRIMARY_PORT));
+      try {
+        const [rows] = await root.query(
+          "SELECT 1 FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE 'UPDATE session SET last_active_at%'",
+        );
+        return (rows as unknown[]).length > 0;
+      } finally {
+        await root.end();
+      }
+    };
+    // A money transaction's shape: the account row locked first, the session's write mark last.
+    const money = await connect('primary');
+    try {
+      await money.query('START TRANSACTION');
+      await money.query('SELECT id FROM account WHERE id = ? FOR UPDATE', [customer.id]);
+      // The next request of the session records its minute-old activity, beside the request.
+      expect((await customer.get('/api/me')).status).toBe(200);
+      // That update has either been made or is waiting for a lock.
+      await eventually(async () => expect(Number((await activityOf()).fresh) === 1 || (await activityWaiting())).toBe(true));
+      // Had the activity update waited for the account row, this would close the cycle.
+      await money.query('UPDATE session SET wrote_at = NOW(3) WHERE id = ?', [session!.id]);
+      await money.query('COMMIT');
+    } finally {
+      await money.end();
+    }
+    await eventually(async () => expect(Number((await activityOf()).fresh)).toBe(1));
   });
 });
