@@ -41,8 +41,15 @@ interface Relay {
 const DEFAULT_MAX_IN_FLIGHT = Math.max(4, 3 * os.availableParallelism());
 /** What the relay's process prints once it polls (relayService waits for it). */
 export const RELAY_STARTED = 'relay: polling the events queue';
-/** Pause between empty receives: local-aws-sqs answers a long poll only when the batch is full or the wait is over, so the relay polls briefly and often instead. */
-const IDLE_POLL_MS = 50;
+/**
+ * Pauses between empty receives: local-aws-sqs answers a long poll only when the batch is full or
+ * the wait is over, so the relay polls briefly instead: every 50 ms for a second after the last
+ * message (traffic with gaps keeps its latency), then every 500 ms while none comes (every 50 ms
+ * kept an idle stack's relay and queue at a tenth of a core). A long poll for one message would
+ * answer at once, but a relay frozen in the middle of one (a test's paused consumer) would still
+ * take the next message.
+ */
+const IDLE_POLL = { ms: 50, quietAfterMs: 1000, quietMs: 500 };
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -135,6 +142,7 @@ export async function startRelay(o: RelayOptions): Promise<Relay> {
   }
 
   async function loop(): Promise<void> {
+    let emptySince: number | undefined;
     while (running) {
       if (inFlight.size >= maxInFlight) {
         await Promise.race(inFlight);
@@ -156,9 +164,11 @@ export async function startRelay(o: RelayOptions): Promise<Relay> {
         // The queue is stopped or restarting: try again shortly.
       }
       if (messages.length === 0) {
-        await sleep(IDLE_POLL_MS);
+        emptySince ??= Date.now();
+        await sleep(Date.now() - emptySince < IDLE_POLL.quietAfterMs ? IDLE_POLL.ms : IDLE_POLL.quietMs);
         continue;
       }
+      emptySince = undefined;
       const batch = handleBatch(messages).finally(() => inFlight.delete(batch));
       inFlight.add(batch);
     }
