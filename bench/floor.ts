@@ -8,7 +8,7 @@ import { createHash, randomInt } from 'node:crypto';
 import http from 'node:http';
 import memjs from 'memjs';
 import mysql, { type Pool, type PoolConnection } from 'mysql2';
-import { TASK_ANSWER_SQL, TASK_COLUMNS } from '../shared/tasks/view';
+import { TASK_ANSWER_SQL, TASK_COLUMNS, type TaskRow } from '../shared/tasks/view';
 
 export interface FloorReply {
   status: number;
@@ -23,25 +23,6 @@ export interface Floor {
   me(token: string): Promise<FloorReply>;
   feed(): Promise<FloorReply>;
   close(): Promise<void>;
-}
-
-interface TaskRow {
-  id: number;
-  customerId: number;
-  executorId: number | null;
-  categoryId: number;
-  title: string;
-  description: string;
-  reward: string;
-  days: number | null;
-  dueAt: Date | null;
-  rejections: number;
-  assignment: string;
-  status: string;
-  frozenFrom: string | null;
-  comment: string | null;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 interface AnswerRow extends TaskRow {
