@@ -2,12 +2,13 @@
 // how far behind the consumer runs (event committed → its e-mail accepted by SMTP) under a steady
 // stream of task creates. `npx tsx bench/pipeline.ts` boots a stack of its own; bench/run.ts passes
 // its stack. Writes bench/results/pipeline.{json,md}.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import { stopChildrenOnSignals, stopSignalled } from '../local/processes';
 import { startStack, type Stack } from '../local/stack';
+import { runDataDir } from '../local/stale-data';
 import { primaryOf } from './db';
 import { json, topUpByCallback } from './http';
 
@@ -244,7 +245,7 @@ async function writeResults(r: PipelineResults): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-bench-pipeline-'));
+  const dataDir = await runDataDir('bench-pipeline', (line) => console.log(`[stack] ${line}`));
   stopChildrenOnSignals(1);
   const stack = await startStack({
     dataDir,

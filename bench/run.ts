@@ -2,11 +2,12 @@
 // beside a bare floor (bench/compare.ts), then autocannon scenarios (worker-thread mode too with
 // BENCH_THREADS=1), and the API's memory. Writes bench/results/latest.{json,md}.
 import autocannon from 'autocannon';
-import { mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stopChildrenOnSignals, stopSignalled } from '../local/processes';
 import { startStack } from '../local/stack';
+import { runDataDir } from '../local/stale-data';
 import { benchPipeline, drainPipeline } from './pipeline';
 import { compareInProcess, createsPerSecond, seedPairs, startFloorServer } from './compare';
 import { json, topUpByCallback } from './http';
@@ -110,8 +111,8 @@ interface Comparison {
 }
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-bench-'));
   const log = (line: string) => console.log(`[stack] ${line}`);
+  const dataDir = await runDataDir('bench', log);
   const noLimits = { RATE_LIMIT_PER_SECOND: '0', RATE_LIMIT_PER_MINUTE: '0' };
   let floorServer: Awaited<ReturnType<typeof startFloorServer>> | undefined;
   // Stopped by a signal (Ctrl-C, a timeout's SIGTERM), the bench stops its stack and floor too.

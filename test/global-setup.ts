@@ -1,10 +1,10 @@
 // Boots a stack of its own for the test run, on free ports in a throw-away folder, so a
 // developer's running `npm start` is never touched. Tests read it with `inject('stack')`.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Stack } from '../local/stack';
+import { runDataDir } from '../local/stale-data';
 
 export type ProvidedStack = Pick<Stack, 'urls' | 'env'>;
 
@@ -24,10 +24,11 @@ const TEST_ENV = {
 };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'execorder-test-'));
+  const log = (line: string) => console.log(`[stack] ${line}`);
+  const dataDir = await runDataDir('test', log);
   let stack: Stack;
   try {
-    stack = await startStack({ dataDir, freePorts: true, env: TEST_ENV, log: (line) => console.log(`[stack] ${line}`) });
+    stack = await startStack({ dataDir, freePorts: true, env: TEST_ENV, log });
   } catch (err) {
     // The folder stays for its logs.
     throw new Error(`the test stack did not start (logs in ${path.join(dataDir, 'logs')}): ${(err as Error).message}`);
