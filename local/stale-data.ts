@@ -13,18 +13,19 @@ import { isStillRunning, pidsDirOf, readPidFiles, stopLeftovers } from './pid-fi
 const PREFIX = 'execorder-';
 const QUIET_FOR_MS = 30 * 60_000;
 
-/** Removes the stale `execorder-*` folders under `under` (the system's temporary folder), never `keep`; returns their names. */
-export async function sweepStaleDataDirs(o: { keep?: string; under?: string; now?: number } = {}): Promise<string[]> {
-  const under = o.under ?? os.tmpdir();
-  const now = o.now ?? Date.now();
+/** Removes the stale `execorder-*` folders under `under` (by default the system's temporary folder); returns their names. */
+export async function sweepStaleDataDirs(under = os.tmpdir()): Promise<string[]> {
+  const now = Date.now();
   const removed: string[] = [];
   for (const name of await readdir(under).catch(() => [] as string[])) {
     const dir = path.join(under, name);
-    if (!name.startsWith(PREFIX) || (o.keep && path.resolve(o.keep) === dir)) continue;
-    if (!(await isStale(dir, now))) continue;
+    if (!name.startsWith(PREFIX) || !(await isStale(dir, now))) continue;
     await stopLeftovers(pidsDirOf(dir)).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
-    removed.push(name);
+    // Another user's folder (a shared /tmp) may not be ours to remove: it stays.
+    const gone = await rm(dir, { recursive: true, force: true })
+      .then(() => true)
+      .catch(() => false);
+    if (gone) removed.push(name);
   }
   return removed;
 }

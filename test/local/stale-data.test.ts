@@ -47,23 +47,17 @@ afterAll(async () => {
   await rm(under, { recursive: true, force: true });
 });
 
-it('removes the folders of dead launchers, stopping what still runs there, and keeps the others', async () => {
+it("removes the folders of dead launchers, stopping what still runs there, and keeps the others (a live launcher's, a fresh one, a foreign name)", async () => {
   const live = processIdentity(process.pid)!;
   await dataFolder('execorder-test-killed', { launcher: deadLauncher, child: leftover, at: HOUR_AGO });
   await dataFolder('execorder-site-old', { at: HOUR_AGO });
   await dataFolder('execorder-test-running', { launcher: live, child: leftover, at: HOUR_AGO });
   await dataFolder('execorder-crash-restarting', { launcher: deadLauncher, child: leftover, at: new Date() });
-  await dataFolder('execorder-bench-mine', { at: HOUR_AGO });
   await dataFolder('someone-else', { at: HOUR_AGO });
 
-  const removed = await sweepStaleDataDirs({ under, keep: path.join(under, 'execorder-bench-mine') });
+  const removed = await sweepStaleDataDirs(under);
 
   expect(removed.sort()).toEqual(['execorder-site-old', 'execorder-test-killed']);
-  expect((await readdir(under)).sort()).toEqual([
-    'execorder-bench-mine',
-    'execorder-crash-restarting',
-    'execorder-test-running',
-    'someone-else',
-  ]);
+  expect((await readdir(under)).sort()).toEqual(['execorder-crash-restarting', 'execorder-test-running', 'someone-else']);
   expect(isStillRunning(leftover), 'the server the killed launcher left').toBe(false);
 });
