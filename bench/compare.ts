@@ -148,9 +148,7 @@ async function domainActor(): Promise<Actor> {
     if (step === 'feed') return { status: 200, body: (await feed(db, firstPage)).text };
     const { session } = await sessionByToken(db, token, guessWindow('127.0.0.1'));
     if (!session) return { status: 401, body: '' };
-    // What the pipeline's auth step sets: read-your-writes, and the session's write mark.
-    if (session.wroteRecently) db.readFromPrimary = true;
-    db.writerSessionId = session.id;
+    db.actFor(session);
     const answer =
       step === 'me'
         ? await me(db, session)

@@ -8,6 +8,7 @@ import { createHash, randomInt } from 'node:crypto';
 import http from 'node:http';
 import memjs from 'memjs';
 import mysql, { type Pool, type PoolConnection } from 'mysql2';
+import { ACTIVITY_SQL } from '../shared/accounts/sessions';
 import { TASK_ANSWER_SQL, TASK_COLUMNS, type TaskRow } from '../shared/tasks/view';
 
 export interface FloorReply {
@@ -49,7 +50,6 @@ const ME_SQL = `SELECT id, email, fname, sname, phone, balance, balance_held AS 
       WHERE c.account_id = account.id
         AND v.published_at = (SELECT MAX(w.published_at) FROM legal_version w WHERE w.kind = v.kind AND w.published_at <= NOW(3))) AS consents
   FROM account WHERE id = ?`;
-const ACTIVITY_SQL = 'UPDATE session SET last_active_at = NOW(3) WHERE id = ?';
 const MOVEMENT_SQL = 'INSERT INTO ledger_movement (kind, task_id, payment_id, payout_id) VALUES (?, ?, ?, ?)';
 const HISTORY_SQL = 'INSERT INTO task_history (task_id, actor_id, action, comment) VALUES (?, ?, ?, ?)';
 /** The ceiling the product's conditional updates hold a bucket under (DECIMAL(12,2)). */

@@ -80,9 +80,12 @@ export async function sessionByToken(db: RequestDb, token: string, guesses: Gues
   };
 }
 
+/** Exported for the bench's floor, which records activity as the product does. */
+export const ACTIVITY_SQL = 'UPDATE session SET last_active_at = NOW(3) WHERE id = ?';
+
 /** Activity is recorded at most once a minute, and never fails the request (the primary may be down). */
 async function touchSession(db: RequestDb, sessionId: number): Promise<void> {
-  await bestEffortWrite('session activity', 'UPDATE session SET last_active_at = NOW(3) WHERE id = ?', [sessionId], db.log);
+  await bestEffortWrite('session activity', ACTIVITY_SQL, [sessionId], db.log);
 }
 
 export interface SessionView {

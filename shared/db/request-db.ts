@@ -81,6 +81,12 @@ export class RequestDb implements Sql {
    * statement, so that the mark adds no commit of its own and its row lock is the last one taken).
    */
   writerSessionId: number | undefined;
+
+  /** The request acts for this session (null: anonymous): its writes mark it, and a recent write of it pins the reads to the primary. */
+  actFor(session: { id: number; wroteRecently: boolean } | null): void {
+    if (session?.wroteRecently) this.readFromPrimary = true;
+    this.writerSessionId = session?.id;
+  }
   private tx: ConnectionSql | undefined;
   private afterCommit: (() => Promise<void> | void)[] = [];
   /** The Idempotency-Key the next transaction opened carries (the first one of the request). */

@@ -142,8 +142,7 @@ function authStep(access: Access, refuseBlocked: boolean) {
         state.session = session;
         if (refuseBlocked && session.blocked) throw accountBlocked(session.blocked.reason);
       }
-      if (state.session?.wroteRecently) state.db.readFromPrimary = true;
-      state.db.writerSessionId = state.session?.id;
+      state.db.actFor(state.session);
     },
   };
 }
