@@ -26,12 +26,18 @@ export interface Floor {
   close(): Promise<void>;
 }
 
-interface AnswerRow extends TaskRow {
+/** A line of the task answer: the task, and one step of its history (nulls for none). */
+interface AnswerLine extends TaskRow {
   customerName: string;
   executorName: string | null;
   customerReviews: number | null;
   customerRatingSum: number | null;
-  history: { at: string; actorId: number | null; name: string | null; action: string; comment: string | null }[] | null;
+  stepId: number | null;
+  stepAt: string;
+  stepActorId: number | null;
+  stepActorName: string | null;
+  stepAction: string;
+  stepComment: string | null;
   dispute: Record<string, unknown> | null;
 }
 
@@ -120,7 +126,8 @@ export function createFloor(env: Record<string, string>): Floor {
     }
   }
 
-  function answer(row: AnswerRow): string {
+  function answer(lines: AnswerLine[]): string {
+    const row = lines[0]!;
     return JSON.stringify({
       id: row.id,
       title: row.title,
@@ -143,17 +150,20 @@ export function createFloor(env: Record<string, string>): Floor {
       comment: row.comment,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
-      history: (row.history ?? []).map((h) => ({
-        at: h.at,
-        by: h.actorId ? { id: h.actorId, name: h.name } : null,
-        action: h.action,
-        comment: h.comment,
-      })),
+      history: lines
+        .filter((h) => h.stepId !== null)
+        .sort((a, b) => a.stepId! - b.stepId!)
+        .map((h) => ({
+          at: h.stepAt,
+          by: h.stepActorId ? { id: h.stepActorId, name: h.stepActorName } : null,
+          action: h.stepAction,
+          comment: h.stepComment,
+        })),
       dispute: row.dispute,
     });
   }
 
-  const readAnswer = async (c: PoolConnection, id: number) => (await q<AnswerRow[]>(c, TASK_ANSWER_SQL, [id]))[0]!;
+  const readAnswer = (c: PoolConnection, id: number) => q<AnswerLine[]>(c, TASK_ANSWER_SQL, [id]);
   const outbox = (c: PoolConnection, type: string, payload: object) =>
     q(c, 'INSERT INTO outbox (event_type, payload) VALUES (?, ?)', [type, JSON.stringify(payload)]);
   const history = (c: PoolConnection, taskId: number, actorId: number, action: string, comment: string | null = null) =>

@@ -24,6 +24,17 @@ export interface Tx extends Sql {
   onCommit(fn: () => Promise<void> | void): void;
 }
 
+/**
+ * READ COMMITTED instead of the default REPEATABLE READ: under it, InnoDB reads the rows an
+ * INSERT … SELECT copies without share-locking them, and a locking range read takes no gap locks.
+ * Only for transactions that need neither (the event pipeline's): their reads of an account would
+ * otherwise wait for that account's money transaction in flight and hold back its next one, and
+ * the outbox relay's claim would lock the gap every new outbox row is inserted into.
+ */
+export interface TransactionOptions {
+  readCommitted?: boolean;
+}
+
 const DEADLOCK = 1213;
 const READ_ONLY = 1290;
 /**
@@ -130,8 +141,12 @@ export class RequestDb implements Sql {
     return this.transaction((tx) => tx.exec(sql, params));
   }
 
-  /** Runs `work` in one transaction on the primary, retrying deadlocks; joins the open one if any. */
-  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction on the primary, retrying deadlocks; joins the open one if any.
+   * `readCommitted`: for the event pipeline's transactions, whose reads must neither wait for nor
+   * hold back the requests' money transactions (TransactionOptions).
+   */
+  async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.tx) return work(this.tx);
     // Only the first transaction's result was kept: another one would act a second time.
     if (this.replayed) throw new Error('a request answered from its Idempotency-Key opened another transaction');
@@ -141,7 +156,7 @@ export class RequestDb implements Sql {
     if (!primary.isUp()) throw primaryDown();
     this.readFromPrimary = true;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(primary, work, claim);
+      const outcome = await this.attempt(primary, work, claim, options);
       if (outcome.retry && attempt < MAX_ATTEMPTS) {
         await new Promise((resolve) => setTimeout(resolve, randomInt(1, RETRY_PAUSE_MS * attempt + 1)));
         continue;
@@ -158,10 +173,13 @@ export class RequestDb implements Sql {
     primary: DbNode,
     work: (tx: Tx) => Promise<T>,
     claim: IdempotencyClaim | undefined,
+    options: TransactionOptions,
   ): Promise<{ result: T; retry?: false } | { error: unknown; retry: boolean }> {
     const conn = await this.connect(primary);
     let broken = false;
     try {
+      // For the next transaction only: the connection goes back to the pool at the default level.
+      if (options.readCommitted) await statement(conn, 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
       await statement(conn, 'START TRANSACTION');
       this.tx = new ConnectionSql(conn, (fn) => this.afterCommit.push(fn), this.log);
       if (claim && !(await insertKey(this.tx, claim))) {

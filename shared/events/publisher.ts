@@ -1,11 +1,9 @@
 // Outbox rows onto the events queue: by the relay moments after the commit that wrote them, and by
 // the reconciler for any left behind (a relay that died, a message the queue lost). A row may be
 // sent twice (the reconciler and a slow consumer): consumers are idempotent.
-import { randomBytes } from 'node:crypto';
-import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { config } from '../config';
 import { dbNodes } from '../db/nodes';
-import type { Sql } from '../db/request-db';
+import { RequestDb, type Sql } from '../db/request-db';
 import { log } from '../log';
 import { lostAfterSeconds, queueConfigured, sendMessages } from './queue';
 
@@ -25,11 +23,29 @@ async function publish(outboxIds: number[]): Promise<void> {
 const RELAY_ROUND = 100;
 
 /**
- * The outbox relay: while `keepGoing()`, claims the rows nobody has published yet, oldest first,
- * sends them and polls again (at once after a full round, else after RELAY_POLL_MS). Requests never
- * publish: their answer waits for their commit only, and no queue trouble reaches them. A claim is
- * the mark: a failed send gives its rows back for the next round; a relay that died between claim
- * and send leaves rows published but unprocessed, which the reconciler below sends again.
+ * Claims (marks published) up to RELAY_ROUND rows nobody has published yet, oldest first, in `tx`,
+ * and returns their ids. Rows another transaction holds are skipped rather than waited for: a
+ * create in flight has its new row locked until it commits (the next round takes it), and a
+ * concurrent relay its claimed ones. In a read-committed transaction (the relay's) the range read
+ * locks no gap either, so no create's outbox insert waits for a claim; under REPEATABLE READ the
+ * claim's UPDATE … ORDER BY id LIMIT waited for every create in flight, and every new outbox row
+ * (all go into the same gap) waited for it, for up to half a second under load.
+ */
+export async function claimUnpublished(tx: Sql): Promise<number[]> {
+  const rows = await tx.rows<{ id: number }>(
+    `SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ${RELAY_ROUND} FOR UPDATE SKIP LOCKED`,
+  );
+  const ids = rows.map((r) => Number(r.id));
+  if (ids.length > 0) await tx.exec('UPDATE outbox SET published_at = NOW(3) WHERE id IN (?)', [ids]);
+  return ids;
+}
+
+/**
+ * The outbox relay: while `keepGoing()`, claims the rows nobody has published yet, sends them and
+ * polls again (at once after a full round, else after RELAY_POLL_MS). Requests never publish:
+ * their answer waits for their commit only, and no queue trouble reaches them. A claim is the
+ * mark: a failed send gives its rows back for the next round; a relay that died between claim and
+ * send leaves rows published but unprocessed, which the reconciler below sends again.
  */
 export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
   const { primary } = dbNodes();
@@ -38,16 +54,11 @@ export async function relayOutbox(keepGoing: () => boolean): Promise<number> {
   while (keepGoing()) {
     let claimed = 0;
     try {
-      const claim = randomBytes(8).toString('hex');
-      const [res] = await primary.pool.query<ResultSetHeader>(
-        `UPDATE outbox SET published_at = NOW(3), relay_claim = ? WHERE published_at IS NULL ORDER BY id LIMIT ${RELAY_ROUND}`,
-        [claim],
-      );
-      claimed = res.affectedRows;
+      const ids = await new RequestDb().transaction(claimUnpublished, { readCommitted: true });
+      claimed = ids.length;
       if (claimed > 0) {
-        const [rows] = await primary.pool.query<RowDataPacket[]>('SELECT id FROM outbox WHERE relay_claim = ?', [claim]);
-        await sendMessages(rows.map((r) => ({ kind: 'event', outboxId: Number(r.id) }))).catch(async (err: unknown) => {
-          await primary.pool.query('UPDATE outbox SET published_at = NULL, relay_claim = NULL WHERE relay_claim = ?', [claim]);
+        await sendMessages(ids.map((outboxId) => ({ kind: 'event', outboxId }))).catch(async (err: unknown) => {
+          await primary.pool.query('UPDATE outbox SET published_at = NULL WHERE id IN (?) AND processed_at IS NULL', [ids]);
           throw err;
         });
         sent += claimed;

@@ -128,20 +128,25 @@ async function insertJobs(tx: Sql, event: OutboxEvent, to: Recipients): Promise<
  * delivery claims it). Null when the event no longer exists.
  */
 export async function expandEvent(db: RequestDb, outboxId: number): Promise<number[] | null> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.rows<EventRow>(
-      'SELECT id, event_type AS type, payload, processed_at AS processedAt FROM outbox WHERE id = ? FOR UPDATE',
-      [outboxId],
-    );
-    if (!row) return null;
-    if (row.processedAt === null) {
-      const event = asEvent(row);
-      await insertJobs(tx, event, await recipients(tx, event));
-      await tx.exec('UPDATE outbox SET processed_at = NOW(3), published_at = COALESCE(published_at, NOW(3)) WHERE id = ?', [outboxId]);
-    }
-    const jobs = await tx.rows<{ id: number }>("SELECT id FROM notification_job WHERE outbox_id = ? AND status = 'pending' ORDER BY id", [
-      outboxId,
-    ]);
-    return jobs.map((j) => Number(j.id));
-  });
+  // Read committed: the recipients' account rows are copied into jobs without share locks, so an
+  // expansion never waits for the customer's next create, nor that create for it.
+  return db.transaction(
+    async (tx) => {
+      const [row] = await tx.rows<EventRow>(
+        'SELECT id, event_type AS type, payload, processed_at AS processedAt FROM outbox WHERE id = ? FOR UPDATE',
+        [outboxId],
+      );
+      if (!row) return null;
+      if (row.processedAt === null) {
+        const event = asEvent(row);
+        await insertJobs(tx, event, await recipients(tx, event));
+        await tx.exec('UPDATE outbox SET processed_at = NOW(3), published_at = COALESCE(published_at, NOW(3)) WHERE id = ?', [outboxId]);
+      }
+      const jobs = await tx.rows<{ id: number }>("SELECT id FROM notification_job WHERE outbox_id = ? AND status = 'pending' ORDER BY id", [
+        outboxId,
+      ]);
+      return jobs.map((j) => Number(j.id));
+    },
+    { readCommitted: true },
+  );
 }

@@ -1,7 +1,7 @@
 // An event exists exactly when the change that causes it does: the outbox row is written in the
 // change's transaction, and published only after that transaction has committed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, query } from '../helpers/db';
+import { connect, eventually, query } from '../helpers/db';
 import { stack } from '../helpers/http';
 import { expectMoney, topUp } from '../helpers/money';
 import { theMail } from '../helpers/notifications';
@@ -34,6 +34,8 @@ describe('in a transaction of the domain code', () => {
     RequestDb: typeof import('../../shared/db/request-db').RequestDb;
     enqueue: typeof import('../../shared/events/outbox').enqueue;
     dbNodes: typeof import('../../shared/db/nodes').dbNodes;
+    claimUnpublished: typeof import('../../shared/events/publisher').claimUnpublished;
+    expandEvent: typeof import('../../shared/notifications/expand').expandEvent;
   };
 
   beforeAll(async () => {
@@ -46,6 +48,8 @@ describe('in a transaction of the domain code', () => {
       RequestDb: (await import('../../shared/db/request-db')).RequestDb,
       enqueue: (await import('../../shared/events/outbox')).enqueue,
       dbNodes: (await import('../../shared/db/nodes')).dbNodes,
+      claimUnpublished: (await import('../../shared/events/publisher')).claimUnpublished,
+      expandEvent: (await import('../../shared/notifications/expand')).expandEvent,
     };
   });
 
@@ -91,5 +95,67 @@ describe('in a transaction of the domain code', () => {
     // send still under way then goes on by itself.
     await eventually(async () => expect((await eventsOf(person.id))[0]?.publishedAt).not.toBeNull());
     await theMail(person.email, 'Восстановление пароля');
+  });
+
+  // The pipeline's transactions beside the requests' (shared/db/request-db.ts, TransactionOptions).
+  // Each lock wait below would end in the 5 s innodb_lock_wait_timeout of the product's connections,
+  // or the test's own 1 s one, and fail the test.
+  it("the outbox relay's claim skips a create's row in flight, and no new row waits for the claim", async () => {
+    const inFlight = await connect('primary');
+    const beside = await connect('primary');
+    try {
+      await beside.query('SET SESSION innodb_lock_wait_timeout = 1');
+      // A create's transaction, its outbox row written, not committed yet. (No recipient: nothing to send.)
+      await inFlight.query('START TRANSACTION');
+      await inFlight.query("INSERT INTO outbox (event_type, payload) VALUES ('password_reset_requested', JSON_OBJECT('accountId', NULL))");
+      const [[{ id: inFlightId }]] = (await inFlight.query('SELECT LAST_INSERT_ID() AS id')) as unknown as [[{ id: number }]];
+      let besideId = 0;
+      const claimed = await new mods.RequestDb().transaction(
+        async (tx) => {
+          const ids = await mods.claimUnpublished(tx);
+          // The claim's transaction still open: another create's outbox row goes in at once.
+          const [res] = (await beside.query(
+            "INSERT INTO outbox (event_type, payload) VALUES ('password_reset_requested', JSON_OBJECT('accountId', NULL))",
+          )) as unknown as [{ insertId: number }];
+          besideId = res.insertId;
+          return ids;
+        },
+        { readCommitted: true },
+      );
+      expect(claimed).not.toContain(Number(inFlightId));
+      expect(claimed).not.toContain(besideId);
+      // What the test claimed from the running stack goes back to its relay, as after a failed send.
+      if (claimed.length > 0)
+        await query('primary', 'UPDATE outbox SET published_at = NULL WHERE id IN (?) AND processed_at IS NULL', [claimed]);
+    } finally {
+      await inFlight.query('ROLLBACK');
+      await Promise.all([inFlight.end(), beside.end()]);
+    }
+  });
+
+  it("an event's expansion reads its recipient while the recipient's money transaction holds the account row", async () => {
+    const person = await register('customer');
+    // Published already, so that the stack's relay leaves it to this test (the reconciler only after minutes).
+    await query(
+      'primary',
+      "INSERT INTO outbox (event_type, payload, published_at) VALUES ('password_reset_requested', JSON_OBJECT('accountId', ?), NOW(3))",
+      [person.id],
+    );
+    const [{ id: outboxId }] = await query('primary', 'SELECT MAX(id) AS id FROM outbox');
+    const money = await connect('primary');
+    try {
+      await money.query('START TRANSACTION');
+      await money.query('SELECT id FROM account WHERE id = ? FOR UPDATE', [person.id]);
+      const jobIds = await mods.expandEvent(new mods.RequestDb(), Number(outboxId));
+      expect(jobIds).toHaveLength(1);
+    } finally {
+      await money.query('ROLLBACK');
+      await money.end();
+    }
+    expect(await query('primary', 'SELECT channel, destination FROM notification_job WHERE outbox_id = ?', [outboxId])).toEqual([
+      { channel: 'email', destination: person.email },
+    ]);
+    // Nothing queues this job: it is marked done so that the stuck-jobs schedule does not mail a reset link.
+    await query('primary', "UPDATE notification_job SET status = 'done', sent_at = NOW(3) WHERE outbox_id = ?", [outboxId]);
   });
 });
