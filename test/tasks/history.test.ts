@@ -1,8 +1,8 @@
 // Each step of a task is kept in its history, and each notification quotes its own step.
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/db';
+import { TASK_ANSWER_SQL } from '../../shared/tasks/view';
+import { connect, eventually, query } from '../helpers/db';
 import { invoke } from '../helpers/invoke';
-import { query } from '../helpers/db';
 import { apiConfig, topUp } from '../helpers/money';
 import { mailsTo } from '../helpers/notifications';
 import { postTask } from '../helpers/tasks';
@@ -44,6 +44,31 @@ describe('task history', () => {
     expect(seen.rejections).toBe(1);
     expect(seen.comment).toBe('вторая версия');
     for (const step of seen.history) expect(new Date(step.at).toISOString()).toBe(step.at);
+  });
+
+  it('is read with its task in one statement that needs no temporary table', async () => {
+    const customer = await register('customer');
+    const executor = await register('executor');
+    await topUp(customer, '10.00');
+    const task = await postTask(customer, { reward: '10.00' });
+    await executor.post(`/api/tasks/${task.id}/take`);
+    expect((await executor.post(`/api/tasks/${task.id}/submit`, { comment: 'готово' })).status).toBe(200);
+    const conn = await connect('primary');
+    try {
+      const tmpTables = async () => {
+        const [status] = (await conn.query("SHOW SESSION STATUS LIKE 'Created_tmp%tables'")) as unknown as [{ Value: string }[]];
+        return status.map((s) => Number(s.Value));
+      };
+      const before = await tmpTables();
+      const [lines] = (await conn.query(TASK_ANSWER_SQL, [task.id])) as unknown as [{ stepAction: string }[]];
+      const after = await tmpTables();
+      expect(lines.map((l) => l.stepAction).sort()).toEqual(['submit', 'take']);
+      // Every action's answer and every task page reads it: a temporary table each time (on disk:
+      // the comment column is long) held the answers up under load.
+      expect(after.map((n, i) => n - before[i]!)).toEqual([0, 0]);
+    } finally {
+      await conn.end();
+    }
   });
 
   it('sends submit → reject → resubmit in a burst as three messages, each quoting its own comment', async () => {
