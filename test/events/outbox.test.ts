@@ -135,18 +135,18 @@ describe('in a transaction of the domain code', () => {
 
   it("an event's expansion reads its recipient while the recipient's money transaction holds the account row", async () => {
     const person = await register('customer');
-    // Published already, so that the stack's relay leaves it to this test (the reconciler only after minutes).
-    await query(
-      'primary',
-      "INSERT INTO outbox (event_type, payload, published_at) VALUES ('password_reset_requested', JSON_OBJECT('accountId', ?), NOW(3))",
-      [person.id],
-    );
-    const [{ id: outboxId }] = await query('primary', 'SELECT MAX(id) AS id FROM outbox');
     const money = await connect('primary');
+    let outboxId = 0;
     try {
+      // Published already, so that the stack's relay leaves it to this test (the reconciler only after minutes).
+      const [res] = (await money.query(
+        "INSERT INTO outbox (event_type, payload, published_at) VALUES ('password_reset_requested', JSON_OBJECT('accountId', ?), NOW(3))",
+        [person.id],
+      )) as unknown as [{ insertId: number }];
+      outboxId = res.insertId;
       await money.query('START TRANSACTION');
       await money.query('SELECT id FROM account WHERE id = ? FOR UPDATE', [person.id]);
-      const jobIds = await mods.expandEvent(new mods.RequestDb(), Number(outboxId));
+      const jobIds = await mods.expandEvent(new mods.RequestDb(), outboxId);
       expect(jobIds).toHaveLength(1);
     } finally {
       await money.query('ROLLBACK');
